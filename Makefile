@@ -1,0 +1,53 @@
+# FairPlanner tasks. `make run` serves the demo, `make test` runs every test; both install first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app fairplanner
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help install run test lint fmt i18n migrate bench browser clean
+
+help: ## List the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv, install the pinned dependencies, compile translations
+	$(BIN)/pybabel compile --use-fuzzy -d fairplanner/translations -f >/dev/null
+
+run: install ## Install, build the database with demo data, serve on http://127.0.0.1:5000
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+browser: ## Install Debian's chromium for the browser tests when it is missing
+	@sh scripts/install-chromium.sh
+
+test: install browser ## Install, then run every test (PostgreSQL part when TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install ## Format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+i18n: install ## Extract messages and update the ru/en catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fairplanner/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i fairplanner/translations/messages.pot -d fairplanner/translations --no-fuzzy-matching --ignore-obsolete
+
+migrate: install ## Generate a migration from the models: make migrate m="what changed"
+	$(FLASK) db migrate -m "$(m)"
+
+bench: install ## Run the benchmarks
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtualenv and the development database
+	rm -rf $(VENV) instance/fairplanner.sqlite3

@@ -1,0 +1,71 @@
+"""Application settings. The only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused by ProductionConfig
+
+
+def database_url(value: str | None) -> str:
+    """Turn DATABASE_URL into an SQLAlchemy URL that uses psycopg 3 for PostgreSQL."""
+    if not value:
+        return f"sqlite:///{INSTANCE / 'fairplanner.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value.removeprefix(prefix)
+    return value
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Absolute links (calendar feeds, emails) use this; requests themselves may use any host.
+    PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Minsk"
+    LANGUAGES = ("ru", "en")
+    LANGUAGE_COOKIE = "lang"
+
+    PER_PAGE = 20
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_QUERY_LENGTH = 200
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    REQUIRE_REAL_SECRET_KEY = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+    REDIS_URL = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    REQUIRE_REAL_SECRET_KEY = True
+
+
+# Read here so tests and CI need no other module to look at the environment.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
+REQUIRE_POSTGRES = os.environ.get("FAIRPLANNER_REQUIRE_POSTGRES") == "1"
+REQUIRE_BROWSER = os.environ.get("FAIRPLANNER_REQUIRE_BROWSER") == "1"
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WSGI_CONFIG = os.environ.get("FAIRPLANNER_CONFIG", "config.ProductionConfig")

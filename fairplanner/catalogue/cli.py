@@ -1,0 +1,29 @@
+"""`flask seed-demo`: load the demo catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from fairplanner.catalogue.demo import DEMO_FILE, load_demo_file, seed_demo as load
+from fairplanner.extensions import db
+from fairplanner.i18n import minsk_today
+
+
+@click.command("seed-demo")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=DEMO_FILE, show_default=True, help="JSON file with the demo catalogue.")
+@with_appcontext
+def seed_demo(path: Path) -> None:
+    """Load demo fairs dated around today. Safe to run again: existing rows are kept."""
+    try:
+        data = load_demo_file(path)
+        reports = load(data, today=minsk_today())
+    except (KeyError, ValueError, TypeError) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"demo data in {path} is not valid: {exc!r}") from exc
+    db.session.commit()
+    for name, report in reports.items():
+        click.echo(f"{name}: {report.created} added, {report.existing} already present")

@@ -1,0 +1,143 @@
+"""Demo data: real venues, organizers and recurring fairs of Belarus, dated around today."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from fairplanner.catalogue.models import (
+    CapacityUnit,
+    City,
+    EventKind,
+    Fair,
+    FairKind,
+    FairStatus,
+    Oblast,
+    Organizer,
+    ProgrammeEvent,
+    Sector,
+    Venue,
+)
+from fairplanner.extensions import db
+from fairplanner.i18n import MINSK
+
+DEMO_FILE = Path(__file__).with_name("demo_data.json")
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SeedReport:
+    created: int = 0
+    existing: int = 0
+
+
+def load_demo_file(path: Path = DEMO_FILE) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def edition_start(month: int, day: int, *, today: date, occurrence: int, past: bool) -> date:
+    """The start of the edition held on month/day: the next one after today, or the last one."""
+
+    def on(year: int) -> date:
+        return date(year, month, min(day, 28) if month == 2 else day)
+
+    start = on(today.year)
+    if past:
+        return start if start < today else on(today.year - 1)
+    if start <= today:
+        start = on(today.year + 1)
+    return on(start.year + occurrence - 1)
+
+
+def _get_or_add(model: type, key: str, value: str, fields: dict[str, Any], report: SeedReport):
+    row = db.session.scalar(select(model).where(getattr(model, key) == value))
+    if row is None:
+        row = model(**{key: value}, **fields)
+        db.session.add(row)
+        report.created += 1
+    else:
+        report.existing += 1
+    return row
+
+
+def _programme(start: date, items: list[dict[str, Any]]) -> list[ProgrammeEvent]:
+    def at(day: int, hhmm: str) -> datetime:
+        local = datetime.combine(start + timedelta(days=day), time.fromisoformat(hhmm), MINSK)
+        return local.astimezone(UTC)
+
+    return [
+        ProgrammeEvent(
+            starts_at=at(item["day"], item["start"]),
+            ends_at=at(item["day"], item["end"]),
+            kind=EventKind(item["kind"]),
+            **{k: item.get(k) for k in ("title_ru", "title_en", "description_ru",
+                                        "description_en", "hall_ru", "hall_en")},
+        )
+        for item in items
+    ]
+
+
+def seed_demo(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]:
+    """Add what is missing from `data`, keyed by code or slug; existing rows stay untouched."""
+    reports = {name: SeedReport() for name in ("sectors", "cities", "organizers", "venues", "fairs")}
+    sectors = {
+        s["code"]: _get_or_add(Sector, "code", s["code"],
+                               {"name_ru": s["name_ru"], "name_en": s["name_en"]},
+                               reports["sectors"])
+        for s in data["sectors"]
+    }
+    cities = {
+        c["slug"]: _get_or_add(City, "slug", c["slug"],
+                               {"name_ru": c["name_ru"], "name_en": c["name_en"],
+                                "oblast": Oblast(c["oblast"])}, reports["cities"])
+        for c in data["cities"]
+    }
+    organizers = {
+        o["slug"]: _get_or_add(Organizer, "slug", o["slug"],
+                               {k: o.get(k) for k in ("name_ru", "name_en", "short_name_ru",
+                                                      "short_name_en", "website")},
+                               reports["organizers"])
+        for o in data["organizers"]
+    }
+    venues = {}
+    for v in data["venues"]:
+        fields = {k: v.get(k) for k in ("name_ru", "name_en", "address_ru", "address_en",
+                                         "latitude", "longitude")}
+        venues[v["slug"]] = _get_or_add(Venue, "slug", v["slug"],
+                                        {**fields, "city": cities[v["city"]]}, reports["venues"])
+    db.session.flush()
+    for f in data["fairs"]:
+        start = edition_start(f["month"], f["day"], today=today,
+                              occurrence=f.get("occurrence", 1), past=f.get("past", False))
+        slug = f"{f['key']}-{start.year}"
+        if db.session.scalar(select(Fair.id).where(Fair.slug == slug)) is not None:
+            reports["fairs"].existing += 1
+            continue
+        fair = Fair(
+            slug=slug,
+            kind=FairKind(f["kind"]),
+            status=FairStatus(f["status"]),
+            starts_on=start,
+            ends_on=start + timedelta(days=f["duration_days"] - 1),
+            venue=venues[f["venue"]],
+            organizer=organizers[f["organizer"]],
+            sectors=[sectors[code] for code in f["sectors"]],
+            registration_opens_on=start - timedelta(days=f["registration_opens_days_before"]),
+            registration_deadline=start - timedelta(days=f["registration_closes_days_before"]),
+            capacity=f.get("capacity"),
+            capacity_unit=CapacityUnit(f.get("capacity_unit", "stands")),
+            programme=_programme(start, f.get("programme", [])),
+            **{k: f.get(k) for k in ("name_ru", "name_en", "description_ru", "description_en",
+                                     "cancel_reason_ru", "cancel_reason_en", "website")},
+        )
+        fair.refresh_search()
+        db.session.add(fair)
+        reports["fairs"].created += 1
+    db.session.flush()
+    return reports

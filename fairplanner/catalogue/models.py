@@ -1,0 +1,219 @@
+"""Fairs, the places they are held, who organises them, their sectors and programmes."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fairplanner.db import UTCDateTime, utcnow
+from fairplanner.extensions import db
+from fairplanner.text import fold
+
+
+class Oblast(enum.StrEnum):
+    """Minsk city and the six oblasts (ISO 3166-2:BY HM, BR, VI, HO, HR, MI, MA)."""
+
+    MINSK_CITY = "minsk-city"
+    BREST = "brest"
+    VITEBSK = "vitebsk"
+    GOMEL = "gomel"
+    GRODNO = "grodno"
+    MINSK = "minsk"
+    MOGILEV = "mogilev"
+
+
+class FairKind(enum.StrEnum):
+    EXHIBITION = "exhibition"
+    FAIR = "fair"
+    FORUM = "forum"
+
+
+class FairStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class CapacityUnit(enum.StrEnum):
+    STANDS = "stands"
+    SQM = "sqm"
+
+
+class EventKind(enum.StrEnum):
+    OPENING = "opening"
+    CONFERENCE = "conference"
+    B2B = "b2b"
+    SEMINAR = "seminar"
+    PRESENTATION = "presentation"
+    EXCURSION = "excursion"
+    CLOSING = "closing"
+
+
+class RegistrationState(enum.StrEnum):
+    NOT_OPEN = "not_open"
+    OPEN = "open"
+    CLOSED = "closed"
+    FULL = "full"
+    CANCELLED = "cancelled"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+fair_sectors = Table(
+    "fair_sectors",
+    db.metadata,
+    Column("fair_id", ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Sector(db.Model):
+    __tablename__ = "sectors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+
+
+class City(db.Model):
+    __tablename__ = "cities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    oblast: Mapped[Oblast] = mapped_column(_enum(Oblast), index=True)
+
+
+class Organizer(db.Model):
+    __tablename__ = "organizers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    short_name_ru: Mapped[str | None] = mapped_column(String(120))
+    short_name_en: Mapped[str | None] = mapped_column(String(120))
+    website: Mapped[str | None] = mapped_column(String(300))
+
+
+class Venue(db.Model):
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    address_ru: Mapped[str | None] = mapped_column(String(300))
+    address_en: Mapped[str | None] = mapped_column(String(300))
+    latitude: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
+    longitude: Mapped[float | None] = mapped_column(Numeric(9, 6, asdecimal=False))
+
+    city: Mapped[City] = relationship()
+
+
+class Fair(db.Model):
+    __tablename__ = "fairs"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+        CheckConstraint("registration_deadline >= registration_opens_on", name="window_ordered"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        Index("ix_fairs_status_dates", "status", "starts_on", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    description_ru: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[FairKind] = mapped_column(_enum(FairKind), index=True)
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
+    status: Mapped[FairStatus] = mapped_column(
+        _enum(FairStatus), default=FairStatus.DRAFT, index=True
+    )
+    cancel_reason_ru: Mapped[str | None] = mapped_column(Text)
+    cancel_reason_en: Mapped[str | None] = mapped_column(Text)
+    registration_opens_on: Mapped[date] = mapped_column(Date)
+    registration_deadline: Mapped[date] = mapped_column(Date)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    capacity_unit: Mapped[CapacityUnit] = mapped_column(
+        _enum(CapacityUnit), default=CapacityUnit.STANDS
+    )
+    website: Mapped[str | None] = mapped_column(String(300))
+    # Case- and ё-folded copies of the names and descriptions: the same search on SQLite and
+    # PostgreSQL, whose LOWER() differ for Cyrillic.
+    search_name: Mapped[str] = mapped_column(Text, default="")
+    search_body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    venue: Mapped[Venue] = relationship()
+    organizer: Mapped[Organizer] = relationship()
+    sectors: Mapped[list[Sector]] = relationship(secondary=fair_sectors, order_by=Sector.code)
+    programme: Mapped[list[ProgrammeEvent]] = relationship(
+        back_populates="fair",
+        order_by="ProgrammeEvent.starts_at",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's own protocol
+
+    def refresh_search(self) -> None:
+        """Recompute the folded search columns from the current texts."""
+        self.search_name = fold(" ".join(filter(None, (self.name_ru, self.name_en))))
+        self.search_body = fold(" ".join(filter(None, (self.description_ru, self.description_en))))
+
+    def registration_state(self, today: date, *, taken: int = 0) -> RegistrationState:
+        """Where registration stands on `today`, given how much of the capacity is `taken`."""
+        if self.status == FairStatus.CANCELLED:
+            return RegistrationState.CANCELLED
+        if today < self.registration_opens_on:
+            return RegistrationState.NOT_OPEN
+        if today > self.registration_deadline or today > self.ends_on:
+            return RegistrationState.CLOSED
+        if self.capacity is not None and taken >= self.capacity:
+            return RegistrationState.FULL
+        return RegistrationState.OPEN
+
+
+class ProgrammeEvent(db.Model):
+    __tablename__ = "programme_events"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="times_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    title_ru: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str | None] = mapped_column(String(300))
+    description_ru: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    hall_ru: Mapped[str | None] = mapped_column(String(120))
+    hall_en: Mapped[str | None] = mapped_column(String(120))
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+
+    fair: Mapped[Fair] = relationship(back_populates="programme")

@@ -1,0 +1,95 @@
+"""The public catalogue: fair list with filters, fair pages and the month view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from fairplanner.catalogue import month as month_view
+from fairplanner.catalogue import queries
+from fairplanner.catalogue.forms import parse_filters
+from fairplanner.catalogue.models import RegistrationState
+from fairplanner.extensions import db
+from fairplanner.i18n import MINSK, minsk_today
+
+bp = Blueprint("catalogue", __name__)
+
+
+def filter_args(*, without: str | None = None) -> dict[str, str]:
+    """The current query parameters, minus `without` and the page, for building links."""
+    return {
+        key: value
+        for key, value in request.args.items()
+        if key not in ("page", without) and value != ""
+    }
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """Upcoming fairs, soonest first, filtered and paginated."""
+    parsed = parse_filters(request.args, max_query=current_app.config["MAX_QUERY_LENGTH"])
+    stmt = queries.fairs_matching(parsed.filters, today=minsk_today())
+    per_page = current_app.config["PER_PAGE"]
+    pagination = db.paginate(stmt, page=parsed.page, per_page=per_page, error_out=False)
+    if pagination.pages and parsed.page > pagination.pages:
+        parsed.notices.append(
+            _("There is no page %(page)d; showing the last page.", page=parsed.page)
+        )
+        pagination = db.paginate(stmt, page=pagination.pages, per_page=per_page, error_out=False)
+    return render_template(
+        "catalogue/index.html",
+        form=parsed.form,
+        filters=parsed.filters,
+        notices=parsed.notices,
+        pagination=pagination,
+        today=minsk_today(),
+        filter_args=filter_args,
+    )
+
+
+@bp.get("/fairs/<slug>")
+def fair(slug: str) -> ResponseReturnValue:
+    """One fair: dates, place, organizer, programme by day and where registration stands."""
+    fair = db.one_or_404(queries.fair_by_slug(slug))
+    today = minsk_today()
+    days: dict[date, list] = {}
+    for event in fair.programme:
+        days.setdefault(event.starts_at.astimezone(MINSK).date(), []).append(event)
+    return render_template(
+        "catalogue/fair.html",
+        fair=fair,
+        days=days,
+        state=fair.registration_state(today),
+        states=RegistrationState,
+        today=today,
+    )
+
+
+@bp.get("/calendar")
+def month_today() -> ResponseReturnValue:
+    """The month view for the current month in Minsk, keeping the filters."""
+    today = minsk_today()
+    return redirect(
+        url_for("catalogue.month", year=today.year, month=today.month, **filter_args())
+    )
+
+
+@bp.get("/calendar/<int:year>/<int:month>")
+def month(year: int, month: int) -> ResponseReturnValue:
+    """A calendar grid of one month with every matching fair drawn across its days."""
+    if not (month_view.MIN_YEAR <= year <= month_view.MAX_YEAR and 1 <= month <= 12):
+        abort(404)
+    parsed = parse_filters(request.args, max_query=current_app.config["MAX_QUERY_LENGTH"])
+    grid = month_view.build_month(year, month, parsed.filters)
+    return render_template(
+        "catalogue/month.html",
+        form=parsed.form,
+        filters=parsed.filters,
+        notices=parsed.notices,
+        grid=grid,
+        today=minsk_today(),
+        filter_args=filter_args,
+    )

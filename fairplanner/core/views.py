@@ -1,0 +1,57 @@
+"""Site-wide routes: health check and the language switcher."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from fairplanner.extensions import db
+
+bp = Blueprint("core", __name__)
+log = logging.getLogger(__name__)
+ONE_YEAR = 365 * 24 * 3600
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site, else `fallback`: no open redirects."""
+    if not target or "\\" in target or any(ch in target for ch in "\r\n"):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """200 when the database answers a query, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        log.exception("health check: database unavailable")
+        db.session.rollback()
+        return jsonify(status="unavailable", database=False), 503
+    return jsonify(status="ok", database=True)
+
+
+@bp.post("/language")
+def set_language() -> ResponseReturnValue:
+    """Remember the chosen interface language in a cookie and go back where the user was."""
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    response = redirect(safe_next(request.form.get("next"), url_for("catalogue.index")))
+    response.set_cookie(
+        current_app.config["LANGUAGE_COOKIE"],
+        lang,
+        max_age=ONE_YEAR,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+    )
+    return response

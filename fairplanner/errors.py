@@ -1,0 +1,54 @@
+"""Domain errors and the error pages, in the user's language."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from fairplanner.extensions import db
+
+log = logging.getLogger(__name__)
+
+ERROR_CODES = (400, 403, 404, 405, 413, 422, 429, 500)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an action; `message` is already translated for the user."""
+
+    status_code = 422
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(error: HTTPException) -> ResponseReturnValue:
+    """Render errors/<code>.html (or JSON under /api/) with the right status."""
+    code = error.code or 500
+    if code == 500:
+        db.session.rollback()
+    if code not in ERROR_CODES:
+        code = 500 if code >= 500 else 400
+    if _wants_json():
+        return jsonify(error=code, message=gettext(error.name)), code
+    return render_template(f"errors/{code}.html", error=error), code
+
+
+def handle_unexpected(error: Exception) -> ResponseReturnValue:
+    """Log anything unhandled and answer with the 500 page, never a traceback."""
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return render_error(InternalServerError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every HTTP error, and anything unexpected, to the error pages."""
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(Exception, handle_unexpected)

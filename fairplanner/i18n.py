@@ -1,0 +1,51 @@
+"""Language choice, bilingual content with fallback, and Minsk-local dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_interval
+from flask import current_app, request
+from flask_babel import format_date, get_locale
+
+MINSK = ZoneInfo("Europe/Minsk")
+# The Babel locale used to format dates and numbers for each interface language: English
+# readers of a Belarusian calendar expect "12–15 May 2027", the British order.
+FORMAT_LOCALES = {"ru": "ru", "en": "en_GB"}
+
+
+def minsk_today() -> date:
+    """Today's date in Minsk, which is what "upcoming" and deadlines mean here."""
+    return datetime.now(MINSK).date()
+
+
+def select_locale() -> str:
+    """The remembered choice first, then the browser's Accept-Language, then Russian."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+    if chosen not in languages:
+        chosen = request.accept_languages.best_match(languages) or languages[0]
+    return FORMAT_LOCALES[chosen]
+
+
+def current_language() -> str:
+    """The interface language as a two-letter code ("ru" or "en")."""
+    locale = get_locale()
+    return locale.language if locale is not None else "ru"
+
+
+def localized(obj: Any, field: str, lang: str | None = None) -> str:
+    """`obj.<field>_<lang>`, falling back to the other language when it is empty."""
+    lang = lang or current_language()
+    other = "en" if lang == "ru" else "ru"
+    return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_{other}", None) or ""
+
+
+def format_date_range(start: date, end: date) -> str:
+    """"12–15 мая 2027 г." / "12–15 May 2027", collapsing what the two dates share."""
+    locale = get_locale()
+    if start == end:
+        return format_date(start, "long")
+    return format_interval(start, end, "yMMMd", locale=locale)

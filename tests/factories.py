@@ -1,0 +1,115 @@
+"""Plain factory functions for test data; every argument can be overridden."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fairplanner.catalogue.models import (
+    City,
+    EventKind,
+    Fair,
+    FairKind,
+    FairStatus,
+    Oblast,
+    Organizer,
+    ProgrammeEvent,
+    Sector,
+    Venue,
+)
+from fairplanner.i18n import minsk_today
+
+_seq = itertools.count(1)
+
+
+class Factories:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _save(self, obj: Any) -> Any:
+        self.session.add(obj)
+        self.session.flush()
+        return obj
+
+    def sector(self, code: str = "food", **kw: Any) -> Sector:
+        existing = self.session.scalar(select(Sector).where(Sector.code == code))
+        if existing:
+            return existing
+        kw.setdefault("name_ru", f"Отрасль {code}")
+        kw.setdefault("name_en", f"Sector {code}")
+        return self._save(Sector(code=code, **kw))
+
+    def city(self, slug: str = "minsk", **kw: Any) -> City:
+        existing = self.session.scalar(select(City).where(City.slug == slug))
+        if existing:
+            return existing
+        kw.setdefault("name_ru", slug.capitalize())
+        kw.setdefault("name_en", slug.capitalize())
+        kw.setdefault("oblast", Oblast.MINSK_CITY)
+        return self._save(City(slug=slug, **kw))
+
+    def organizer(self, slug: str = "belexpo", **kw: Any) -> Organizer:
+        existing = self.session.scalar(select(Organizer).where(Organizer.slug == slug))
+        if existing:
+            return existing
+        kw.setdefault("name_ru", f"Организатор {slug}")
+        kw.setdefault("name_en", f"Organizer {slug}")
+        return self._save(Organizer(slug=slug, **kw))
+
+    def venue(self, slug: str | None = None, *, city: City | None = None, **kw: Any) -> Venue:
+        slug = slug or f"venue-{next(_seq)}"
+        kw.setdefault("name_ru", f"Площадка {slug}")
+        kw.setdefault("name_en", f"Venue {slug}")
+        return self._save(Venue(slug=slug, city=city or self.city(), **kw))
+
+    def fair(
+        self,
+        *,
+        starts_on: date | None = None,
+        days: int = 3,
+        sectors: list[str] | tuple[str, ...] = ("food",),
+        city: City | str | None = None,
+        venue: Venue | None = None,
+        organizer: Organizer | str | None = None,
+        programme: int = 0,
+        **kw: Any,
+    ) -> Fair:
+        n = next(_seq)
+        starts_on = starts_on or minsk_today() + timedelta(days=30 + n)
+        if isinstance(city, str):
+            city = self.city(city)
+        if isinstance(organizer, str) or organizer is None:
+            organizer = self.organizer(organizer or "belexpo")
+        kw.setdefault("slug", f"fair-{n}")
+        kw.setdefault("name_ru", f"Выставка {n}")
+        kw.setdefault("name_en", f"Exhibition {n}")
+        kw.setdefault("kind", FairKind.EXHIBITION)
+        kw.setdefault("status", FairStatus.PUBLISHED)
+        kw.setdefault("registration_opens_on", starts_on - timedelta(days=120))
+        kw.setdefault("registration_deadline", starts_on - timedelta(days=7))
+        kw.setdefault("capacity", 100)
+        fair = Fair(
+            starts_on=starts_on,
+            ends_on=starts_on + timedelta(days=days - 1),
+            venue=venue or self.venue(city=city),
+            organizer=organizer,
+            sectors=[self.sector(code) for code in sectors],
+            **kw,
+        )
+        start = datetime(starts_on.year, starts_on.month, starts_on.day, 7, tzinfo=UTC)
+        fair.programme = [
+            ProgrammeEvent(
+                title_ru=f"Событие {i}",
+                title_en=f"Event {i}",
+                kind=EventKind.SEMINAR,
+                starts_at=start + timedelta(days=i % days, hours=i),
+                ends_at=start + timedelta(days=i % days, hours=i + 1),
+            )
+            for i in range(programme)
+        ]
+        fair.refresh_search()
+        return self._save(fair)
