@@ -113,31 +113,47 @@ def seed_demo(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]:
                                         {**fields, "city": cities[v["city"]]}, reports["venues"])
     db.session.flush()
     for f in data["fairs"]:
-        start = edition_start(f["month"], f["day"], today=today,
-                              occurrence=f.get("occurrence", 1), past=f.get("past", False))
-        slug = f"{f['key']}-{start.year}"
-        if db.session.scalar(select(Fair.id).where(Fair.slug == slug)) is not None:
-            reports["fairs"].existing += 1
-            continue
-        fair = Fair(
-            slug=slug,
-            kind=FairKind(f["kind"]),
-            status=FairStatus(f["status"]),
-            starts_on=start,
-            ends_on=start + timedelta(days=f["duration_days"] - 1),
-            venue=venues[f["venue"]],
-            organizer=organizers[f["organizer"]],
-            sectors=[sectors[code] for code in f["sectors"]],
-            registration_opens_on=start - timedelta(days=f["registration_opens_days_before"]),
-            registration_deadline=start - timedelta(days=f["registration_closes_days_before"]),
-            capacity=f.get("capacity"),
-            capacity_unit=CapacityUnit(f.get("capacity_unit", "stands")),
-            programme=_programme(start, f.get("programme", [])),
-            **{k: f.get(k) for k in ("name_ru", "name_en", "description_ru", "description_en",
-                                     "cancel_reason_ru", "cancel_reason_en", "website")},
-        )
-        fair.refresh_search()
-        db.session.add(fair)
-        reports["fairs"].created += 1
+        # "occurrence": N publishes the next N editions, as organizers announce next year early.
+        for occurrence in range(1, f.get("occurrence", 1) + 1):
+            start = edition_start(f["month"], f["day"], today=today, occurrence=occurrence,
+                                  past=f.get("past", False))
+            if _add_edition(f, start, sectors=sectors, organizers=organizers, venues=venues):
+                reports["fairs"].created += 1
+            else:
+                reports["fairs"].existing += 1
     db.session.flush()
     return reports
+
+
+def _add_edition(
+    f: dict[str, Any],
+    start: date,
+    *,
+    sectors: dict[str, Sector],
+    organizers: dict[str, Organizer],
+    venues: dict[str, Venue],
+) -> bool:
+    """Add the edition of fair `f` that starts on `start`, unless its slug exists already."""
+    slug = f"{f['key']}-{start.year}"
+    if db.session.scalar(select(Fair.id).where(Fair.slug == slug)) is not None:
+        return False
+    fair = Fair(
+        slug=slug,
+        kind=FairKind(f["kind"]),
+        status=FairStatus(f["status"]),
+        starts_on=start,
+        ends_on=start + timedelta(days=f["duration_days"] - 1),
+        venue=venues[f["venue"]],
+        organizer=organizers[f["organizer"]],
+        sectors=[sectors[code] for code in f["sectors"]],
+        registration_opens_on=start - timedelta(days=f["registration_opens_days_before"]),
+        registration_deadline=start - timedelta(days=f["registration_closes_days_before"]),
+        capacity=f.get("capacity"),
+        capacity_unit=CapacityUnit(f.get("capacity_unit", "stands")),
+        programme=_programme(start, f.get("programme", [])),
+        **{k: f.get(k) for k in ("name_ru", "name_en", "description_ru", "description_en",
+                                 "cancel_reason_ru", "cancel_reason_en", "website")},
+    )
+    fair.refresh_search()
+    db.session.add(fair)
+    return True

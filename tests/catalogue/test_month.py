@@ -1,0 +1,88 @@
+"""The month view: grid layout, navigation and filters."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from fairplanner.catalogue.models import Fair
+from fairplanner.catalogue.month import layout_week
+
+
+def bars(html: str) -> list[tuple[str, str]]:
+    """(classes, slug) for each bar drawn in the grid."""
+    return re.findall(r'<a class="bar ([^"]+)" href="/fairs/([\w-]+)"', html)
+
+
+def test_fair_is_drawn_across_its_days_and_weeks(client, make_fair):
+    # 2027-05-27 is a Thursday: the fair runs Thu–Sun, then Mon–Tue of the next week.
+    make_fair(slug="long", starts_on=date(2027, 5, 27), days=6)
+    html = client.get("/calendar/2027/5").get_data(as_text=True)
+    drawn = bars(html)
+    assert ("c4 s4 r1 cont-after", "long") in drawn
+    assert ("c1 s2 r1 cont-before", "long") in drawn
+    assert "long" in re.findall(r'class="month-list".*', html, re.S)[0]
+
+
+def test_overlapping_fairs_get_separate_lanes(client, make_fair):
+    make_fair(slug="a", starts_on=date(2027, 3, 2), days=3)
+    make_fair(slug="b", starts_on=date(2027, 3, 3), days=2)
+    make_fair(slug="c", starts_on=date(2027, 3, 5), days=1)  # fits after a in lane 1
+    drawn = dict((slug, classes) for classes, slug in bars(client.get("/calendar/2027/3").text))
+    assert drawn == {"a": "c2 s3 r1", "b": "c3 s2 r2", "c": "c5 s1 r1"}
+
+
+def test_layout_hides_what_does_not_fit():
+    days = [date(2027, 3, 1 + i) for i in range(7)]
+    fairs = [Fair(slug=f"f{i}", starts_on=days[0], ends_on=days[6]) for i in range(10)]
+    week = layout_week(days, fairs)
+    assert [bar.lane for bar in week.bars] == list(range(1, 9))
+    assert week.hidden == 2
+
+
+def test_navigation_and_month_name(client, make_fair):
+    html = client.get("/calendar/2027/1", headers={"Accept-Language": "en"}).text
+    assert "January 2027" in html
+    assert 'href="/calendar/2026/12"' in html
+    assert 'href="/calendar/2027/2"' in html
+    html = client.get("/calendar/2027/12").text
+    assert "Декабрь 2027" in html or "декабрь 2027" in html.lower()
+    assert 'href="/calendar/2028/1"' in html
+
+
+def test_filters_apply_and_are_kept_in_navigation(client, make_fair):
+    make_fair(slug="food", starts_on=date(2027, 4, 5), sectors=["food"])
+    make_fair(slug="wood", starts_on=date(2027, 4, 6), sectors=["forestry"])
+    html = client.get("/calendar/2027/4?sector=forestry").text
+    assert [slug for _, slug in bars(html)] == ["wood"]
+    assert 'href="/calendar/2027/5?sector=forestry"' in html
+
+
+def test_past_months_show_past_fairs(client, make_fair):
+    make_fair(slug="old", starts_on=date(2020, 2, 10))
+    assert [slug for _, slug in bars(client.get("/calendar/2020/2").text)] == ["old"]
+
+
+def test_calendar_redirects_to_the_current_month_with_filters(client):
+    response = client.get("/calendar?sector=food")
+    assert response.status_code == 302
+    assert re.search(r"/calendar/\d{4}/\d{1,2}\?sector=food$", response.headers["Location"])
+
+
+@pytest.mark.parametrize("path", ["/calendar/2027/13", "/calendar/2027/0", "/calendar/99999/1",
+                                  "/calendar/1/1", "/calendar/abc/1"])
+def test_impossible_months_are_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_month_statement_count_does_not_grow(client, make_fair, count_queries):
+    make_fair(slug="one", starts_on=date(2027, 4, 5))
+    with count_queries() as one:
+        client.get("/calendar/2027/4")
+    for i in range(10):
+        make_fair(slug=f"m{i}", starts_on=date(2027, 4, 1 + i), city=f"c{i}", organizer=f"o{i}")
+    with count_queries() as many:
+        client.get("/calendar/2027/4")
+    assert one.count == many.count

@@ -1,0 +1,89 @@
+"""`flask seed-demo`: the demo catalogue, dated around today, loaded once."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from fairplanner.catalogue.demo import edition_start, load_demo_file
+from fairplanner.catalogue.models import City, Fair, FairStatus, Oblast, Sector, Venue
+from fairplanner.i18n import minsk_today
+
+
+def counts(db) -> dict[str, int]:
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Fair, Sector, City, Venue)
+    }
+
+
+def test_seed_is_idempotent(runner, db):
+    editions = sum(f.get("occurrence", 1) for f in load_demo_file()["fairs"])
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert f"fairs: {editions} added, 0 already present" in first.output
+    after_first = counts(db)
+    updated = db.session.scalars(select(Fair.updated_at).order_by(Fair.id)).all()
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert f"fairs: 0 added, {editions} already present" in second.output
+    assert counts(db) == after_first
+    assert db.session.scalars(select(Fair.updated_at).order_by(Fair.id)).all() == updated
+
+
+def test_demo_catalogue_is_realistic(runner, db):
+    runner.invoke(args=["seed-demo"])
+    today = minsk_today()
+    horizon = today + timedelta(days=548)
+    fairs = db.session.scalars(select(Fair)).all()
+    upcoming = [f for f in fairs if f.status == FairStatus.PUBLISHED and today <= f.starts_on]
+    assert len([f for f in upcoming if f.starts_on <= horizon]) >= 30
+    assert {f.venue.city.oblast for f in upcoming} == set(Oblast)
+    assert len({s.code for f in upcoming for s in f.sectors}) >= 10
+    assert all(len(f.programme) >= 3 for f in fairs)
+    assert any(f.ends_on < today for f in fairs)
+    cancelled = [f for f in fairs if f.status == FairStatus.CANCELLED]
+    assert len(cancelled) == 1
+    assert cancelled[0].cancel_reason_ru and cancelled[0].cancel_reason_en
+    assert all(f.registration_opens_on <= f.registration_deadline <= f.starts_on for f in fairs)
+    assert all(f.search_name for f in fairs)
+
+
+def test_demo_data_is_complete_in_both_languages():
+    data = load_demo_file()
+    for fair in data["fairs"]:
+        for field in ("name", "description"):
+            assert fair[f"{field}_ru"] and fair[f"{field}_en"], fair["key"]
+        for event in fair["programme"]:
+            assert event["title_ru"] and event["title_en"], fair["key"]
+
+
+def test_broken_data_file_is_reported_and_nothing_is_saved(runner, db, tmp_path):
+    data = load_demo_file()
+    data["fairs"][3]["venue"] = "no-such-venue"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(args=["seed-demo", "--file", str(path)])
+    assert result.exit_code != 0
+    assert "not valid" in result.output
+    assert counts(db)["fairs"] == 0
+
+
+@pytest.mark.parametrize(
+    ("month", "day", "occurrence", "past", "expected"),
+    [
+        (6, 3, 1, False, date(2027, 6, 3)),
+        (11, 26, 1, False, date(2026, 11, 26)),
+        (11, 25, 1, False, date(2027, 11, 25)),  # today itself has begun: the next edition
+        (6, 3, 2, False, date(2028, 6, 3)),
+        (2, 10, 1, True, date(2026, 2, 10)),
+        (12, 1, 1, True, date(2025, 12, 1)),
+        (2, 29, 1, False, date(2027, 2, 28)),
+    ],
+)
+def test_editions_are_dated_around_today(month, day, occurrence, past, expected):
+    today = date(2026, 11, 25)
+    assert edition_start(month, day, today=today, occurrence=occurrence, past=past) == expected

@@ -1,0 +1,133 @@
+"""The application shell: configuration, health check, security headers, error pages, CSRF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+import config
+from fairplanner import create_app
+
+
+def fresh_app(**overrides) -> Flask:
+    """An app of its own, for tests that add routes or change settings."""
+    return create_app(config.TestingConfig, **{"SQLALCHEMY_DATABASE_URI": "sqlite://", **overrides})
+
+
+@pytest.mark.parametrize("key", [None, "", config.DEV_SECRET_KEY, "short"])
+def test_production_refuses_a_missing_or_default_secret_key(key):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config.ProductionConfig, SECRET_KEY=key, SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_production_starts_with_a_real_key_and_secure_cookies():
+    app = create_app(config.ProductionConfig, SECRET_KEY="x" * 40,
+                     SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (None, f"sqlite:///{config.INSTANCE / 'fairplanner.sqlite3'}"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_database_url_defaults_to_sqlite_under_instance(given, expected):
+    assert config.database_url(given) == expected
+
+
+def test_healthz_answers_when_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": True}
+
+
+def test_healthz_is_503_when_the_database_is_down():
+    app = fresh_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] is False
+
+
+def test_security_headers_forbid_inline_code(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    html = response.get_data(as_text=True)
+    assert "<script" not in html
+    assert " style=" not in html and "<style" not in html
+    # Nothing is loaded from another host.
+    assert not re.search(r'(src|href)="(https?:)?//', html.replace('href="https://belexpo.by"', ""))
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "text"),
+    [
+        ("get", "/no/such/page", 404, "Page not found"),
+        ("put", "/", 405, "Method not allowed"),
+        ("post", "/language", 400, "Bad request"),
+    ],
+)
+def test_error_pages(client, method, path, status, text):
+    response = getattr(client, method)(path, headers={"Accept-Language": "en"})
+    assert response.status_code == status
+    assert text in response.get_data(as_text=True)
+
+
+def test_oversized_body_is_413(client):
+    response = client.post("/language", data={"lang": "en", "pad": "x" * (2 * 1024 * 1024)},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 413
+    assert "Request too large" in response.get_data(as_text=True)
+
+
+def test_unexpected_errors_are_a_500_page_in_russian(caplog):
+    app = fresh_app()
+
+    @app.get("/boom")
+    def boom():
+        raise ZeroDivisionError
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Что-то пошло не так" in response.get_data(as_text=True)
+    assert "ZeroDivisionError" not in response.get_data(as_text=True)
+    assert "unhandled error" in caplog.text
+
+
+def test_api_errors_are_json():
+    app = fresh_app()
+    response = app.test_client().get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.json["error"] == 404
+
+
+class TestCsrf:
+    """CSRF is off in TestingConfig; here it is on, as in production."""
+
+    @pytest.fixture
+    def csrf_client(self):
+        return fresh_app(WTF_CSRF_ENABLED=True).test_client()
+
+    def test_forged_post_is_rejected(self, csrf_client):
+        response = csrf_client.post("/language", data={"lang": "en", "next": "/"})
+        assert response.status_code == 400
+        assert "lang=" not in response.headers.get("Set-Cookie", "")
+
+    def test_post_with_the_pages_token_is_accepted(self, csrf_client):
+        page = csrf_client.get("/fairs/none").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = csrf_client.post("/language",
+                                    data={"lang": "en", "next": "/", "csrf_token": token})
+        assert response.status_code == 302
+        assert "lang=en" in response.headers["Set-Cookie"]
