@@ -24,7 +24,7 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> datetime:
-    """The current moment as an aware UTC datetime (a callable default, never computed at import)."""
+    """The current moment as an aware UTC datetime (a callable default, not an import-time one)."""
     return datetime.now(UTC)
 
 

@@ -44,7 +44,7 @@ def localized(obj: Any, field: str, lang: str | None = None) -> str:
 
 
 def format_date_range(start: date, end: date) -> str:
-    """"12–15 мая 2027 г." / "12–15 May 2027", collapsing what the two dates share."""
+    """ "12–15 мая 2027 г." / "12–15 May 2027", collapsing what the two dates share."""
     locale = get_locale()
     if start == end:
         return format_date(start, "long")

@@ -28,7 +28,7 @@ BACKENDS = [
 
 
 def postgres_url() -> str:
-    """TEST_DATABASE_URL if PostgreSQL answers there; otherwise skip (or fail where it is required)."""
+    """TEST_DATABASE_URL if PostgreSQL answers there, else skip (or fail where it is required)."""
     url = config.TEST_DATABASE_URL
     reason = "TEST_DATABASE_URL is not set"
     if url:

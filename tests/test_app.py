@@ -23,8 +23,9 @@ def test_production_refuses_a_missing_or_default_secret_key(key):
 
 
 def test_production_starts_with_a_real_key_and_secure_cookies():
-    app = create_app(config.ProductionConfig, SECRET_KEY="x" * 40,
-                     SQLALCHEMY_DATABASE_URI="sqlite://")
+    app = create_app(
+        config.ProductionConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://"
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -60,12 +61,14 @@ def test_healthz_is_503_when_the_database_is_down():
 def test_security_headers_forbid_inline_code(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     html = response.get_data(as_text=True)
     assert "<script" not in html
-    assert " style=" not in html and "<style" not in html
+    assert " style=" not in html
+    assert "<style" not in html
     # Nothing is loaded from another host.
     assert not re.search(r'(src|href)="(https?:)?//', html.replace('href="https://belexpo.by"', ""))
 
@@ -85,8 +88,11 @@ def test_error_pages(client, method, path, status, text):
 
 
 def test_oversized_body_is_413(client):
-    response = client.post("/language", data={"lang": "en", "pad": "x" * (2 * 1024 * 1024)},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/language",
+        data={"lang": "en", "pad": "x" * (2 * 1024 * 1024)},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 413
     assert "Request too large" in response.get_data(as_text=True)
 
@@ -127,7 +133,8 @@ class TestCsrf:
     def test_post_with_the_pages_token_is_accepted(self, csrf_client):
         page = csrf_client.get("/fairs/none").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        response = csrf_client.post("/language",
-                                    data={"lang": "en", "next": "/", "csrf_token": token})
+        response = csrf_client.post(
+            "/language", data={"lang": "en", "next": "/", "csrf_token": token}
+        )
         assert response.status_code == 302
         assert "lang=en" in response.headers["Set-Cookie"]

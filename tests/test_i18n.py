@@ -38,7 +38,9 @@ def test_switcher_remembers_the_choice_and_returns(client):
     assert response.status_code == 302
     assert response.headers["Location"] == "/?sector=food&page=2"
     cookie = response.headers["Set-Cookie"]
-    assert "lang=en" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "lang=en" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Trade fairs and exhibitions in Belarus" in html
@@ -118,9 +120,25 @@ def test_catalogues_are_current_and_russian_is_complete(project_root, tmp_path):
     """Every message in the code and templates is in the catalogue, translated into Russian."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "--no-location", "-q", "."],
-        cwd=project_root, check=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            "--no-location",
+            "-q",
+            ".",
+        ],
+        cwd=project_root,
+        check=True,
     )
     with pot.open("rb") as f:
         extracted = {m.id for m in read_po(f) if m.id}
@@ -131,7 +149,10 @@ def test_catalogues_are_current_and_russian_is_complete(project_root, tmp_path):
         known = {m.id for m in catalogue if m.id}
         assert extracted <= known, f"{lang}: run `make i18n`; missing {extracted - known}"
         if lang == "ru":
-            untranslated = [m.id for m in catalogue
-                            if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple)
-                                                            else (m.string,)))]
+            untranslated = [
+                m.id
+                for m in catalogue
+                if m.id
+                and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else (m.string,)))
+            ]
             assert untranslated == []

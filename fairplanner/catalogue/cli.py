@@ -7,14 +7,21 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from fairplanner.catalogue.demo import DEMO_FILE, load_demo_file, seed_demo as load
+from fairplanner.catalogue.demo import DEMO_FILE, load_demo_file
+from fairplanner.catalogue.demo import seed_demo as load
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 
 
 @click.command("seed-demo")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=DEMO_FILE, show_default=True, help="JSON file with the demo catalogue.")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEMO_FILE,
+    show_default=True,
+    help="JSON file with the demo catalogue.",
+)
 @with_appcontext
 def seed_demo(path: Path) -> None:
     """Load demo fairs dated around today. Safe to run again: existing rows are kept."""

@@ -76,8 +76,17 @@ def _programme(start: date, items: list[dict[str, Any]]) -> list[ProgrammeEvent]
             starts_at=at(item["day"], item["start"]),
             ends_at=at(item["day"], item["end"]),
             kind=EventKind(item["kind"]),
-            **{k: item.get(k) for k in ("title_ru", "title_en", "description_ru",
-                                        "description_en", "hall_ru", "hall_en")},
+            **{
+                k: item.get(k)
+                for k in (
+                    "title_ru",
+                    "title_en",
+                    "description_ru",
+                    "description_en",
+                    "hall_ru",
+                    "hall_en",
+                )
+            },
         )
         for item in items
     ]
@@ -85,38 +94,58 @@ def _programme(start: date, items: list[dict[str, Any]]) -> list[ProgrammeEvent]
 
 def seed_demo(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]:
     """Add what is missing from `data`, keyed by code or slug; existing rows stay untouched."""
-    reports = {name: SeedReport() for name in ("sectors", "cities", "organizers", "venues", "fairs")}
+    reports = {
+        name: SeedReport() for name in ("sectors", "cities", "organizers", "venues", "fairs")
+    }
     sectors = {
-        s["code"]: _get_or_add(Sector, "code", s["code"],
-                               {"name_ru": s["name_ru"], "name_en": s["name_en"]},
-                               reports["sectors"])
+        s["code"]: _get_or_add(
+            Sector,
+            "code",
+            s["code"],
+            {"name_ru": s["name_ru"], "name_en": s["name_en"]},
+            reports["sectors"],
+        )
         for s in data["sectors"]
     }
     cities = {
-        c["slug"]: _get_or_add(City, "slug", c["slug"],
-                               {"name_ru": c["name_ru"], "name_en": c["name_en"],
-                                "oblast": Oblast(c["oblast"])}, reports["cities"])
+        c["slug"]: _get_or_add(
+            City,
+            "slug",
+            c["slug"],
+            {"name_ru": c["name_ru"], "name_en": c["name_en"], "oblast": Oblast(c["oblast"])},
+            reports["cities"],
+        )
         for c in data["cities"]
     }
     organizers = {
-        o["slug"]: _get_or_add(Organizer, "slug", o["slug"],
-                               {k: o.get(k) for k in ("name_ru", "name_en", "short_name_ru",
-                                                      "short_name_en", "website")},
-                               reports["organizers"])
+        o["slug"]: _get_or_add(
+            Organizer,
+            "slug",
+            o["slug"],
+            {
+                k: o.get(k)
+                for k in ("name_ru", "name_en", "short_name_ru", "short_name_en", "website")
+            },
+            reports["organizers"],
+        )
         for o in data["organizers"]
     }
     venues = {}
     for v in data["venues"]:
-        fields = {k: v.get(k) for k in ("name_ru", "name_en", "address_ru", "address_en",
-                                         "latitude", "longitude")}
-        venues[v["slug"]] = _get_or_add(Venue, "slug", v["slug"],
-                                        {**fields, "city": cities[v["city"]]}, reports["venues"])
+        fields = {
+            k: v.get(k)
+            for k in ("name_ru", "name_en", "address_ru", "address_en", "latitude", "longitude")
+        }
+        venues[v["slug"]] = _get_or_add(
+            Venue, "slug", v["slug"], {**fields, "city": cities[v["city"]]}, reports["venues"]
+        )
     db.session.flush()
     for f in data["fairs"]:
         # "occurrence": N publishes the next N editions, as organizers announce next year early.
         for occurrence in range(1, f.get("occurrence", 1) + 1):
-            start = edition_start(f["month"], f["day"], today=today, occurrence=occurrence,
-                                  past=f.get("past", False))
+            start = edition_start(
+                f["month"], f["day"], today=today, occurrence=occurrence, past=f.get("past", False)
+            )
             if _add_edition(f, start, sectors=sectors, organizers=organizers, venues=venues):
                 reports["fairs"].created += 1
             else:
@@ -151,8 +180,18 @@ def _add_edition(
         capacity=f.get("capacity"),
         capacity_unit=CapacityUnit(f.get("capacity_unit", "stands")),
         programme=_programme(start, f.get("programme", [])),
-        **{k: f.get(k) for k in ("name_ru", "name_en", "description_ru", "description_en",
-                                 "cancel_reason_ru", "cancel_reason_en", "website")},
+        **{
+            k: f.get(k)
+            for k in (
+                "name_ru",
+                "name_en",
+                "description_ru",
+                "description_en",
+                "cancel_reason_ru",
+                "cancel_reason_en",
+                "website",
+            )
+        },
     )
     fair.refresh_search()
     db.session.add(fair)

@@ -50,14 +50,20 @@ class FilterForm(FlaskForm):
     sector = SelectField(_l("Sector"), choices=[], validators=[Optional()])
     oblast = SelectField(
         _l("Region"),
-        choices=[SelectChoice("", _l("All regions")), *(SelectChoice(o.value, OBLAST_LABELS[o]) for o in Oblast)],
+        choices=[
+            SelectChoice("", _l("All regions")),
+            *(SelectChoice(o.value, OBLAST_LABELS[o]) for o in Oblast),
+        ],
         validators=[Optional()],
     )
     city = SelectField(_l("City"), choices=[], validators=[Optional()])
     organizer = SelectField(_l("Organizer"), choices=[], validators=[Optional()])
     kind = SelectField(
         _l("Type"),
-        choices=[SelectChoice("", _l("All types")), *(SelectChoice(k.value, KIND_LABELS[k]) for k in FairKind)],
+        choices=[
+            SelectChoice("", _l("All types")),
+            *(SelectChoice(k.value, KIND_LABELS[k]) for k in FairKind),
+        ],
         validators=[Optional()],
     )
     date_from = DateField(_l("From"), name="from", validators=[Optional()])
@@ -79,10 +85,15 @@ class ParsedFilters:
 def parse_filters(args: MultiDict[str, str], *, max_query: int) -> ParsedFilters:
     """Read the public filter parameters; a bad value is dropped with a notice, never an error."""
     form = FilterForm(formdata=args)
-    all_label = {"sector": _("All sectors"), "city": _("All cities"), "organizer": _("All organizers")}
+    all_label = {
+        "sector": _("All sectors"),
+        "city": _("All cities"),
+        "organizer": _("All organizers"),
+    }
     choices = {
         "sector": [
-            SelectChoice(s.code, localized(s, "name")) for s in db.session.scalars(queries.sectors())
+            SelectChoice(s.code, localized(s, "name"))
+            for s in db.session.scalars(queries.sectors())
         ],
         "city": [
             SelectChoice(c.slug, localized(c, "name")) for c in db.session.scalars(queries.cities())

@@ -70,15 +70,12 @@ def fairs_matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
         in_name = Fair.search_name.contains(term, autoescape=True)
         stmt = stmt.where(or_(in_name, Fair.search_body.contains(term, autoescape=True)))
         rank = rank + case((in_name, 1), else_=0)
-    return (
-        stmt.options(
-            # Each row shows its venue, city, organizer and sectors: load them with the page.
-            joinedload(Fair.venue).joinedload(Venue.city),
-            joinedload(Fair.organizer),
-            selectinload(Fair.sectors),
-        )
-        .order_by(rank.desc(), Fair.starts_on, Fair.ends_on, Fair.id)
-    )
+    return stmt.options(
+        # Each row shows its venue, city, organizer and sectors: load them with the page.
+        joinedload(Fair.venue).joinedload(Venue.city),
+        joinedload(Fair.organizer),
+        selectinload(Fair.sectors),
+    ).order_by(rank.desc(), Fair.starts_on, Fair.ends_on, Fair.id)
 
 
 def fair_by_slug(slug: str) -> Select[tuple[Fair]]:

@@ -72,9 +72,7 @@ def fair(slug: str) -> ResponseReturnValue:
 def month_today() -> ResponseReturnValue:
     """The month view for the current month in Minsk, keeping the filters."""
     today = minsk_today()
-    return redirect(
-        url_for("catalogue.month", year=today.year, month=today.month, **filter_args())
-    )
+    return redirect(url_for("catalogue.month", year=today.year, month=today.month, **filter_args()))
 
 
 @bp.get("/calendar/<int:year>/<int:month>")

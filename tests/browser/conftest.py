@@ -29,8 +29,9 @@ LAUNCH_ARGS = [
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a real port with the demo data, CSRF on, as a visitor would meet it."""
     path = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    app = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-                     WTF_CSRF_ENABLED=True)
+    app = create_app(
+        config.TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", WTF_CSRF_ENABLED=True
+    )
     with app.app_context():
         upgrade()
     result = app.test_cli_runner().invoke(args=["seed-demo"])

@@ -32,8 +32,7 @@ def test_visitor_filters_searches_switches_language_and_opens_a_fair(live_server
     expect(page).to_have_url(re.compile(r"q=%D0%9B%D0%95%D0%93%D0%9A%D0%90%D0%AF"))
     cards = page.locator(".fair-card")
     assert cards.count() >= 1
-    assert any("ёгк" in text.lower() or "легк" in text.lower()
-               for text in [page.content()])
+    assert any("ёгк" in text.lower() or "легк" in text.lower() for text in [page.content()])
 
     # Switch to English: the same results, now in English, and the choice is remembered.
     page.get_by_role("button", name="English").click()

@@ -24,28 +24,70 @@ def catalogue(factories, make_fair):
     brest = factories.city("brest", name_ru="Брест", name_en="Brest", oblast=Oblast.BREST)
     mozyr = factories.city("mozyr", name_ru="Мозырь", name_en="Mozyr", oblast=Oblast.GOMEL)
     return {
-        "agro": make_fair(slug="agro", name_ru="Белагро", name_en="Belagro", sectors=["crops"],
-                          starts_on=today + timedelta(days=10), kind=FairKind.EXHIBITION),
-        "wood": make_fair(slug="wood", name_ru="Деревообработка", name_en="Woodworking",
-                          sectors=["forestry"], city=gomel, organizer="cci-gomel",
-                          starts_on=today + timedelta(days=40), kind=FairKind.FAIR),
-        "light": make_fair(slug="light", name_ru="Лёгкая промышленность",
-                           name_en="Light industry", sectors=["light-industry", "forestry"],
-                           city=brest, starts_on=today + timedelta(days=70),
-                           kind=FairKind.FORUM,
-                           description_ru="Ткани, одежда и обувь для экспортёров из Минска."),
-        "mozyr": make_fair(slug="mozyr", name_ru="Мозырская ярмарка", name_en="Mozyr fair",
-                           city=mozyr, sectors=["food"], starts_on=today + timedelta(days=100),
-                           kind=FairKind.FAIR),
-        "past": make_fair(slug="past", name_ru="Прошедшая", name_en="Past show",
-                          starts_on=today - timedelta(days=60)),
-        "ongoing": make_fair(slug="ongoing", name_ru="Идёт сейчас", name_en="Running now",
-                             starts_on=today - timedelta(days=1), days=4),
-        "draft": make_fair(slug="draft", name_ru="Черновик", status=FairStatus.DRAFT,
-                           starts_on=today + timedelta(days=5)),
-        "cancelled": make_fair(slug="cancelled", name_ru="Отменённая", name_en="Called off",
-                               status=FairStatus.CANCELLED, cancel_reason_ru="Перенос",
-                               starts_on=today + timedelta(days=20)),
+        "agro": make_fair(
+            slug="agro",
+            name_ru="Белагро",
+            name_en="Belagro",
+            sectors=["crops"],
+            starts_on=today + timedelta(days=10),
+            kind=FairKind.EXHIBITION,
+        ),
+        "wood": make_fair(
+            slug="wood",
+            name_ru="Деревообработка",
+            name_en="Woodworking",
+            sectors=["forestry"],
+            city=gomel,
+            organizer="cci-gomel",
+            starts_on=today + timedelta(days=40),
+            kind=FairKind.FAIR,
+        ),
+        "light": make_fair(
+            slug="light",
+            name_ru="Лёгкая промышленность",
+            name_en="Light industry",
+            sectors=["light-industry", "forestry"],
+            city=brest,
+            starts_on=today + timedelta(days=70),
+            kind=FairKind.FORUM,
+            description_ru="Ткани, одежда и обувь для экспортёров из Минска.",
+        ),
+        "mozyr": make_fair(
+            slug="mozyr",
+            name_ru="Мозырская ярмарка",
+            name_en="Mozyr fair",
+            city=mozyr,
+            sectors=["food"],
+            starts_on=today + timedelta(days=100),
+            kind=FairKind.FAIR,
+        ),
+        "past": make_fair(
+            slug="past",
+            name_ru="Прошедшая",
+            name_en="Past show",
+            starts_on=today - timedelta(days=60),
+        ),
+        "ongoing": make_fair(
+            slug="ongoing",
+            name_ru="Идёт сейчас",
+            name_en="Running now",
+            starts_on=today - timedelta(days=1),
+            days=4,
+        ),
+        "draft": make_fair(
+            slug="draft",
+            name_ru="Черновик",
+            status=FairStatus.DRAFT,
+            starts_on=today + timedelta(days=5),
+        ),
+        "cancelled": make_fair(
+            slug="cancelled",
+            name_ru="Отменённая",
+            name_en="Called off",
+            status=FairStatus.CANCELLED,
+            cancel_reason_ru="Перенос",
+            starts_on=today + timedelta(days=20),
+        ),
     }
 
 
@@ -116,8 +158,12 @@ def test_search_is_case_and_yo_insensitive(client, catalogue, q, expected):
 
 def test_name_matches_rank_above_description_matches(client, make_fair):
     today = minsk_today()
-    make_fair(slug="in-text", name_ru="Промышленный форум", starts_on=today + timedelta(days=3),
-              description_ru="Секция о деревообработке и мебели.")
+    make_fair(
+        slug="in-text",
+        name_ru="Промышленный форум",
+        starts_on=today + timedelta(days=3),
+        description_ru="Секция о деревообработке и мебели.",
+    )
     make_fair(slug="in-name", name_ru="Деревообработка", starts_on=today + timedelta(days=90))
     assert slugs(client.get("/", query_string={"q": "деревообработк"})) == ["in-name", "in-text"]
 
@@ -213,8 +259,9 @@ def test_huge_query_is_shortened_with_a_notice(client, catalogue):
 
 def test_end_before_start_is_dropped(client, catalogue):
     today = minsk_today()
-    response = client.get(f"/?from={today + timedelta(days=50)}&to={today}",
-                          headers={"Accept-Language": "en"})
+    response = client.get(
+        f"/?from={today + timedelta(days=50)}&to={today}", headers={"Accept-Language": "en"}
+    )
     assert "end date is before the start date" in response.get_data(as_text=True)
     assert slugs(response) == ["light", "mozyr"]
 
@@ -231,8 +278,13 @@ def test_statement_count_does_not_grow_with_rows(client, make_fair, count_querie
     with count_queries() as one:
         client.get("/")
     for i in range(15):
-        make_fair(slug=f"n{i}", starts_on=today + timedelta(days=2 + i),
-                  sectors=["food", "crops"], city=f"city{i}", organizer=f"org{i}")
+        make_fair(
+            slug=f"n{i}",
+            starts_on=today + timedelta(days=2 + i),
+            sectors=["food", "crops"],
+            city=f"city{i}",
+            organizer=f"org{i}",
+        )
     with count_queries() as many:
         client.get("/")
     assert many.count == one.count, many.statements

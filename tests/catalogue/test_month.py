@@ -71,8 +71,16 @@ def test_calendar_redirects_to_the_current_month_with_filters(client):
     assert re.search(r"/calendar/\d{4}/\d{1,2}\?sector=food$", response.headers["Location"])
 
 
-@pytest.mark.parametrize("path", ["/calendar/2027/13", "/calendar/2027/0", "/calendar/99999/1",
-                                  "/calendar/1/1", "/calendar/abc/1"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/calendar/2027/13",
+        "/calendar/2027/0",
+        "/calendar/99999/1",
+        "/calendar/1/1",
+        "/calendar/abc/1",
+    ],
+)
 def test_impossible_months_are_404(client, path):
     assert client.get(path).status_code == 404
 

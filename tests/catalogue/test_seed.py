@@ -47,7 +47,8 @@ def test_demo_catalogue_is_realistic(runner, db):
     assert any(f.ends_on < today for f in fairs)
     cancelled = [f for f in fairs if f.status == FairStatus.CANCELLED]
     assert len(cancelled) == 1
-    assert cancelled[0].cancel_reason_ru and cancelled[0].cancel_reason_en
+    assert cancelled[0].cancel_reason_ru
+    assert cancelled[0].cancel_reason_en
     assert all(f.registration_opens_on <= f.registration_deadline <= f.starts_on for f in fairs)
     assert all(f.search_name for f in fairs)
 
@@ -56,9 +57,11 @@ def test_demo_data_is_complete_in_both_languages():
     data = load_demo_file()
     for fair in data["fairs"]:
         for field in ("name", "description"):
-            assert fair[f"{field}_ru"] and fair[f"{field}_en"], fair["key"]
+            assert fair[f"{field}_ru"], fair["key"]
+            assert fair[f"{field}_en"], fair["key"]
         for event in fair["programme"]:
-            assert event["title_ru"] and event["title_en"], fair["key"]
+            assert event["title_ru"], fair["key"]
+            assert event["title_en"], fair["key"]
 
 
 def test_broken_data_file_is_reported_and_nothing_is_saved(runner, db, tmp_path):

@@ -1,0 +1,78 @@
+"""Time the catalogue pages against a bare Flask route in the same process and run.
+
+Usage: python -m bench [--requests N]. Prints mean milliseconds per request and the ratio to a
+bare `return "ok"` Flask route, so the figures can be compared across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+import config
+from fairplanner import create_app
+from fairplanner.catalogue.models import Fair
+from fairplanner.extensions import db
+
+
+def timed(call: Callable[[], object], requests: int) -> float:
+    """Median of five rounds of `requests` calls, in milliseconds per call."""
+    call()  # warm up caches and compiled templates
+    rounds = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(requests):
+            call()
+        rounds.append((time.perf_counter() - start) * 1000 / requests)
+    return statistics.median(rounds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    bare = Flask("bare")
+    bare.add_url_rule("/", "bare", lambda: "ok")
+    bare_client = bare.test_client()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            config.DevelopmentConfig,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+        )
+        with app.app_context():
+            upgrade()
+        app.test_cli_runner().invoke(args=["seed-demo"])
+        with app.app_context():
+            fair = db.session.scalars(select(Fair).order_by(Fair.starts_on)).first()
+            slug, year, month = fair.slug, fair.starts_on.year, fair.starts_on.month
+        client = app.test_client()
+        pages = {
+            "bare Flask route": lambda: bare_client.get("/"),
+            "catalogue /": lambda: client.get("/"),
+            "catalogue /?q=выставка&sector=food": lambda: client.get(
+                "/", query_string={"q": "выставка", "sector": "food"}
+            ),
+            f"fair /fairs/{slug}": lambda: client.get(f"/fairs/{slug}"),
+            f"month /calendar/{year}/{month}": lambda: client.get(f"/calendar/{year}/{month}"),
+            "healthz": lambda: client.get("/healthz"),
+        }
+        base = None
+        print(f"{'page':45} {'ms/request':>10} {'x bare':>8}")
+        for name, call in pages.items():
+            ms = timed(call, args.requests)
+            base = base or ms
+            print(f"{name:45} {ms:10.2f} {ms / base:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
