@@ -26,6 +26,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Rate limits live in Redis when there is one, so that every app server counts together.
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute; 60 per hour"
+    SIGNUP_RATE_LIMIT = "5 per minute; 30 per hour"
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     # Absolute links (calendar feeds, emails) use this; requests themselves may use any host.
     PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
@@ -55,6 +63,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {}
     REDIS_URL = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = False  # tests that check the limits turn it back on
 
 
 class ProductionConfig(Config):

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 
 from fairplanner import extensions
 
@@ -34,6 +34,7 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
+    register_request_hooks(app)
     register_security_headers(app)
     from fairplanner.errors import register_error_handlers
 
@@ -63,6 +64,8 @@ def register_extensions(app: Flask) -> None:
         app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True
     )
     extensions.csrf.init_app(app)
+    extensions.login_manager.init_app(app)
+    extensions.limiter.init_app(app)
     extensions.babel.init_app(
         app,
         locale_selector=select_locale,
@@ -71,11 +74,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from fairplanner.accounts.views import bp as accounts_bp
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
+    from fairplanner.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(registrations_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -87,6 +94,24 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Requests that may write take SQLite's write lock up front (see fairplanner.db)."""
+    from flask import request
+
+    from fairplanner.db import sqlite_write_intent
+
+    @app.before_request
+    def _write_intent() -> None:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g._write_intent = sqlite_write_intent.set(True)
+
+    @app.teardown_request
+    def _reset_write_intent(exc: BaseException | None) -> None:
+        token = g.pop("_write_intent", None)
+        if token is not None:
+            sqlite_write_intent.reset(token)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -102,6 +127,8 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from fairplanner.accounts.cli import create_user
     from fairplanner.catalogue.cli import seed_demo
 
     app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import enum
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -26,6 +28,11 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """The current moment as an aware UTC datetime (a callable default, not an import-time one)."""
     return datetime.now(UTC)
+
+
+def db_enum(cls: type[enum.Enum]) -> Enum:
+    """A portable enum column stored as its values (VARCHAR on every database)."""
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -60,10 +67,19 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        # Readers do not wait for the writer; harmless ("memory") for in-memory databases.
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+# Set for requests that write. SQLite has no row locks, so such a request's transaction starts
+# with BEGIN IMMEDIATE: it takes the database's write lock before reading anything it will
+# decide on (the last free stand), and concurrent writers wait for it (busy_timeout).
+sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn: Any) -> None:
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")

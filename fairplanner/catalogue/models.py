@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fairplanner.db import UTCDateTime, utcnow
+from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
 from fairplanner.text import fold
 
@@ -72,10 +72,6 @@ class RegistrationState(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 fair_sectors = Table(
     "fair_sectors",
     db.metadata,
@@ -100,7 +96,7 @@ class City(db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name_ru: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str | None] = mapped_column(String(120))
-    oblast: Mapped[Oblast] = mapped_column(_enum(Oblast), index=True)
+    oblast: Mapped[Oblast] = mapped_column(db_enum(Oblast), index=True)
 
 
 class Organizer(db.Model):
@@ -137,6 +133,9 @@ class Fair(db.Model):
         CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
         CheckConstraint("registration_deadline >= registration_opens_on", name="window_ordered"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint(
+            "stand_area_min > 0 AND stand_area_max >= stand_area_min", name="stand_area_range"
+        ),
         Index("ix_fairs_status_dates", "status", "starts_on", "ends_on"),
     )
 
@@ -146,13 +145,13 @@ class Fair(db.Model):
     name_en: Mapped[str | None] = mapped_column(String(300))
     description_ru: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[FairKind] = mapped_column(_enum(FairKind), index=True)
+    kind: Mapped[FairKind] = mapped_column(db_enum(FairKind), index=True)
     starts_on: Mapped[date] = mapped_column(Date, index=True)
     ends_on: Mapped[date] = mapped_column(Date, index=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
     organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
     status: Mapped[FairStatus] = mapped_column(
-        _enum(FairStatus), default=FairStatus.DRAFT, index=True
+        db_enum(FairStatus), default=FairStatus.DRAFT, index=True
     )
     cancel_reason_ru: Mapped[str | None] = mapped_column(Text)
     cancel_reason_en: Mapped[str | None] = mapped_column(Text)
@@ -160,8 +159,11 @@ class Fair(db.Model):
     registration_deadline: Mapped[date] = mapped_column(Date)
     capacity: Mapped[int | None] = mapped_column(Integer)
     capacity_unit: Mapped[CapacityUnit] = mapped_column(
-        _enum(CapacityUnit), default=CapacityUnit.STANDS
+        db_enum(CapacityUnit), default=CapacityUnit.STANDS
     )
+    # The stand sizes an exhibitor may ask for, in m².
+    stand_area_min: Mapped[Decimal] = mapped_column(Numeric(8, 1), default=Decimal(4))
+    stand_area_max: Mapped[Decimal] = mapped_column(Numeric(8, 1), default=Decimal(500))
     website: Mapped[str | None] = mapped_column(String(300))
     # Case- and ё-folded copies of the names and descriptions: the same search on SQLite and
     # PostgreSQL, whose LOWER() differ for Cyrillic.
@@ -214,6 +216,6 @@ class ProgrammeEvent(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     hall_ru: Mapped[str | None] = mapped_column(String(120))
     hall_en: Mapped[str | None] = mapped_column(String(120))
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    kind: Mapped[EventKind] = mapped_column(db_enum(EventKind))
 
     fair: Mapped[Fair] = relationship(back_populates="programme")

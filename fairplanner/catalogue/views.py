@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from fairplanner.catalogue import month as month_view
 from fairplanner.catalogue import queries
@@ -14,6 +15,7 @@ from fairplanner.catalogue.forms import parse_filters
 from fairplanner.catalogue.models import RegistrationState
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, minsk_today
+from fairplanner.registrations import queries as registration_queries
 
 bp = Blueprint("catalogue", __name__)
 
@@ -58,12 +60,19 @@ def fair(slug: str) -> ResponseReturnValue:
     days: dict[date, list] = {}
     for event in fair.programme:
         days.setdefault(event.starts_at.astimezone(MINSK).date(), []).append(event)
+    taken = db.session.scalar(registration_queries.capacity_taken(fair)) or 0
+    mine = {}
+    if current_user.is_authenticated and current_user.company_id:
+        stmt = registration_queries.company_registrations_for_fair(current_user.company_id, fair.id)
+        mine = {r.role.value: r for r in db.session.scalars(stmt)}
     return render_template(
         "catalogue/fair.html",
         fair=fair,
         days=days,
-        state=fair.registration_state(today),
+        state=fair.registration_state(today, taken=taken),
         states=RegistrationState,
+        taken=taken,
+        mine=mine,
         today=today,
     )
 

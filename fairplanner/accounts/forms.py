@@ -1,0 +1,227 @@
+"""Forms for sign-up, login, passwords, the company profile and invitations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from fairplanner.accounts import identifiers
+from fairplanner.accounts.identifiers import InvalidIdentifier
+from fairplanner.accounts.models import Country
+
+PASSWORD_MIN, PASSWORD_MAX = 10, 128
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    value = _strip(value)
+    return value or None
+
+
+def email_field(label: object = None) -> EmailField:
+    return EmailField(
+        label or _l("Email"),
+        filters=[_strip],
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def new_password_field(label: object) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l(
+                    "Use %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX
+                ),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class SignupForm(FlaskForm):
+    email = email_field()
+    password = new_password_field(_l("Password"))
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    company_name = StringField(
+        _l("Company name"),
+        filters=[_strip],
+        validators=[DataRequired(), Length(max=300)],
+        render_kw={"autocomplete": "organization"},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Remember me on this device"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class AcceptInvitationForm(FlaskForm):
+    password = new_password_field(_l("Password"))
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class InviteForm(FlaskForm):
+    email = email_field(_l("Colleague's email"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+COUNTRY_LABELS = {
+    Country.BELARUS: _l("Belarus"),
+    Country.RUSSIA: _l("Russia"),
+    Country.OTHER: _l("Another country"),
+}
+
+
+class CompanyForm(FlaskForm):
+    """The company profile. The country comes first: it decides how the tax number is read."""
+
+    country = SelectField(
+        _l("Country"),
+        choices=[
+            SelectChoice("", _l("Choose…")),
+            *(SelectChoice(c.value, COUNTRY_LABELS[c]) for c in Country),
+        ],
+        validators=[DataRequired(message=_l("Choose the country."))],
+    )
+    region = SelectField(_l("Region"), choices=[], validate_choice=False)
+    legal_name = StringField(
+        _l("Legal name"), filters=[_strip], validators=[DataRequired(), Length(max=300)]
+    )
+    short_name = StringField(
+        _l("Short name"), filters=[_blank_to_none], validators=[Optional(), Length(max=120)]
+    )
+    tax_id = StringField(
+        _l("Tax number (УНП in Belarus, ИНН in Russia)"),
+        filters=[_strip],
+        validators=[DataRequired(), Length(max=40)],
+    )
+    ogrn = StringField(
+        _l("ОГРН / ОГРНИП (Russia, optional)"),
+        filters=[_blank_to_none],
+        validators=[Optional(), Length(max=20)],
+    )
+    sectors = MultiCheckboxField(_l("Sectors"), choices=[])
+    products = TextAreaField(
+        _l("Products and services"),
+        filters=[_blank_to_none],
+        validators=[Optional(), Length(max=4000)],
+    )
+    website = URLField(
+        _l("Website"),
+        filters=[_blank_to_none],
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a full address, https://…")),
+            Length(max=300),
+        ],
+    )
+    contact_person = StringField(
+        _l("Contact person"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
+    )
+    phone = StringField(
+        _l("Phone"),
+        filters=[_strip],
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    email = email_field(_l("Contact email"))
+
+    def chosen_country(self) -> Country | None:
+        try:
+            return Country(self.country.data)
+        except ValueError:
+            return None
+
+    def validate_region(self, field: SelectField) -> None:
+        country = self.chosen_country()
+        if country is None or country == Country.OTHER:
+            field.data = None
+            return
+        codes = {r.code for r in identifiers.regions()[country]}
+        if field.data not in codes:
+            raise ValidationError(_l("Choose the region."))
+
+    def validate_tax_id(self, field: StringField) -> None:
+        country = self.chosen_country()
+        if country is None:
+            return
+        try:
+            field.data = identifiers.check_tax_id(country, field.data)
+        except InvalidIdentifier as exc:
+            raise ValidationError(exc.message) from exc
+
+    def validate_ogrn(self, field: StringField) -> None:
+        if not field.data:
+            return
+        if self.chosen_country() != Country.RUSSIA:
+            raise ValidationError(_l("ОГРН is only for companies registered in Russia."))
+        if self.tax_id.errors:
+            return
+        try:
+            field.data = identifiers.check_ogrn(field.data, tax_id=self.tax_id.data)
+        except InvalidIdentifier as exc:
+            raise ValidationError(exc.message) from exc
+
+    def validate_phone(self, field: StringField) -> None:
+        try:
+            field.data = identifiers.check_phone(field.data, country=self.chosen_country())
+        except InvalidIdentifier as exc:
+            raise ValidationError(exc.message) from exc

@@ -1,0 +1,113 @@
+"""Users, the companies they act for, and invitations to join a company."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fairplanner.catalogue.models import Sector
+from fairplanner.db import UTCDateTime, db_enum, utcnow
+from fairplanner.extensions import db
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"  # acts for a company
+    STAFF = "staff"  # works for an organizer (the organizer console)
+    ADMIN = "admin"
+
+
+class Country(enum.StrEnum):
+    BELARUS = "BY"
+    RUSSIA = "RU"
+    OTHER = "OTHER"
+
+
+company_sectors = Table(
+    "company_sectors",
+    db.metadata,
+    Column("company_id", ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Company(db.Model):
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str | None] = mapped_column(String(120))
+    country: Mapped[Country | None] = mapped_column(db_enum(Country), index=True)
+    region: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Unique among companies; NULL (not yet given) may repeat on both databases.
+    tax_id: Mapped[str | None] = mapped_column(String(40), unique=True)
+    ogrn: Mapped[str | None] = mapped_column(String(15))
+    products: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(String(300))
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    sectors: Mapped[list[Sector]] = relationship(secondary=company_sectors, order_by=Sector.code)
+    members: Mapped[list[User]] = relationship(back_populates="company", order_by="User.id")
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.legal_name
+
+    @property
+    def profile_complete(self) -> bool:
+        """What an organizer needs before a company may apply for a fair."""
+        return all((self.country, self.tax_id, self.contact_person, self.phone, self.email)) and (
+            self.country == Country.OTHER or bool(self.region)
+        )
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(db_enum(Role), default=Role.MEMBER, index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    organizer_id: Mapped[int | None] = mapped_column(ForeignKey("organizers.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the login session id: raising it (on a password change) signs out every other
+    # session and every "remember me" cookie of the user.
+    auth_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    company: Mapped[Company | None] = relationship(back_populates="members")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:  # Flask-Login
+        return f"{self.id}.{self.auth_version}"
+
+
+class Invitation(db.Model):
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    # Only a SHA-256 of the token is stored: a leaked database does not leak usable links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    company: Mapped[Company] = relationship()
+    invited_by: Mapped[User | None] = relationship()

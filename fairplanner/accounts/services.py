@@ -1,0 +1,199 @@
+"""Writes for accounts: sign-up, passwords, company profiles, invitations. Never commits."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from fairplanner.accounts.models import Company, Country, Invitation, Role, User
+from fairplanner.catalogue.models import Organizer, Sector
+from fairplanner.db import utcnow
+from fairplanner.errors import DomainError
+from fairplanner.extensions import db
+
+log = logging.getLogger(__name__)
+INVITATION_DAYS = 14
+# Checked against when the email is unknown, so that a login takes as long either way.
+_DUMMY_HASH = generate_password_hash("not a password")
+
+
+class EmailTaken(DomainError):
+    status_code = 409
+
+
+class TaxIdTaken(DomainError):
+    status_code = 409
+
+
+class InvalidInvitation(DomainError):
+    status_code = 404
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    """scrypt, werkzeug's default key-derivation function."""
+    return generate_password_hash(password)
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    email: str,
+    password: str,
+    *,
+    role: Role = Role.MEMBER,
+    company: Company | None = None,
+    organizer: Organizer | None = None,
+) -> User:
+    user = User(
+        email=normalize_email(email),
+        password_hash=hash_password(password),
+        role=role,
+        company=company,
+        organizer_id=organizer.id if organizer else None,
+    )
+    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise EmailTaken(_("An account with this email address already exists.")) from exc
+    log.info("user %s created (%s)", user.id, role)
+    return user
+
+
+def sign_up(email: str, password: str, *, company_name: str) -> User:
+    """A new company and its first member."""
+    if find_user(email) is not None:
+        raise EmailTaken(_("An account with this email address already exists."))
+    company = Company(legal_name=company_name.strip())
+    db.session.add(company)
+    return create_user(email, password, company=company)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, else None (in about the same time)."""
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Set a new password; every other session and remember-me cookie stops working."""
+    if not check_password_hash(user.password_hash, current):
+        raise DomainError(_("The current password is not correct."))
+    user.password_hash = hash_password(new)
+    user.auth_version += 1
+    db.session.flush()
+
+
+@dataclass
+class CompanyProfile:
+    legal_name: str
+    short_name: str | None
+    country: Country
+    region: str | None
+    tax_id: str
+    ogrn: str | None
+    sector_codes: list[str]
+    products: str | None
+    website: str | None
+    contact_person: str
+    phone: str
+    email: str
+
+
+def tax_id_taken(tax_id: str, *, country: Country, company_id: int | None) -> bool:
+    stmt = select(func.count(Company.id)).where(
+        Company.tax_id == tax_id, Company.country == country
+    )
+    if company_id is not None:
+        stmt = stmt.where(Company.id != company_id)
+    return bool(db.session.scalar(stmt))
+
+
+def update_company(company: Company, profile: CompanyProfile) -> Company:
+    """Save the profile; a tax identifier already used by another company is refused."""
+    if tax_id_taken(profile.tax_id, country=profile.country, company_id=company.id):
+        raise TaxIdTaken(_("Another company is already registered with this tax number."))
+    for name in (
+        "legal_name",
+        "short_name",
+        "country",
+        "region",
+        "tax_id",
+        "ogrn",
+        "products",
+        "website",
+        "contact_person",
+        "phone",
+        "email",
+    ):
+        setattr(company, name, getattr(profile, name))
+    company.sectors = list(
+        db.session.scalars(select(Sector).where(Sector.code.in_(profile.sector_codes)))
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise TaxIdTaken(_("Another company is already registered with this tax number.")) from exc
+    return company
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_member(company: Company, email: str, *, invited_by: User) -> tuple[Invitation, str]:
+    """An invitation for `email` to join the company, and its secret token (shown once)."""
+    email = normalize_email(email)
+    if find_user(email) is not None:
+        raise EmailTaken(_("An account with this email address already exists."))
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        company=company,
+        email=email,
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def open_invitation(token: str, *, now: datetime | None = None) -> Invitation:
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    )
+    now = now or utcnow()
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at < now:
+        raise InvalidInvitation(_("This invitation link is not valid or has expired."))
+    return invitation
+
+
+def accept_invitation(token: str, password: str) -> User:
+    invitation = open_invitation(token)
+    user = create_user(invitation.email, password, company=invitation.company)
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    return user

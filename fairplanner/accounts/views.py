@@ -1,0 +1,242 @@
+"""Sign-up, login, logout, password, company profile and colleagues."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from fairplanner.accounts import identifiers, services
+from fairplanner.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    CompanyForm,
+    InviteForm,
+    LoginForm,
+    SignupForm,
+)
+from fairplanner.accounts.models import Company, Country, Invitation, User
+from fairplanner.catalogue import queries as catalogue_queries
+from fairplanner.core.views import safe_next
+from fairplanner.errors import DomainError
+from fairplanner.extensions import db, limiter, login_manager
+from fairplanner.i18n import localized
+from fairplanner.text import fold
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Find the session's user; a session from before a password change no longer matches."""
+    ident, _sep, version = user_id.partition(".")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or user.auth_version != int(version):
+        return None
+    return user
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def company_required() -> Company:
+    """The current user's company; staff and admins without one get a 403."""
+    if current_user.company is None:
+        abort(403)
+    return current_user.company
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def signup() -> ResponseReturnValue:
+    """Create a company account: its first member, then the profile."""
+    if current_user.is_authenticated:
+        return redirect(url_for("registrations.mine"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_up(
+                form.email.data, form.password.data, company_name=form.company_name.data
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.email.errors.append(exc.message)
+        else:
+            login_user(user)
+            flash(_("Welcome! Fill in your company profile to register for fairs."), "success")
+            return redirect(url_for("accounts.company"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/signup.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    """Log in; `next` may only lead to a page of this site."""
+    target = safe_next(request.args.get("next"), url_for("registrations.mine"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(target)
+        form.password.errors.append(_("The email or the password is not correct."))
+    status = 422 if form.errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """Log out (a POST with a CSRF token, so that no link can log a user out)."""
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("catalogue.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> ResponseReturnValue:
+    """Change the password; other sessions of the user end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, current=form.current.data, new=form.password.data
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.current.errors.append(exc.message)
+        else:
+            login_user(current_user)  # this session carries on under the new version
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("registrations.mine"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/password.html", form=form), status
+
+
+def _company_form(company: Company) -> CompanyForm:
+    form = CompanyForm(obj=company if request.method == "GET" else None)
+    if request.method == "GET":
+        form.country.data = company.country.value if company.country else ""
+        form.sectors.data = [s.code for s in company.sectors]
+        form.region.data = company.region or ""
+    form.region.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(
+            r.code,
+            localized(r, "name"),
+            optgroup=_("Belarus") if country == Country.BELARUS else _("Russia"),
+        )
+        for country, items in identifiers.regions().items()
+        for r in items
+    ]
+    sectors = [
+        SelectChoice(s.code, localized(s, "name"))
+        for s in db.session.scalars(catalogue_queries.sectors())
+    ]
+    form.sectors.choices = sorted(sectors, key=lambda c: fold(c.label))
+    return form
+
+
+@bp.route("/company", methods=["GET", "POST"])
+@login_required
+def company() -> ResponseReturnValue:
+    """The company profile: identifiers, region, sectors and the contact for organizers."""
+    company = company_required()
+    form = _company_form(company)
+    if form.validate_on_submit():
+        profile = services.CompanyProfile(
+            legal_name=form.legal_name.data,
+            short_name=form.short_name.data,
+            country=Country(form.country.data),
+            region=form.region.data or None,
+            tax_id=form.tax_id.data,
+            ogrn=form.ogrn.data,
+            sector_codes=form.sectors.data or [],
+            products=form.products.data,
+            website=form.website.data,
+            contact_person=form.contact_person.data,
+            phone=form.phone.data,
+            email=services.normalize_email(form.email.data),
+        )
+        try:
+            services.update_company(company, profile)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.tax_id.errors.append(exc.message)
+        else:
+            flash(_("The company profile has been saved."), "success")
+            return redirect(url_for("accounts.company"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/company.html", form=form, company=company), status
+
+
+@bp.route("/company/members", methods=["GET", "POST"])
+@login_required
+def members() -> ResponseReturnValue:
+    """Colleagues of the company and invitations for new ones."""
+    company = company_required()
+    form = InviteForm()
+    link = None
+    if form.validate_on_submit():
+        try:
+            invitation, token = services.invite_member(
+                company, form.email.data, invited_by=current_user
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.email.errors.append(exc.message)
+        else:
+            # Shown once, to the inviting member, until email delivery exists.
+            link = url_for("accounts.accept", token=token, _external=True)
+            form = InviteForm(formdata=None)
+            flash(_("Invitation created for %(email)s.", email=invitation.email), "success")
+    invitations = db.session.scalars(
+        select(Invitation)
+        .where(Invitation.company_id == company.id, Invitation.accepted_at.is_(None))
+        .order_by(Invitation.created_at.desc())
+    ).all()
+    status = 422 if form.errors else 200
+    return render_template(
+        "accounts/members.html", form=form, company=company, link=link, invitations=invitations
+    ), status
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept(token: str) -> ResponseReturnValue:
+    """Join a company through an invitation link by choosing a password."""
+    try:
+        invitation = services.open_invitation(token)
+    except DomainError:
+        abort(404)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, form.password.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.password.errors.append(exc.message)
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("Welcome to %(company)s.", company=user.company.display_name), "success")
+            return redirect(url_for("registrations.mine"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/accept.html", form=form, invitation=invitation), status

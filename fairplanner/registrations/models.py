@@ -1,0 +1,139 @@
+"""Applications of companies to exhibit at or visit a fair, and their history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fairplanner.accounts.models import Company, User
+from fairplanner.catalogue.models import Fair
+from fairplanner.db import UTCDateTime, db_enum, utcnow
+from fairplanner.extensions import db
+
+
+class RegistrationRole(enum.StrEnum):
+    EXHIBITOR = "exhibitor"
+    VISITOR = "visitor"
+
+
+class RegistrationStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"
+
+
+class StandType(enum.StrEnum):
+    INDOOR = "indoor"
+    OUTDOOR = "outdoor"
+    COLLECTIVE = "collective"  # a place on a collective regional stand
+
+
+class VisitAim(enum.StrEnum):
+    PURCHASING = "purchasing"
+    SALES = "sales"
+    PARTNERS = "partners"
+    INVESTMENT = "investment"
+
+
+ACTIVE = (RegistrationStatus.SUBMITTED, RegistrationStatus.APPROVED, RegistrationStatus.WAITLISTED)
+# Exhibitor requests that hold part of the capacity.
+HOLDING = (RegistrationStatus.SUBMITTED, RegistrationStatus.APPROVED)
+EDITABLE = (RegistrationStatus.SUBMITTED, RegistrationStatus.WAITLISTED)
+WITHDRAWABLE = ACTIVE
+
+_active_sql = "status IN ('submitted', 'approved', 'waitlisted')"
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One active registration per company, fair and role, whatever the application does.
+        Index(
+            "uq_registrations_active",
+            "company_id",
+            "fair_id",
+            "role",
+            unique=True,
+            sqlite_where=db.text(_active_sql),
+            postgresql_where=db.text(_active_sql),
+        ),
+        Index("ix_registrations_fair_role_status", "fair_id", "role", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    role: Mapped[RegistrationRole] = mapped_column(db_enum(RegistrationRole))
+    status: Mapped[RegistrationStatus] = mapped_column(
+        db_enum(RegistrationStatus), default=RegistrationStatus.SUBMITTED
+    )
+    # Exhibitors
+    stand_type: Mapped[StandType | None] = mapped_column(db_enum(StandType))
+    area: Mapped[Decimal | None] = mapped_column(Numeric(8, 1))
+    needs_power: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_water: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_internet: Mapped[bool] = mapped_column(Boolean, default=False)
+    products: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    # Visitors and business delegations: [{"name": ..., "position": ...}], aims as VisitAim values
+    delegates: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    aims: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    # A number that only grows per fair: order on the waiting list (shown as a rank).
+    waitlist_number: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    fair: Mapped[Fair] = relationship()
+    company: Mapped[Company] = relationship()
+    history: Mapped[list[RegistrationChange]] = relationship(
+        back_populates="registration",
+        order_by="RegistrationChange.id",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own protocol
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def withdrawable(self) -> bool:
+        return self.status in WITHDRAWABLE
+
+
+class RegistrationChange(db.Model):
+    """One entry of a registration's history: who did what, when, and which fields changed."""
+
+    __tablename__ = "registration_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(30))
+    # {"field": [old, new]} for edits; empty for plain transitions
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status_from: Mapped[str | None] = mapped_column(String(20))
+    status_to: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    registration: Mapped[Registration] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,270 @@
+"""Writes for registrations: submit, edit, withdraw, and the waiting list. Never commits."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fairplanner.accounts.models import Company, User
+from fairplanner.catalogue.models import CapacityUnit, Fair, FairStatus, RegistrationState
+from fairplanner.errors import DomainError
+from fairplanner.extensions import db
+from fairplanner.registrations import queries
+from fairplanner.registrations.models import (
+    HOLDING,
+    Registration,
+    RegistrationChange,
+    RegistrationRole,
+    RegistrationStatus,
+    StandType,
+)
+
+log = logging.getLogger(__name__)
+
+
+class RegistrationClosed(DomainError):
+    status_code = 409
+
+
+class AlreadyRegistered(DomainError):
+    status_code = 409
+
+
+class ProfileIncomplete(DomainError):
+    status_code = 409
+
+
+class CapacityExceeded(DomainError):
+    status_code = 409
+
+
+class NotAllowed(DomainError):
+    status_code = 409
+
+
+class InvalidRequest(DomainError):
+    status_code = 422
+
+
+@dataclass
+class ExhibitorRequest:
+    stand_type: StandType
+    area: Decimal
+    needs_power: bool = False
+    needs_water: bool = False
+    needs_internet: bool = False
+    products: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class VisitRequest:
+    delegates: list[dict[str, str]] = field(default_factory=list)
+    aims: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+Request = ExhibitorRequest | VisitRequest
+
+
+def lock_fair(fair_id: int) -> Fair:
+    """Load the fair with a row lock, so capacity decisions for it happen one at a time.
+
+    PostgreSQL takes the lock here (SELECT … FOR UPDATE); SQLite, which has no row locks, is
+    serialised by the BEGIN IMMEDIATE that every write request starts with (fairplanner.db).
+    """
+    stmt = (
+        select(Fair)
+        .where(Fair.id == fair_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(stmt).one()
+
+
+def capacity_need(fair: Fair, request: ExhibitorRequest) -> Decimal:
+    """How much of the fair's capacity one exhibitor request takes."""
+    return request.area if fair.capacity_unit == CapacityUnit.SQM else Decimal(1)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly copy of a field value for the history."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value.to_integral() else str(value)
+    return value
+
+
+def record(
+    registration: Registration,
+    action: str,
+    *,
+    actor: User | None,
+    status_from: RegistrationStatus | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> None:
+    registration.history.append(
+        RegistrationChange(
+            action=action,
+            actor_id=actor.id if actor else None,
+            status_from=status_from.value if status_from else None,
+            status_to=registration.status.value,
+            changes=changes or {},
+            reason=reason,
+        )
+    )
+
+
+def _check_window(fair: Fair, today: date) -> None:
+    if fair.status != FairStatus.PUBLISHED:
+        raise RegistrationClosed(
+            _("This fair has been cancelled.")
+            if fair.status == FairStatus.CANCELLED
+            else _("This fair is not open for registration.")
+        )
+    state = fair.registration_state(today)
+    if state == RegistrationState.NOT_OPEN:
+        raise RegistrationClosed(_("Registration for this fair has not opened yet."))
+    if state == RegistrationState.CLOSED:
+        raise RegistrationClosed(_("The registration deadline for this fair has passed."))
+
+
+def _check_request(fair: Fair, role: RegistrationRole, request: Request) -> None:
+    """Rules the form also checks, enforced again here for every caller."""
+    if role == RegistrationRole.EXHIBITOR:
+        if not isinstance(request, ExhibitorRequest):
+            raise InvalidRequest(_("This is not an exhibitor application."))
+        if not (fair.stand_area_min <= request.area <= fair.stand_area_max):
+            raise InvalidRequest(
+                _(
+                    "The stand area must be between %(min)s and %(max)s m².",
+                    min=_plain(fair.stand_area_min),
+                    max=_plain(fair.stand_area_max),
+                )
+            )
+    else:
+        if not isinstance(request, VisitRequest):
+            raise InvalidRequest(_("This is not a visitor application."))
+        if not request.delegates or not request.aims:
+            raise InvalidRequest(_("Name at least one delegate and one aim of the visit."))
+
+
+def submit_registration(
+    company: Company,
+    fair: Fair,
+    *,
+    role: RegistrationRole,
+    request: Request,
+    actor: User,
+    today: date,
+) -> Registration:
+    """Apply for `fair`; an exhibitor beyond the capacity goes on the waiting list."""
+    if not company.profile_complete:
+        raise ProfileIncomplete(_("Complete your company profile before registering."))
+    fair = lock_fair(fair.id)
+    _check_window(fair, today)
+    _check_request(fair, role, request)
+    if db.session.scalar(queries.active_registration(company.id, fair.id, role)) is not None:
+        raise AlreadyRegistered(
+            _("Your company already has an application for this fair in this role.")
+        )
+    registration = Registration(
+        fair=fair, company=company, role=role, created_by_id=actor.id, **asdict(request)
+    )
+    if role == RegistrationRole.EXHIBITOR and not _fits(fair, capacity_need(fair, request)):
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlist_number = db.session.scalar(queries.next_waitlist_number(fair.id))
+    else:
+        registration.status = RegistrationStatus.SUBMITTED
+    db.session.add(registration)
+    record(registration, "submitted", actor=actor)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise AlreadyRegistered(
+            _("Your company already has an application for this fair in this role.")
+        ) from exc
+    log.info(
+        "registration %s: %s %s for fair %s (%s)",
+        registration.id,
+        company.id,
+        role,
+        fair.id,
+        registration.status,
+    )
+    return registration
+
+
+def _fits(fair: Fair, need: Decimal, *, ignoring: Registration | None = None) -> bool:
+    if fair.capacity is None:
+        return True
+    taken = db.session.scalar(queries.capacity_taken(fair, ignoring=ignoring)) or 0
+    return Decimal(taken) + need <= fair.capacity
+
+
+def update_registration(
+    registration: Registration, *, request: Request, actor: User, today: date
+) -> Registration:
+    """Change an application the organizer has not decided on yet; the history keeps the diff."""
+    fair = lock_fair(registration.fair_id)
+    if not registration.editable:
+        raise NotAllowed(_("This application can no longer be changed."))
+    _check_window(fair, today)
+    _check_request(fair, registration.role, request)
+    if (
+        registration.role == RegistrationRole.EXHIBITOR
+        and registration.status in HOLDING
+        and not _fits(fair, capacity_need(fair, request), ignoring=registration)
+    ):
+        raise CapacityExceeded(_("There is not enough free space at this fair for that request."))
+    changes = {}
+    for name, value in asdict(request).items():
+        old = getattr(registration, name)
+        if _plain(old) != _plain(value):
+            changes[name] = [_plain(old), _plain(value)]
+            setattr(registration, name, value)
+    if changes:
+        record(
+            registration, "edited", actor=actor, status_from=registration.status, changes=changes
+        )
+        db.session.flush()
+    return registration
+
+
+def withdraw_registration(registration: Registration, *, actor: User) -> Registration:
+    """Withdraw an application at any stage; freed space goes to the waiting list."""
+    fair = lock_fair(registration.fair_id)
+    if not registration.withdrawable:
+        raise NotAllowed(_("This application can no longer be withdrawn."))
+    before = registration.status
+    registration.status = RegistrationStatus.WITHDRAWN
+    record(registration, "withdrawn", actor=actor, status_from=before)
+    db.session.flush()
+    if registration.role == RegistrationRole.EXHIBITOR and before in HOLDING:
+        promote_waitlist(fair)
+    return registration
+
+
+def promote_waitlist(fair: Fair) -> list[Registration]:
+    """Approve waiting exhibitors in their order while they fit (the caller holds the lock)."""
+    promoted = []
+    for waiting in db.session.scalars(queries.waitlist(fair.id)):
+        request = ExhibitorRequest(stand_type=waiting.stand_type, area=waiting.area)
+        if not _fits(fair, capacity_need(fair, request)):
+            break  # first come, first served: nobody jumps the queue
+        waiting.status = RegistrationStatus.APPROVED
+        record(waiting, "promoted", actor=None, status_from=RegistrationStatus.WAITLISTED)
+        db.session.flush()
+        promoted.append(waiting)
+    return promoted

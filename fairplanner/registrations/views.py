@@ -1,0 +1,147 @@
+"""Register for a fair, follow and change the company's applications ("My fairs")."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from fairplanner.accounts.views import company_required
+from fairplanner.catalogue import queries as catalogue_queries
+from fairplanner.errors import DomainError
+from fairplanner.extensions import db
+from fairplanner.i18n import minsk_today
+from fairplanner.registrations import queries, services
+from fairplanner.registrations.forms import ConfirmForm, ExhibitorForm, VisitorForm
+from fairplanner.registrations.models import Registration, RegistrationRole
+
+bp = Blueprint("registrations", __name__)
+
+
+def _form_for(role: RegistrationRole, fair, **kwargs):
+    form_class = ExhibitorForm if role == RegistrationRole.EXHIBITOR else VisitorForm
+    return form_class(fair=fair, **kwargs)
+
+
+def _role(value: str) -> RegistrationRole:
+    try:
+        return RegistrationRole(value)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/fairs/<slug>/register/<role>", methods=["GET", "POST"])
+@login_required
+def new(slug: str, role: str) -> ResponseReturnValue:
+    """Apply to exhibit at or visit a fair."""
+    company = company_required()
+    role_ = _role(role)
+    fair = db.one_or_404(catalogue_queries.fair_by_slug(slug))
+    if not company.profile_complete:
+        flash(_("Complete your company profile before registering."), "error")
+        return redirect(url_for("accounts.company", next=request.path))
+    form = _form_for(role_, fair)
+    if form.validate_on_submit():
+        try:
+            registration = services.submit_registration(
+                company,
+                fair,
+                role=role_,
+                request=form.request(),
+                actor=current_user,
+                today=minsk_today(),
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return render_template(
+                "registrations/new.html", fair=fair, form=form, role=role_
+            ), exc.status_code
+        flash(
+            _("Your application has been sent.")
+            if registration.status.value == "submitted"
+            else _("The fair is full: your application is on the waiting list."),
+            "success",
+        )
+        return redirect(url_for("registrations.show", registration_id=registration.id))
+    status = 422 if form.errors else 200
+    return render_template("registrations/new.html", fair=fair, form=form, role=role_), status
+
+
+@bp.get("/my/fairs")
+@login_required
+def mine() -> ResponseReturnValue:
+    """Every application of the company with its status and the fair's deadline."""
+    company = company_required()
+    rows = db.session.execute(queries.company_registrations(company.id)).all()
+    return render_template(
+        "registrations/mine.html", rows=rows, company=company, today=minsk_today()
+    )
+
+
+def _own(registration_id: int) -> Registration:
+    company = company_required()
+    return db.one_or_404(queries.company_registration(company.id, registration_id))
+
+
+@bp.get("/my/registrations/<int:registration_id>")
+@login_required
+def show(registration_id: int) -> ResponseReturnValue:
+    """One application: what was asked for, where it stands, and its history."""
+    registration = _own(registration_id)
+    rank = None
+    if registration.status.value == "waitlisted":
+        rank = db.session.scalar(queries.waitlist_rank(registration))
+    return render_template(
+        "registrations/show.html",
+        registration=registration,
+        rank=rank,
+        confirm=ConfirmForm(),
+        today=minsk_today(),
+    )
+
+
+@bp.route("/my/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(registration_id: int) -> ResponseReturnValue:
+    """Change an application until the organizer decides on it."""
+    registration = _own(registration_id)
+    if not registration.editable:
+        flash(_("This application can no longer be changed."), "error")
+        return redirect(url_for("registrations.show", registration_id=registration.id))
+    obj = registration if request.method == "GET" else None
+    form = _form_for(registration.role, registration.fair, obj=obj)
+    if form.validate_on_submit():
+        try:
+            services.update_registration(
+                registration, request=form.request(), actor=current_user, today=minsk_today()
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return render_template(
+                "registrations/edit.html", form=form, registration=registration
+            ), exc.status_code
+        flash(_("Your changes have been saved."), "success")
+        return redirect(url_for("registrations.show", registration_id=registration.id))
+    status = 422 if form.errors else 200
+    return render_template("registrations/edit.html", form=form, registration=registration), status
+
+
+@bp.post("/my/registrations/<int:registration_id>/withdraw")
+@login_required
+def withdraw(registration_id: int) -> ResponseReturnValue:
+    """Withdraw an application (a CSRF-protected button on its page)."""
+    registration = _own(registration_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.withdraw_registration(registration, actor=current_user)
+            db.session.commit()
+            flash(_("Your application has been withdrawn."), "success")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    return redirect(url_for("registrations.show", registration_id=registration.id))
