@@ -152,5 +152,29 @@ def count_queries(db: Any) -> Callable[[], Any]:
 
 
 @pytest.fixture
+def make_user(factories: Factories) -> Callable[..., Any]:
+    return factories.user
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[[Any], Any]:
+    """Log `user` in on the test client, as Flask-Login would after a real login."""
+
+    def login(user: Any) -> Any:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
+@pytest.fixture
+def member(make_user: Callable[..., Any], login_as: Callable[[Any], Any]) -> Any:
+    """A logged-in member of a company whose profile is complete."""
+    return login_as(make_user())
+
+
+@pytest.fixture
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent

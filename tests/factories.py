@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
+from fairplanner.accounts.models import Company, Country, Role, User
 from fairplanner.catalogue.models import (
     City,
     EventKind,
@@ -24,6 +26,17 @@ from fairplanner.catalogue.models import (
 from fairplanner.i18n import minsk_today
 
 _seq = itertools.count(1)
+PASSWORD = "correct horse battery"
+# A fast hash for test users; the application itself uses scrypt.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def valid_inn(serial: int) -> str:
+    """A 10-digit ИНН of a Kirov-region organisation with a correct check digit."""
+    digits = [int(d) for d in f"4345{serial:05d}"]
+    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    check = sum(w * d for w, d in zip(weights, digits, strict=True)) % 11 % 10
+    return "".join(map(str, digits)) + str(check)
 
 
 class Factories:
@@ -31,8 +44,10 @@ class Factories:
         self.session = session
 
     def _save(self, obj: Any) -> Any:
+        """Add and commit: inside the test's outer transaction a commit only releases a
+        savepoint, and a view's rollback then cannot take the test's data with it."""
         self.session.add(obj)
-        self.session.flush()
+        self.session.commit()
         return obj
 
     def sector(self, code: str = "food", **kw: Any) -> Sector:
@@ -113,3 +128,36 @@ class Factories:
         ]
         fair.refresh_search()
         return self._save(fair)
+
+    def company(self, **kw: Any) -> Company:
+        """A company with a complete profile (a Kirov-region exporter)."""
+        n = next(_seq)
+        kw.setdefault("legal_name", f"ООО «Вятка-Экспорт {n}»")
+        kw.setdefault("country", Country.RUSSIA)
+        kw.setdefault("region", "43")
+        kw.setdefault("tax_id", valid_inn(n))
+        kw.setdefault("contact_person", "Иванова Мария")
+        kw.setdefault("phone", "+78332641234")
+        kw.setdefault("email", f"export{n}@vyatka.example")
+        return self._save(Company(**kw))
+
+    def user(
+        self,
+        email: str | None = None,
+        *,
+        company: Company | None = None,
+        role: Role = Role.MEMBER,
+        **kw: Any,
+    ) -> User:
+        n = next(_seq)
+        if role == Role.MEMBER and company is None:
+            company = self.company()
+        return self._save(
+            User(
+                email=email or f"user{n}@example.com",
+                role=role,
+                company=company,
+                password_hash=_PASSWORD_HASH,
+                **kw,
+            )
+        )

@@ -40,6 +40,13 @@ AIM_LABELS = {
 }
 
 
+class AreaField(DecimalField):
+    """A decimal that also takes the Russian decimal comma ("12,5")."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
+
+
 def _blank_to_none(value: str | None) -> str | None:
     value = value.strip() if isinstance(value, str) else value
     return value or None
@@ -51,7 +58,7 @@ class ExhibitorForm(FlaskForm):
         choices=[SelectChoice(t.value, STAND_LABELS[t]) for t in StandType],
         validators=[InputRequired(message=_l("Choose the kind of stand."))],
     )
-    area = DecimalField(
+    area = AreaField(
         _l("Area, m²"),
         places=1,
         validators=[InputRequired(message=_l("Enter the area in m², e.g. 12 or 12.5."))],
