@@ -104,7 +104,11 @@ class Factories:
         kw.setdefault("name_en", f"Exhibition {n}")
         kw.setdefault("kind", FairKind.EXHIBITION)
         kw.setdefault("status", FairStatus.PUBLISHED)
-        kw.setdefault("registration_opens_on", starts_on - timedelta(days=120))
+        # Open today whatever the start (the start moves with the sequence number).
+        kw.setdefault(
+            "registration_opens_on",
+            min(starts_on - timedelta(days=120), minsk_today() - timedelta(days=1)),
+        )
         kw.setdefault("registration_deadline", starts_on - timedelta(days=7))
         kw.setdefault("capacity", 100)
         fair = Fair(
