@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
@@ -84,7 +84,8 @@ class FreshRequestClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        g.__dict__.clear()
+        if has_app_context():
+            g.__dict__.clear()
         return super().open(*args, **kwargs)
 
 
@@ -105,6 +106,22 @@ def db(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         _db.session.remove()
         outer.rollback()
         conn.close()
+
+
+@pytest.fixture
+def committed(app: Flask) -> Iterator[Any]:
+    """Real commits, for tests of concurrent requests; every table is emptied afterwards."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        tables = [t for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
 
 
 @pytest.fixture
