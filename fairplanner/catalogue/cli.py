@@ -34,3 +34,5 @@ def seed_demo(path: Path) -> None:
     db.session.commit()
     for name, report in reports.items():
         click.echo(f"{name}: {report.created} added, {report.existing} already present")
+    for account in data.get("accounts", []):
+        click.echo(f"demo login: {account['email']} / {account['password']}")

@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from fairplanner.accounts.models import Company, Country, Role
+from fairplanner.accounts.services import create_user, find_user
 from fairplanner.catalogue.models import (
     CapacityUnit,
     City,
@@ -151,7 +153,32 @@ def seed_demo(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]:
             else:
                 reports["fairs"].existing += 1
     db.session.flush()
+    reports["accounts"] = _seed_accounts(data.get("accounts", []), sectors)
     return reports
+
+
+def _seed_accounts(accounts: list[dict[str, Any]], sectors: dict[str, Sector]) -> SeedReport:
+    """Demo logins, so that a newcomer can try registering without signing up first."""
+
+    report = SeedReport()
+    for account in accounts:
+        if find_user(account["email"]) is not None:
+            report.existing += 1
+            continue
+        details = dict(account["company"])
+        codes = details.pop("sectors", [])
+        company = Company(
+            **{**details, "country": Country(details["country"])},
+            sectors=[sectors[c] for c in codes],
+        )
+        db.session.add(company)
+        create_user(
+            account["email"], account["password"], role=Role(account["role"]), company=company
+        )
+        report.created += 1
+    if accounts:
+        db.session.flush()
+    return report
 
 
 def _add_edition(

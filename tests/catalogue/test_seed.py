@@ -90,3 +90,16 @@ def test_broken_data_file_is_reported_and_nothing_is_saved(runner, db, tmp_path)
 def test_editions_are_dated_around_today(month, day, occurrence, past, expected):
     today = date(2026, 11, 25)
     assert edition_start(month, day, today=today, occurrence=occurrence, past=past) == expected
+
+
+def test_demo_login_works_and_its_profile_is_complete(runner, client, db):
+    result = runner.invoke(args=["seed-demo"])
+    account = load_demo_file()["accounts"][0]
+    assert f"demo login: {account['email']} / {account['password']}" in result.output
+    response = client.post(
+        "/login", data={"email": account["email"], "password": account["password"]}
+    )
+    assert response.status_code == 302
+    html = client.get("/company").get_data(as_text=True)
+    assert "Эти сведения нужны организаторам" not in html
+    assert account["company"]["tax_id"] in html

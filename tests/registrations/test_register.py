@@ -449,3 +449,26 @@ def test_history_rows_record_status_moves(db, client, member, fair):
         (None, "submitted"),
         ("submitted", "withdrawn"),
     ]
+
+
+@pytest.mark.parametrize("action", ["register", "edit", "withdraw"])
+def test_forged_posts_without_a_csrf_token_are_refused(
+    app, client, db, member, fair, monkeypatch, action
+):
+    client.post("/fairs/belagro/register/visitor", data=VISIT)
+    (registration,) = registrations(db)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    url = {
+        "register": "/fairs/belagro/register/exhibitor",
+        "edit": f"/my/registrations/{registration.id}/edit",
+        "withdraw": f"/my/registrations/{registration.id}/withdraw",
+    }[action]
+    response = client.post(
+        url, data={**EXHIBIT, **VISIT, "aims": ["sales"]}, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    assert "Bad request" in response.get_data(as_text=True)
+    db.session.refresh(registration)
+    assert count(db) == 1
+    assert registration.status == RegistrationStatus.SUBMITTED
+    assert registration.aims == ["purchasing", "partners"]
