@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import TextInput
 
 from fairplanner.accounts.forms import MultiCheckboxField
 from fairplanner.catalogue.models import Fair
@@ -26,7 +27,7 @@ from fairplanner.registrations.models import StandType, VisitAim
 from fairplanner.registrations.services import ExhibitorRequest, VisitRequest
 
 TEXT_MAX = 2000
-MAX_DELEGATES = 20
+MAX_DELEGATES = 30
 STAND_LABELS = {
     StandType.INDOOR: _l("Indoor stand"),
     StandType.OUTDOOR: _l("Outdoor area"),
@@ -41,7 +42,10 @@ AIM_LABELS = {
 
 
 class AreaField(DecimalField):
-    """A decimal that also takes the Russian decimal comma ("12,5")."""
+    """A decimal that also takes the Russian decimal comma ("12,5"): a text box, since a
+    number input would reject the comma in some browsers."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
@@ -123,7 +127,7 @@ class DelegateForm(Form):
 
 
 class VisitorForm(FlaskForm):
-    delegates = FieldList(FormField(DelegateForm), min_entries=5, max_entries=MAX_DELEGATES)
+    delegates = FieldList(FormField(DelegateForm), min_entries=10, max_entries=MAX_DELEGATES)
     aims = MultiCheckboxField(
         _l("Aims of the visit"),
         choices=[SelectChoice(a.value, AIM_LABELS[a]) for a in VisitAim],
