@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_interval
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import format_date, get_locale
 
 MINSK = ZoneInfo("Europe/Minsk")
@@ -24,6 +24,8 @@ def minsk_today() -> date:
 def select_locale() -> str:
     """The remembered choice first, then the browser's Accept-Language, then Russian."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and background work speak Russian
+        return FORMAT_LOCALES[languages[0]]
     chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
     if chosen not in languages:
         chosen = request.accept_languages.best_match(languages) or languages[0]

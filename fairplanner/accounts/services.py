@@ -121,10 +121,9 @@ class CompanyProfile:
     email: str
 
 
-def tax_id_taken(tax_id: str, *, country: Country, company_id: int | None) -> bool:
-    stmt = select(func.count(Company.id)).where(
-        Company.tax_id == tax_id, Company.country == country
-    )
+def tax_id_taken(tax_id: str, *, company_id: int | None) -> bool:
+    """Whether another company has this tax number (unique, as the database enforces)."""
+    stmt = select(func.count(Company.id)).where(Company.tax_id == tax_id)
     if company_id is not None:
         stmt = stmt.where(Company.id != company_id)
     return bool(db.session.scalar(stmt))
@@ -132,7 +131,7 @@ def tax_id_taken(tax_id: str, *, country: Country, company_id: int | None) -> bo
 
 def update_company(company: Company, profile: CompanyProfile) -> Company:
     """Save the profile; a tax identifier already used by another company is refused."""
-    if tax_id_taken(profile.tax_id, country=profile.country, company_id=company.id):
+    if tax_id_taken(profile.tax_id, company_id=company.id):
         raise TaxIdTaken(_("Another company is already registered with this tax number."))
     for name in (
         "legal_name",

@@ -48,6 +48,16 @@ HOLDING = (RegistrationStatus.SUBMITTED, RegistrationStatus.APPROVED)
 EDITABLE = (RegistrationStatus.SUBMITTED, RegistrationStatus.WAITLISTED)
 WITHDRAWABLE = ACTIVE
 
+S = RegistrationStatus
+# Every status change an application may make; anything else is refused.
+TRANSITIONS: dict[RegistrationStatus, frozenset[RegistrationStatus]] = {
+    S.SUBMITTED: frozenset({S.APPROVED, S.REJECTED, S.WAITLISTED, S.WITHDRAWN}),
+    S.WAITLISTED: frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN}),
+    S.APPROVED: frozenset({S.WITHDRAWN}),
+    S.REJECTED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
 _active_sql = "status IN ('submitted', 'approved', 'waitlisted')"
 
 

@@ -20,6 +20,7 @@ from fairplanner.extensions import db
 from fairplanner.registrations import queries
 from fairplanner.registrations.models import (
     HOLDING,
+    TRANSITIONS,
     Registration,
     RegistrationChange,
     RegistrationRole,
@@ -242,6 +243,37 @@ def update_registration(
     return registration
 
 
+def decide_registration(
+    registration: Registration,
+    *,
+    status: RegistrationStatus,
+    actor: User,
+    reason: str | None = None,
+) -> Registration:
+    """An organizer's decision: approve, reject (with a reason) or put on the waiting list."""
+    fair = lock_fair(registration.fair_id)
+    before = registration.status
+    if status not in TRANSITIONS[before] or status == RegistrationStatus.WITHDRAWN:
+        raise NotAllowed(_("This decision is not possible for the application as it stands."))
+    if status == RegistrationStatus.REJECTED and not (reason and reason.strip()):
+        raise InvalidRequest(_("Give the company a reason for the rejection."))
+    exhibitor = registration.role == RegistrationRole.EXHIBITOR
+    if exhibitor and status == RegistrationStatus.APPROVED and before not in HOLDING:
+        request = ExhibitorRequest(stand_type=registration.stand_type, area=registration.area)
+        if not _fits(fair, capacity_need(fair, request)):
+            raise CapacityExceeded(_("Approving this application would exceed the capacity."))
+    registration.status = status
+    if status == RegistrationStatus.WAITLISTED and registration.waitlist_number is None:
+        registration.waitlist_number = db.session.scalar(queries.next_waitlist_number(fair.id))
+    if status == RegistrationStatus.REJECTED:
+        registration.reject_reason = reason.strip()
+    record(registration, status.value, actor=actor, status_from=before, reason=reason)
+    db.session.flush()
+    if exhibitor and before in HOLDING and status not in HOLDING:
+        promote_waitlist(fair, skip=registration)
+    return registration
+
+
 def withdraw_registration(registration: Registration, *, actor: User) -> Registration:
     """Withdraw an application at any stage; freed space goes to the waiting list."""
     fair = lock_fair(registration.fair_id)
@@ -256,10 +288,15 @@ def withdraw_registration(registration: Registration, *, actor: User) -> Registr
     return registration
 
 
-def promote_waitlist(fair: Fair) -> list[Registration]:
-    """Approve waiting exhibitors in their order while they fit (the caller holds the lock)."""
+def promote_waitlist(fair: Fair, *, skip: Registration | None = None) -> list[Registration]:
+    """Approve waiting exhibitors in their order while they fit (the caller holds the lock).
+
+    `skip` is an application the organizer has just put on the waiting list on purpose.
+    """
     promoted = []
     for waiting in db.session.scalars(queries.waitlist(fair.id)):
+        if waiting is skip:
+            continue
         request = ExhibitorRequest(stand_type=waiting.stand_type, area=waiting.area)
         if not _fits(fair, capacity_need(fair, request)):
             break  # first come, first served: nobody jumps the queue
