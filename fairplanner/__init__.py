@@ -98,9 +98,22 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     """Requests that may write take SQLite's write lock up front (see fairplanner.db)."""
-    from flask import request
+    from flask import abort, request
 
     from fairplanner.db import sqlite_write_intent
+
+    @app.before_request
+    def _refuse_nul_characters() -> None:
+        # No text here legitimately holds U+0000, and PostgreSQL refuses it in any query.
+        sources = [request.args, request.view_args or {}]
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            sources.append(request.form)
+        for source in sources:
+            items = source.lists() if hasattr(source, "lists") else source.items()
+            for key, values in items:
+                values = values if isinstance(values, list) else [values]
+                if "\x00" in key or any("\x00" in str(v) for v in values):
+                    abort(400)
 
     @app.before_request
     def _write_intent() -> None:

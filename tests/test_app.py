@@ -138,3 +138,21 @@ class TestCsrf:
         )
         assert response.status_code == 302
         assert "lang=en" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", "/?q=a%00b", None),
+        ("get", "/?sector=%00", None),
+        ("get", "/fairs/a%00b", None),
+        ("get", "/calendar/2027/5?q=%00", None),
+        ("post", "/login", {"email": "a@b.c", "password": "pass\x00word"}),
+        ("post", "/signup", {"email": "a@b.c", "company_name": "ООО\x00"}),
+    ],
+)
+def test_nul_characters_are_a_400_not_a_500(client, method, path, data):
+    """PostgreSQL cannot store or compare U+0000; such input is refused up front."""
+    response = getattr(client, method)(path, data=data, headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "Bad request" in response.get_data(as_text=True)
