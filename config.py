@@ -31,6 +31,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute; 60 per hour"
     SIGNUP_RATE_LIMIT = "5 per minute; 30 per hour"
+    INVITE_RATE_LIMIT = "10 per minute; 30 per hour"
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app: their
+    # X-Forwarded-For gives the client address that rate limits count by. 0: none.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
     REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fairplanner import extensions
 
 ROOT = Path(__file__).resolve().parent.parent
+FORM_KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = (
@@ -44,10 +48,25 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
 
 
 def check_secret_key(app: Flask) -> None:
-    """Refuse to run production with a missing, default or short SECRET_KEY."""
+    """Refuse to run production with a missing, default or short SECRET_KEY.
+
+    Elsewhere, without a SECRET_KEY, a random key is made once and kept in the instance folder,
+    so that no two installations share a key that anyone could read in this repository.
+    """
     from config import DEV_SECRET_KEY
 
     key = app.config.get("SECRET_KEY")
+    if (
+        key == DEV_SECRET_KEY
+        and not app.config.get("TESTING")
+        and not app.config.get("REQUIRE_REAL_SECRET_KEY")
+    ):
+        path = Path(app.instance_path) / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        app.config["SECRET_KEY"] = key = path.read_text(encoding="utf-8").strip()
     if app.config.get("REQUIRE_REAL_SECRET_KEY") and (
         not key or key == DEV_SECRET_KEY or len(key) < 32
     ):
@@ -58,6 +77,14 @@ def check_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from fairplanner.i18n import select_locale
+
+    if app.config.get("PROXY_COUNT"):
+        # Behind nginx or a load balancer: take the client address from X-Forwarded-For,
+        # trusting only as many hops as there are proxies (rate limits count by it).
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    if app.config.get("REQUIRE_REAL_SECRET_KEY") and not app.config.get("REDIS_URL"):
+        log.warning("REDIS_URL is not set: each worker counts rate limits on its own")
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
@@ -107,6 +134,10 @@ def register_request_hooks(app: Flask) -> None:
         # No text here legitimately holds U+0000, and PostgreSQL refuses it in any query.
         sources = [request.args, request.view_args or {}]
         if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # Nothing here takes uploads, and every form field name is plain ASCII; anything
+            # else is a forged request that would otherwise reach WTForms' parsers.
+            if request.files or not all(FORM_KEY.fullmatch(k) for k in request.form):
+                abort(400)
             sources.append(request.form)
         for source in sources:
             items = source.lists() if hasattr(source, "lists") else source.items()

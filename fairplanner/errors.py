@@ -7,13 +7,14 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from fairplanner.extensions import db
 
 log = logging.getLogger(__name__)
 
-ERROR_CODES = (400, 403, 404, 405, 413, 422, 429, 500)
+ERROR_CODES = (400, 403, 404, 405, 409, 413, 422, 429, 500)
 
 
 class DomainError(Exception):
@@ -48,7 +49,15 @@ def handle_unexpected(error: Exception) -> ResponseReturnValue:
     return render_error(InternalServerError())
 
 
+def handle_stale(error: StaleDataError) -> ResponseReturnValue:
+    """Two requests changed the same row at once: the later one is told, nothing is lost."""
+    log.info("stale write refused: %s", error)
+    db.session.rollback()
+    return render_error(Conflict())
+
+
 def register_error_handlers(app: Flask) -> None:
     """Route every HTTP error, and anything unexpected, to the error pages."""
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(Exception, handle_unexpected)

@@ -156,3 +156,76 @@ def test_nul_characters_are_a_400_not_a_500(client, method, path, data):
     response = getattr(client, method)(path, data=data, headers={"Accept-Language": "en"})
     assert response.status_code == 400
     assert "Bad request" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?endpoint=x",
+        "/calendar?year=1",
+        "/calendar/2027/5?year=1&month=2",
+        "/?_method=POST",
+        "/?_external=1&_anchor=x",
+    ],
+)
+def test_unknown_query_keys_never_reach_url_building(client, path):
+    response = client.get(path, follow_redirects=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'href="/?sector' not in html  # sanity: no filters were invented
+    assert not re.search(r'href="[^"]*#x"', html)
+    assert 'href="http://localhost/' not in html
+
+
+def test_uploads_and_odd_field_names_are_refused(client):
+    from io import BytesIO
+
+    upload = client.post(
+        "/login",
+        data={"email": (BytesIO(b"x"), "x.txt"), "password": "x"},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 400
+    odd = client.post("/signup", data={"delegates-²-name": "x", "email": "a@b.c"})
+    assert odd.status_code == 400
+
+
+def test_big_ids_in_urls_are_404(client):
+    for path in ("/my/registrations/2147483648", "/my/registrations/99999999999999999999/edit"):
+        assert client.get(path).status_code == 404
+
+
+def test_development_key_is_made_per_installation(tmp_path, monkeypatch):
+    monkeypatch.setattr("fairplanner.ROOT", tmp_path)
+    app = create_app(config.DevelopmentConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert app.config["SECRET_KEY"] != config.DEV_SECRET_KEY
+    assert len(app.config["SECRET_KEY"]) >= 32
+    again = create_app(config.DevelopmentConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
+    app = fresh_app(PROXY_COUNT=1)
+
+    @app.get("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr or ""
+
+    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.get_data(as_text=True) == "203.0.113.7"
+
+
+def test_a_stale_write_is_a_409_page():
+    from sqlalchemy.orm.exc import StaleDataError
+
+    app = fresh_app()
+
+    @app.post("/stale")
+    def stale():
+        raise StaleDataError("UPDATE statement on table 'registrations' expected 1 row")
+
+    response = app.test_client().post("/stale")
+    assert response.status_code == 409
+    assert "Кто-то изменил эти данные в тот же момент" in response.get_data(as_text=True)

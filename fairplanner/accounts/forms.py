@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -219,6 +221,11 @@ class CompanyForm(FlaskForm):
             field.data = identifiers.check_ogrn(field.data, tax_id=self.tax_id.data)
         except InvalidIdentifier as exc:
             raise ValidationError(exc.message) from exc
+
+    def validate_website(self, field: URLField) -> None:
+        # WTForms' URL() lets "javascript://host/%0Aalert(1)" through.
+        if field.data and urlsplit(field.data).scheme.lower() not in ("http", "https"):
+            raise ValidationError(_l("Enter a full address, https://…"))
 
     def validate_phone(self, field: StringField) -> None:
         try:

@@ -52,7 +52,7 @@ def check_tax_id(country: Country, value: str) -> str:
             return unp.validate(value)
         if country == Country.RUSSIA:
             compact = inn.compact(value)
-            if not compact.isdigit():
+            if not (compact.isascii() and compact.isdigit()):
                 raise InvalidIdentifier(_l("An ИНН contains digits only."))
             if len(compact) not in (10, 12):
                 raise InvalidIdentifier(
@@ -75,7 +75,7 @@ def check_ogrn(value: str, *, tax_id: str) -> str:
     the 13-digit rule's remainder 10); the 15-digit check is therefore done here.
     """
     number = ogrn.compact(value)
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()):  # "²".isdigit() is True
         raise InvalidIdentifier(_l("An ОГРН contains digits only."))
     if len(number) == 13:
         valid = ogrn.is_valid(number)

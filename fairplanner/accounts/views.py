@@ -21,6 +21,7 @@ from fairplanner.accounts.forms import (
 from fairplanner.accounts.models import Company, Country, Invitation, User
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.core.views import safe_next
+from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db, limiter, login_manager
 from fairplanner.i18n import localized
@@ -47,6 +48,10 @@ def _login_limit() -> str:
 
 def _signup_limit() -> str:
     return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _invite_limit() -> str:
+    return current_app.config["INVITE_RATE_LIMIT"]
 
 
 def company_required() -> Company:
@@ -188,6 +193,7 @@ def company() -> ResponseReturnValue:
 
 @bp.route("/company/members", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_invite_limit, methods=["POST"])
 def members() -> ResponseReturnValue:
     """Colleagues of the company and invitations for new ones."""
     company = company_required()
@@ -209,7 +215,11 @@ def members() -> ResponseReturnValue:
             flash(_("Invitation created for %(email)s.", email=invitation.email), "success")
     invitations = db.session.scalars(
         select(Invitation)
-        .where(Invitation.company_id == company.id, Invitation.accepted_at.is_(None))
+        .where(
+            Invitation.company_id == company.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
         .order_by(Invitation.created_at.desc())
     ).all()
     status = 422 if form.errors else 200

@@ -69,7 +69,7 @@ class FilterForm(FlaskForm):
     date_from = DateField(_l("From"), name="from", validators=[Optional()])
     date_to = DateField(_l("To"), name="to", validators=[Optional()])
     past = BooleanField(_l("Include past fairs"), false_values=FALSE_VALUES)
-    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1)])
+    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=100_000)])
 
 
 @dataclass

@@ -197,7 +197,9 @@ class Fair(db.Model):
             return RegistrationState.NOT_OPEN
         if today > self.registration_deadline or today > self.ends_on:
             return RegistrationState.CLOSED
-        if self.capacity is not None and taken >= self.capacity:
+        # Full once what is left is smaller than the smallest stand anyone may ask for.
+        smallest = self.stand_area_min if self.capacity_unit == CapacityUnit.SQM else 1
+        if self.capacity is not None and self.capacity - taken < smallest:
             return RegistrationState.FULL
         return RegistrationState.OPEN
 

@@ -20,12 +20,18 @@ from fairplanner.registrations import queries as registration_queries
 bp = Blueprint("catalogue", __name__)
 
 
+FILTER_KEYS = ("q", "sector", "oblast", "city", "organizer", "kind", "from", "to", "past")
+
+
 def filter_args(*, without: str | None = None) -> dict[str, str]:
-    """The current query parameters, minus `without` and the page, for building links."""
+    """The public filter parameters in force, minus `without`, for building links.
+
+    Only the known keys: anything else (say `endpoint` or `_external`) would reach url_for.
+    """
     return {
         key: value
-        for key, value in request.args.items()
-        if key not in ("page", without) and value != ""
+        for key in FILTER_KEYS
+        if key != without and (value := request.args.get(key, "")) != ""
     }
 
 

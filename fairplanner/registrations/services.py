@@ -91,6 +91,14 @@ def lock_fair(fair_id: int) -> Fair:
     return db.session.scalars(stmt).one()
 
 
+def lock_registration(registration: Registration) -> Fair:
+    """Lock the registration's fair, then re-read the registration: another request may have
+    changed it while this one waited for the lock."""
+    fair = lock_fair(registration.fair_id)
+    db.session.refresh(registration)
+    return fair
+
+
 def capacity_need(fair: Fair, request: ExhibitorRequest) -> Decimal:
     """How much of the fair's capacity one exhibitor request takes."""
     return request.area if fair.capacity_unit == CapacityUnit.SQM else Decimal(1)
@@ -182,7 +190,11 @@ def submit_registration(
     registration = Registration(
         fair=fair, company=company, role=role, created_by_id=actor.id, **asdict(request)
     )
-    if role == RegistrationRole.EXHIBITOR and not _fits(fair, capacity_need(fair, request)):
+    # Nobody overtakes the waiting list, even with a request small enough to fit.
+    if role == RegistrationRole.EXHIBITOR and (
+        db.session.scalar(queries.waitlist(fair.id).limit(1)) is not None
+        or not _fits(fair, capacity_need(fair, request))
+    ):
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlist_number = db.session.scalar(queries.next_waitlist_number(fair.id))
     else:
@@ -218,7 +230,7 @@ def update_registration(
     registration: Registration, *, request: Request, actor: User, today: date
 ) -> Registration:
     """Change an application the organizer has not decided on yet; the history keeps the diff."""
-    fair = lock_fair(registration.fair_id)
+    fair = lock_registration(registration)
     if not registration.editable:
         raise NotAllowed(_("This application can no longer be changed."))
     _check_window(fair, today)
@@ -240,6 +252,8 @@ def update_registration(
             registration, "edited", actor=actor, status_from=registration.status, changes=changes
         )
         db.session.flush()
+        if registration.role == RegistrationRole.EXHIBITOR and registration.status in HOLDING:
+            promote_waitlist(fair)  # a smaller stand may free room for the next in line
     return registration
 
 
@@ -251,7 +265,7 @@ def decide_registration(
     reason: str | None = None,
 ) -> Registration:
     """An organizer's decision: approve, reject (with a reason) or put on the waiting list."""
-    fair = lock_fair(registration.fair_id)
+    fair = lock_registration(registration)
     before = registration.status
     if status not in TRANSITIONS[before] or status == RegistrationStatus.WITHDRAWN:
         raise NotAllowed(_("This decision is not possible for the application as it stands."))
@@ -276,7 +290,7 @@ def decide_registration(
 
 def withdraw_registration(registration: Registration, *, actor: User) -> Registration:
     """Withdraw an application at any stage; freed space goes to the waiting list."""
-    fair = lock_fair(registration.fair_id)
+    fair = lock_registration(registration)
     if not registration.withdrawable:
         raise NotAllowed(_("This application can no longer be withdrawn."))
     before = registration.status
@@ -293,7 +307,9 @@ def promote_waitlist(fair: Fair, *, skip: Registration | None = None) -> list[Re
 
     `skip` is an application the organizer has just put on the waiting list on purpose.
     """
-    promoted = []
+    promoted: list[Registration] = []
+    if fair.status != FairStatus.PUBLISHED:
+        return promoted  # a cancelled fair approves nobody
     for waiting in db.session.scalars(queries.waitlist(fair.id)):
         if waiting is skip:
             continue

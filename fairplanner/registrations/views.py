@@ -86,7 +86,7 @@ def _own(registration_id: int) -> Registration:
     return db.one_or_404(queries.company_registration(company.id, registration_id))
 
 
-@bp.get("/my/registrations/<int:registration_id>")
+@bp.get("/my/registrations/<int(max=2147483647):registration_id>")
 @login_required
 def show(registration_id: int) -> ResponseReturnValue:
     """One application: what was asked for, where it stands, and its history."""
@@ -103,7 +103,7 @@ def show(registration_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/my/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
+@bp.route("/my/registrations/<int(max=2147483647):registration_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(registration_id: int) -> ResponseReturnValue:
     """Change an application until the organizer decides on it."""
@@ -131,7 +131,7 @@ def edit(registration_id: int) -> ResponseReturnValue:
     return render_template("registrations/edit.html", form=form, registration=registration), status
 
 
-@bp.post("/my/registrations/<int:registration_id>/withdraw")
+@bp.post("/my/registrations/<int(max=2147483647):registration_id>/withdraw")
 @login_required
 def withdraw(registration_id: int) -> ResponseReturnValue:
     """Withdraw an application (a CSRF-protected button on its page)."""

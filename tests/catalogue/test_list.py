@@ -199,7 +199,8 @@ def many(make_fair):
         ("2", "f20", 20, False),
         ("3", "f40", 5, False),
         ("4", "f40", 5, True),  # past the end: the last page, with a notice
-        ("999999999999", "f40", 5, True),
+        ("999999999999", "f00", 20, True),  # beyond any sensible page: ignored
+        ("9223372036854775807", "f00", 20, True),
         ("abc", "f00", 20, True),
         ("-1", "f00", 20, True),
         ("0", "f00", 20, True),

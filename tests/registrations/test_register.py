@@ -381,13 +381,74 @@ def test_area_capacity_counts_square_metres(client, db, factories, login_as, mak
         login_as(make_user())
         client.post("/fairs/sqm/register/exhibitor", data={**EXHIBIT, "area": area})
         statuses.append(registrations(db)[-1].status)
-    # 12 + 12 = 24 of 30; 10 does not fit (waiting list); 6 fits exactly.
+    # 12 + 12 = 24 of 30; 10 does not fit (waiting list); 6 would fit, but nobody overtakes
+    # the waiting list.
     assert statuses == [
         RegistrationStatus.SUBMITTED,
         RegistrationStatus.SUBMITTED,
         RegistrationStatus.WAITLISTED,
-        RegistrationStatus.SUBMITTED,
+        RegistrationStatus.WAITLISTED,
     ]
+
+
+def test_a_smaller_stand_frees_room_for_the_next_in_line(
+    client, db, factories, login_as, make_user, make_fair
+):
+    make_fair(slug="sqm", capacity=20, capacity_unit=CapacityUnit.SQM, stand_area_min=4)
+    first = login_as(make_user())
+    client.post("/fairs/sqm/register/exhibitor", data={**EXHIBIT, "area": "15"})
+    login_as(make_user())
+    client.post("/fairs/sqm/register/exhibitor", data={**EXHIBIT, "area": "10"})
+    assert [r.status for r in registrations(db)] == [
+        RegistrationStatus.SUBMITTED,
+        RegistrationStatus.WAITLISTED,
+    ]
+    login_as(first)
+    own = registrations(db)[0]
+    client.post(f"/my/registrations/{own.id}/edit", data={**EXHIBIT, "area": "8"})
+    assert [r.status for r in registrations(db)] == [
+        RegistrationStatus.SUBMITTED,
+        RegistrationStatus.APPROVED,
+    ]
+
+
+def test_area_fair_is_full_when_less_than_the_smallest_stand_is_left(
+    client, member, make_fair, factories
+):
+    fair = make_fair(slug="sqm", capacity=20, capacity_unit=CapacityUnit.SQM, stand_area_min=4)
+    factories._save(
+        Registration(
+            fair_id=fair.id,
+            company_id=factories.company().id,
+            role="exhibitor",
+            status=RegistrationStatus.APPROVED,
+            stand_type="indoor",
+            area=17,
+        )
+    )
+    page = client.get("/fairs/sqm", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "All exhibitor places are taken" in page
+    assert "Join the exhibitor waiting list" in page
+
+
+def test_a_concurrent_change_is_noticed_not_overwritten(app, client, db, member, fair):
+    """Another request withdrew the application while this one was on its way."""
+    client.post("/fairs/belagro/register/visitor", data=VISIT)
+    (registration,) = registrations(db)
+    db.session.execute(
+        Registration.__table__.update()
+        .where(Registration.id == registration.id)
+        .values(status="withdrawn", version=Registration.version + 1)
+    )
+    db.session.commit()
+    response = client.post(
+        f"/my/registrations/{registration.id}/withdraw",
+        headers={"Accept-Language": "en"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "can no longer be withdrawn" in response.get_data(as_text=True)
+    assert [c.action for c in registration.history] == ["submitted"]
 
 
 def test_growing_an_area_beyond_the_capacity_is_refused(client, db, member, make_fair):
