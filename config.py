@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -41,6 +42,9 @@ class Config:
     # Absolute links (calendar feeds, emails) use this; requests themselves may use any host.
     PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    # The domain in calendar UIDs: stable across deploys, unique to this installation.
+    ICAL_DOMAIN = os.environ.get("ICAL_DOMAIN") or urlsplit(PUBLIC_BASE_URL).hostname
+    ICAL_REFRESH_HOURS = 6
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
     BABEL_DEFAULT_LOCALE = "ru"

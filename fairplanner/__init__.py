@@ -102,6 +102,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from fairplanner.accounts.views import bp as accounts_bp
+    from fairplanner.calendars.views import bp as calendars_bp
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
     from fairplanner.registrations.views import bp as registrations_bp
@@ -110,13 +111,23 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(calendars_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
+    import hashlib
+
+    from fairplanner.calendars.links import event_links, fair_links, feed_links
     from fairplanner.i18n import current_language, format_date_range, localized
 
     app.jinja_env.globals.update(
-        localized=localized, current_language=current_language, date_range=format_date_range
+        localized=localized,
+        current_language=current_language,
+        date_range=format_date_range,
+        fair_links=fair_links,
+        event_links=event_links,
+        feed_links=feed_links,
+        copy_id=lambda value: hashlib.sha256(str(value).encode()).hexdigest()[:10],
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -26,6 +26,7 @@ from fairplanner.catalogue.models import (
     Sector,
     Venue,
 )
+from fairplanner.db import utcnow
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
 
@@ -220,6 +221,8 @@ def _add_edition(
             )
         },
     )
+    if fair.status == FairStatus.CANCELLED:
+        fair.cancelled_at = utcnow()
     fair.refresh_search()
     db.session.add(fair)
     return True

@@ -153,6 +153,7 @@ class Fair(db.Model):
     status: Mapped[FairStatus] = mapped_column(
         db_enum(FairStatus), default=FairStatus.DRAFT, index=True
     )
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason_ru: Mapped[str | None] = mapped_column(Text)
     cancel_reason_en: Mapped[str | None] = mapped_column(Text)
     registration_opens_on: Mapped[date] = mapped_column(Date)
@@ -219,5 +220,11 @@ class ProgrammeEvent(db.Model):
     hall_ru: Mapped[str | None] = mapped_column(String(120))
     hall_en: Mapped[str | None] = mapped_column(String(120))
     kind: Mapped[EventKind] = mapped_column(db_enum(EventKind))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Grows with every change; calendar feeds add it to the fair's for the event's SEQUENCE.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
 
     fair: Mapped[Fair] = relationship(back_populates="programme")
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's own protocol

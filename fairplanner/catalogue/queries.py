@@ -46,6 +46,20 @@ def search_terms(q: str | None) -> list[str]:
 
 def fairs_matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
     """Visible fairs matching `filters`: name matches first, then soonest first."""
+    stmt = matching(filters, today=today)
+    rank = literal(0)
+    for term in search_terms(filters.q):
+        rank = rank + case((Fair.search_name.contains(term, autoescape=True), 1), else_=0)
+    return stmt.options(
+        # Each row shows its venue, city, organizer and sectors: load them with the page.
+        joinedload(Fair.venue).joinedload(Venue.city),
+        joinedload(Fair.organizer),
+        selectinload(Fair.sectors),
+    ).order_by(rank.desc(), Fair.starts_on, Fair.ends_on, Fair.id)
+
+
+def matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
+    """The filter conditions alone, with no loading options or order (for counts, feeds)."""
     stmt = select(Fair).where(Fair.status.in_(VISIBLE))
     lower = filters.date_from or (None if filters.include_past else today)
     if lower is not None:
@@ -65,17 +79,10 @@ def fairs_matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
         if filters.oblast:
             city_cond.append(City.oblast == filters.oblast)
         stmt = stmt.where(Fair.venue.has(Venue.city.has(and_(*city_cond))))
-    rank = literal(0)
     for term in search_terms(filters.q):
         in_name = Fair.search_name.contains(term, autoescape=True)
         stmt = stmt.where(or_(in_name, Fair.search_body.contains(term, autoescape=True)))
-        rank = rank + case((in_name, 1), else_=0)
-    return stmt.options(
-        # Each row shows its venue, city, organizer and sectors: load them with the page.
-        joinedload(Fair.venue).joinedload(Venue.city),
-        joinedload(Fair.organizer),
-        selectinload(Fair.sectors),
-    ).order_by(rank.desc(), Fair.starts_on, Fair.ends_on, Fair.id)
+    return stmt
 
 
 def fair_by_slug(slug: str) -> Select[tuple[Fair]]:

@@ -35,6 +35,20 @@ def filter_args(*, without: str | None = None) -> dict[str, str]:
     }
 
 
+def feed_args() -> dict[str, str]:
+    """The filters a calendar feed understands (no dates: a feed always runs from today)."""
+    return {
+        k: v
+        for k, v in filter_args().items()
+        if k in ("q", "sector", "city", "oblast", "organizer", "kind")
+    }
+
+
+@bp.app_context_processor
+def _feed_args() -> dict[str, object]:
+    return {"feed_args": feed_args}
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Upcoming fairs, soonest first, filtered and paginated."""

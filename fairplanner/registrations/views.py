@@ -8,10 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fairplanner.accounts.views import company_required
+from fairplanner.calendars import queries as calendar_queries
+from fairplanner.calendars import services as calendar_services
+from fairplanner.calendars.links import feed_links
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
-from fairplanner.i18n import minsk_today
+from fairplanner.i18n import current_language, minsk_today
 from fairplanner.registrations import queries, services
 from fairplanner.registrations.forms import ConfirmForm, ExhibitorForm, VisitorForm
 from fairplanner.registrations.models import Registration, RegistrationRole
@@ -75,9 +78,19 @@ def new(slug: str, role: str) -> ResponseReturnValue:
 def mine() -> ResponseReturnValue:
     """Every application of the company with its status and the fair's deadline."""
     company = company_required()
+    token = db.session.scalar(calendar_queries.active_token(company.id))
+    if token is None:  # the first visit makes the company's feed address
+        token = calendar_services.feed_token(company)
+        db.session.commit()
+    feed = url_for("calendars.company_feed", token=token.token, lang=current_language())
     rows = db.session.execute(queries.company_registrations(company.id)).all()
     return render_template(
-        "registrations/mine.html", rows=rows, company=company, today=minsk_today()
+        "registrations/mine.html",
+        rows=rows,
+        company=company,
+        today=minsk_today(),
+        feed=feed_links(feed),
+        confirm=ConfirmForm(),
     )
 
 

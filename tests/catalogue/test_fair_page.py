@@ -157,4 +157,4 @@ def test_fair_page_statement_count_does_not_grow_with_programme(client, make_fai
         client.get("/fairs/small")
     with count_queries() as big:
         client.get("/fairs/big")
-    assert small.count == big.count
+    assert small.count == big.count, big.statements

@@ -1,0 +1,110 @@
+"""Reads for the calendar feeds, and the cheap queries that decide a 304."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, func, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from fairplanner.calendars.models import CalendarToken
+from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent, Venue
+from fairplanner.catalogue.queries import FairFilters, matching
+from fairplanner.registrations.models import Registration, RegistrationStatus
+
+# Fairs that ended up to this long ago, and cancellations this recent, stay in the feeds.
+KEEP = timedelta(days=90)
+IN_PRIVATE_FEED = (
+    RegistrationStatus.SUBMITTED,
+    RegistrationStatus.APPROVED,
+    RegistrationStatus.WAITLISTED,
+)
+
+
+def public_feed(filters: FairFilters, *, today: date, now: datetime) -> Select[tuple[Fair]]:
+    """Published fairs, upcoming and of the last 90 days, and cancellations of the last 90."""
+    window = replace(filters, date_from=today - KEEP, date_to=None, include_past=True)
+    return matching(window, today=today).where(
+        or_(Fair.status == FairStatus.PUBLISHED, Fair.cancelled_at >= now - KEEP)
+    )
+
+
+def with_contents(stmt: Select[tuple[Fair]]) -> Select[tuple[Fair]]:
+    """What each calendar entry shows: place, organizer, sectors and the programme."""
+    return stmt.options(
+        joinedload(Fair.venue).joinedload(Venue.city),
+        joinedload(Fair.organizer),
+        selectinload(Fair.sectors),
+        selectinload(Fair.programme),
+    ).order_by(Fair.starts_on, Fair.id)
+
+
+def fingerprint(fairs: Select[tuple[Fair]], *extra: Select) -> Select:
+    """Count, latest change and revision sum of the feed's fairs and their programme items.
+
+    Any edit raises a revision and an updated_at; any deletion lowers a count: the ETag and
+    Last-Modified built from this one row change whenever the feed would. `extra` adds more
+    one-row aggregates (the private feed's applications).
+    """
+    ids = fairs.with_only_columns(Fair.id).order_by(None)
+    parts = [
+        select(
+            func.count(Fair.id),
+            func.max(Fair.updated_at),
+            func.coalesce(func.sum(Fair.revision), 0),
+        ).where(Fair.id.in_(ids)),
+        select(
+            func.count(ProgrammeEvent.id),
+            func.max(ProgrammeEvent.updated_at),
+            func.coalesce(func.sum(ProgrammeEvent.revision), 0),
+        ).where(ProgrammeEvent.fair_id.in_(ids)),
+        *extra,
+    ]
+    subqueries = [part.subquery() for part in parts]
+    joined = subqueries[0]
+    for sub in subqueries[1:]:
+        joined = joined.join(sub, true())
+    return select(*(column for sub in subqueries for column in sub.c)).select_from(joined)
+
+
+def token(value: str) -> Select[tuple[CalendarToken]]:
+    return select(CalendarToken).where(CalendarToken.token == value)
+
+
+def active_token(company_id: int) -> Select[tuple[CalendarToken]]:
+    return select(CalendarToken).where(
+        CalendarToken.company_id == company_id, CalendarToken.revoked_at.is_(None)
+    )
+
+
+def company_feed(company_id: int) -> Select[tuple[Registration]]:
+    """The company's applications that belong in its calendar, with their fairs."""
+    return (
+        select(Registration)
+        .join(Registration.fair)
+        .where(
+            Registration.company_id == company_id,
+            Registration.status.in_(IN_PRIVATE_FEED),
+            Fair.status.in_((FairStatus.PUBLISHED, FairStatus.CANCELLED)),
+        )
+        .options(
+            joinedload(Registration.fair).joinedload(Fair.venue).joinedload(Venue.city),
+            joinedload(Registration.fair).joinedload(Fair.organizer),
+            joinedload(Registration.fair).selectinload(Fair.sectors),
+            joinedload(Registration.fair).selectinload(Fair.programme),
+        )
+        .order_by(Fair.starts_on, Registration.id)
+    )
+
+
+def company_fingerprint(company_id: int) -> Select:
+    """The private feed's fingerprint: its fairs' and the applications' changes."""
+    mine = (Registration.company_id == company_id, Registration.status.in_(IN_PRIVATE_FEED))
+    fairs = select(Fair).where(Fair.id.in_(select(Registration.fair_id).where(*mine)))
+    applications = select(
+        func.count(Registration.id),
+        func.max(Registration.updated_at),
+        func.coalesce(func.sum(Registration.version), 0),
+    ).where(*mine)
+    return fingerprint(fairs, applications)

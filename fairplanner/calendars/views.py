@@ -1,0 +1,217 @@
+"""Calendar downloads and subscription feeds, with validators that make refreshes cheap."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+from icalendar import Calendar
+from werkzeug.http import is_resource_modified
+
+from fairplanner.accounts.views import company_required
+from fairplanner.calendars import ical, queries, services
+from fairplanner.catalogue import queries as catalogue_queries
+from fairplanner.catalogue.forms import parse_filters
+from fairplanner.catalogue.models import Fair
+from fairplanner.db import utcnow
+from fairplanner.extensions import db
+from fairplanner.i18n import current_language, localized, minsk_today
+
+bp = Blueprint("calendars", __name__)
+FEED_KEYS = ("q", "sector", "city", "oblast", "organizer", "kind")
+
+
+def feed_language() -> str:
+    """`lang=ru|en` in the address (calendar clients send no cookies), else the interface's."""
+    lang = request.args.get("lang", "")
+    return lang if lang in current_app.config["LANGUAGES"] else current_language()
+
+
+def labels(lang: str) -> ical.Labels:
+    with force_locale(lang):
+        return ical.Labels(
+            cancelled=_("Cancelled:"),
+            organizer=_("Organizer"),
+            more=_("Details and registration"),
+            your_application=_("Your application"),
+            statuses={
+                "submitted": _("Submitted"),
+                "approved": _("Approved"),
+                "waitlisted": _("On the waiting list"),
+            },
+        )
+
+
+def context(lang: str) -> ical.Context:
+    return ical.Context(
+        lang=lang,
+        domain=current_app.config["ICAL_DOMAIN"],
+        base_url=current_app.config["PUBLIC_BASE_URL"],
+        now=utcnow(),
+        labels=labels(lang),
+    )
+
+
+def _refresh() -> timedelta:
+    return timedelta(hours=current_app.config["ICAL_REFRESH_HOURS"])
+
+
+def calendar_response(
+    build: Callable[[], Calendar],
+    *,
+    validator: Sequence[Any],
+    last_modified: datetime | None,
+    filename: str | None = None,
+    private: bool = False,
+) -> Response:
+    """200 with the calendar, or 304 when the client's copy is current (without building it)."""
+    etag = hashlib.sha256(repr(tuple(validator)).encode()).hexdigest()[:32]
+    modified = (last_modified or datetime(2000, 1, 1, tzinfo=UTC)).replace(microsecond=0)
+    cache = f"{'private' if private else 'public'}, max-age=300"
+    if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
+        response = Response(status=304)
+    else:
+        response = Response(build().to_ical(), content_type="text/calendar; charset=utf-8")
+        disposition = "attachment" if filename else "inline"
+        response.headers["Content-Disposition"] = (
+            f'{disposition}; filename="{filename or "fairplanner.ics"}"'
+        )
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.headers["Cache-Control"] = cache
+    return response
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
+
+
+@bp.get("/fairs/<slug>.ics")
+def fair(slug: str) -> ResponseReturnValue:
+    """One fair with its programme, to download or subscribe to."""
+    fair = db.one_or_404(catalogue_queries.fair_by_slug(slug))
+    lang = feed_language()
+    items = fair.programme
+    validator = (
+        lang,
+        fair.id,
+        fair.revision,
+        fair.updated_at,
+        tuple((i.id, i.revision) for i in items),
+    )
+    return calendar_response(
+        lambda: ical.build_calendar(
+            [ical.Entry(fair)], context(lang), name=_localized_name(fair, lang), refresh=_refresh()
+        ),
+        validator=validator,
+        last_modified=_latest(fair.updated_at, *(i.updated_at for i in items)),
+        filename=f"{fair.slug}.ics",
+    )
+
+
+@bp.get("/fairs/<slug>/events/<int(max=2147483647):event_id>.ics")
+def event(slug: str, event_id: int) -> ResponseReturnValue:
+    """One programme item."""
+    fair = db.one_or_404(catalogue_queries.fair_by_slug(slug))
+    item = next((i for i in fair.programme if i.id == event_id), None)
+    if item is None:
+        abort(404)
+    lang = feed_language()
+    return calendar_response(
+        lambda: ical.build_calendar(
+            [ical.Entry(fair)],
+            context(lang),
+            name=_localized_name(fair, lang),
+            refresh=_refresh(),
+            only=item,
+        ),
+        validator=(lang, fair.id, fair.revision, item.id, item.revision),
+        last_modified=_latest(fair.updated_at, item.updated_at),
+        filename=f"{fair.slug}-{item.id}.ics",
+    )
+
+
+def _localized_name(fair: Fair, lang: str) -> str:
+    return f"{localized(fair, 'name', lang)} · FairPlanner"
+
+
+@bp.get("/calendar.ics")
+def public_feed() -> ResponseReturnValue:
+    """All published fairs (upcoming and of the last 90 days), filtered like the catalogue."""
+    lang = feed_language()
+    parsed = parse_filters(request.args, max_query=current_app.config["MAX_QUERY_LENGTH"])
+    today, now = minsk_today(), utcnow()
+    stmt = queries.public_feed(parsed.filters, today=today, now=now)
+    row = db.session.execute(queries.fingerprint(stmt)).one()
+    with force_locale(lang):
+        name = _("Trade fairs in Belarus · FairPlanner")
+    return calendar_response(
+        lambda: ical.build_calendar(
+            [ical.Entry(f) for f in db.session.scalars(queries.with_contents(stmt)).unique()],
+            context(lang),
+            name=name,
+            refresh=_refresh(),
+        ),
+        # The window moves with the date, so the day is part of the validator.
+        validator=(lang, today, sorted(request.args.items()), tuple(row)),
+        last_modified=_latest(row[1], row[4]),
+    )
+
+
+@bp.get("/calendar/<token>.ics")
+def company_feed(token: str) -> ResponseReturnValue:
+    """A company's own fairs and its status in each; the address is the only key."""
+    found = db.session.scalar(queries.token(token))
+    if found is None:
+        abort(404)
+    if found.revoked_at is not None:
+        abort(410)  # Thunderbird disables a calendar on 410; a 404 reads as "now empty"
+    lang = feed_language()
+    row = db.session.execute(queries.company_fingerprint(found.company_id)).one()
+
+    def build() -> Calendar:
+        registrations = db.session.scalars(queries.company_feed(found.company_id)).unique()
+        entries = [
+            ical.Entry(r.fair, status=r.status.value, version=r.version, owner=r.company_id)
+            for r in registrations
+        ]
+        with force_locale(lang):
+            name = _("My fairs · FairPlanner")
+        return ical.build_calendar(entries, context(lang), name=name, refresh=_refresh())
+
+    return calendar_response(
+        build,
+        validator=(lang, found.token, tuple(row)),
+        last_modified=_latest(row[1], row[4], row[7]),
+        private=True,
+    )
+
+
+@bp.post("/my/calendar/regenerate")
+@login_required
+def regenerate() -> ResponseReturnValue:
+    """Replace the company's feed address (when it leaked); the old one stops working."""
+    services.regenerate_token(company_required())
+    db.session.commit()
+    flash(
+        _("Your calendar has a new address. Subscribe to it again; the old one no longer works."),
+        "success",
+    )
+    return redirect(url_for("registrations.mine") + "#calendar")
