@@ -14,7 +14,7 @@ from fairplanner.extensions import db
 
 log = logging.getLogger(__name__)
 
-ERROR_CODES = (400, 403, 404, 405, 409, 413, 422, 429, 500)
+ERROR_CODES = (400, 403, 404, 405, 409, 410, 413, 422, 429, 500)
 
 
 class DomainError(Exception):

@@ -152,6 +152,8 @@ def build_calendar(
     only: ProgrammeEvent | None = None,
 ) -> Calendar:
     """A whole VCALENDAR: the fairs (and their programmes), or just the one programme item."""
+    # icalendar escapes line breaks in event text, but not in the calendar's own NAME.
+    name = " ".join(name.split())
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)

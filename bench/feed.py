@@ -1,0 +1,325 @@
+"""Time the public calendar feed (/calendar.ics) on a large catalogue.
+
+Usage: python -m bench.feed [--fairs N] [--runs N] [--requests N] [--profile]
+
+Fills a temporary SQLite database with `--fairs` published fairs (each with one or two sectors
+and four programme items) using bulk Core inserts, then measures, in one process:
+
+- building the whole feed (`GET /calendar.ics?lang=ru`): median milliseconds, bytes, VEVENTs;
+- the 304 path with `If-None-Match` (the ETag of the first response);
+- the 304 path with `If-Modified-Since` (its Last-Modified);
+- a bare Flask `return "ok"` route, as the yardstick the 304 paths are divided by.
+
+`--profile` adds a cProfile of one full build (top functions by cumulative time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import insert
+from werkzeug.test import TestResponse
+
+import config
+from fairplanner import create_app
+from fairplanner.catalogue.models import (
+    City,
+    Fair,
+    Organizer,
+    ProgrammeEvent,
+    Sector,
+    Venue,
+    fair_sectors,
+)
+from fairplanner.extensions import db
+from fairplanner.i18n import minsk_today
+from fairplanner.text import fold
+
+FEED = "/calendar.ics"
+QUERY = {"lang": "ru"}
+EVENTS_PER_FAIR = 4
+
+CITIES = [
+    ("minsk", "Минск", "Minsk", "minsk-city"),
+    ("brest", "Брест", "Brest", "brest"),
+    ("vitebsk", "Витебск", "Vitebsk", "vitebsk"),
+    ("gomel", "Гомель", "Gomel", "gomel"),
+    ("grodno", "Гродно", "Grodno", "grodno"),
+    ("mogilev", "Могилёв", "Mogilev", "mogilev"),
+]
+SECTORS = [
+    ("food", "Продукты питания", "Food"),
+    ("agro", "Сельское хозяйство", "Agriculture"),
+    ("machinery", "Машиностроение", "Machinery"),
+    ("it", "Информационные технологии", "IT"),
+    ("build", "Строительство", "Construction"),
+    ("textile", "Лёгкая промышленность", "Textiles"),
+    ("medical", "Медицина", "Medicine"),
+    ("energy", "Энергетика", "Energy"),
+]
+TOPICS = [
+    ("Продэкспо", "Prodexpo"),
+    ("Белагро", "Belagro"),
+    ("ТИБО", "TIBO"),
+    ("Стройэкспо", "Stroyexpo"),
+    ("Текстильлегпром", "Textile Light Industry"),
+    ("Здравоохранение Беларуси", "Healthcare of Belarus"),
+    ("Энергетика и экология", "Energy and Ecology"),
+    ("Машиностроение", "Mechanical Engineering"),
+]
+DESCRIPTION_RU = (
+    "Ежегодная международная специализированная выставка-ярмарка «{topic}». Экспозиция "
+    "объединяет производителей, дистрибьюторов и торговые сети Беларуси и соседних стран. "
+    "В программе — деловые встречи, семинары, презентации новинок и конкурс лучших "
+    "экспонатов. Площадь экспозиции — более пяти тысяч квадратных метров, №{n}."
+)
+DESCRIPTION_EN = (
+    "The annual international trade fair “{topic}” brings together manufacturers, "
+    "distributors and retail chains from Belarus and neighbouring countries, with B2B "
+    "meetings, seminars and product presentations. Edition no. {n}."
+)
+EVENT_TITLES = [
+    ("Торжественное открытие", "Opening ceremony", "opening"),
+    ("Деловой семинар", "Business seminar", "seminar"),
+    ("Биржа деловых контактов", "B2B matchmaking", "b2b"),
+    ("Презентация новинок", "Product presentation", "presentation"),
+]
+
+
+def fill(n_fairs: int, today: date) -> dict[str, int]:
+    """Bulk-insert the reference rows and `n_fairs` published fairs; return the row counts."""
+    now = datetime.now(UTC)
+    session = db.session
+    session.execute(
+        insert(City.__table__),
+        [
+            {"id": i, "slug": slug, "name_ru": ru, "name_en": en, "oblast": oblast}
+            for i, (slug, ru, en, oblast) in enumerate(CITIES, 1)
+        ],
+    )
+    venues = [
+        {
+            "id": i,
+            "slug": f"venue-{i}",
+            "name_ru": f"Выставочный центр «Экспо-{i}»",
+            "name_en": f"Expo-{i} Exhibition Centre",
+            "city_id": (i - 1) % len(CITIES) + 1,
+            "address_ru": f"пр. Победителей, {i}",
+            "address_en": f"{i} Pobediteley Ave",
+            "latitude": 53.9 + i / 100,
+            "longitude": 27.5 + i / 100,
+        }
+        for i in range(1, 13)
+    ]
+    session.execute(insert(Venue.__table__), venues)
+    organizers = [
+        {
+            "id": i,
+            "slug": f"organizer-{i}",
+            "name_ru": f"ООО «Выставочная компания {i}»",
+            "name_en": f"Exhibition Company {i} LLC",
+            "short_name_ru": f"ВК-{i}",
+            "short_name_en": f"EC-{i}",
+            "website": f"https://organizer-{i}.example.by",
+        }
+        for i in range(1, 9)
+    ]
+    session.execute(insert(Organizer.__table__), organizers)
+    session.execute(
+        insert(Sector.__table__),
+        [
+            {"id": i, "code": code, "name_ru": ru, "name_en": en}
+            for i, (code, ru, en) in enumerate(SECTORS, 1)
+        ],
+    )
+
+    fairs, links, events = [], [], []
+    opens = today - timedelta(days=30)
+    for i in range(1, n_fairs + 1):
+        topic_ru, topic_en = TOPICS[i % len(TOPICS)]
+        starts = today + timedelta(days=1 + (i * 365) // n_fairs)  # the next twelve months
+        ends = starts + timedelta(days=i % 4)
+        name_ru = f"Выставка «{topic_ru}-{today.year}» №{i}"
+        name_en = f"{topic_en} {today.year} no. {i}"
+        description_ru = DESCRIPTION_RU.format(topic=topic_ru, n=i)
+        description_en = DESCRIPTION_EN.format(topic=topic_en, n=i)
+        fairs.append(
+            {
+                "id": i,
+                "slug": f"fair-{i}",
+                "name_ru": name_ru,
+                "name_en": name_en,
+                "description_ru": description_ru,
+                "description_en": description_en,
+                "kind": ("exhibition", "fair", "forum")[i % 3],
+                "starts_on": starts,
+                "ends_on": ends,
+                "venue_id": i % len(venues) + 1,
+                "organizer_id": i % len(organizers) + 1,
+                "status": "published",
+                "registration_opens_on": opens,
+                "registration_deadline": max(opens, starts - timedelta(days=7)),
+                "capacity": 100 + i % 200,
+                "capacity_unit": "stands",
+                "stand_area_min": 4,
+                "stand_area_max": 500,
+                "website": None,
+                "search_name": fold(f"{name_ru} {name_en}"),
+                "search_body": fold(f"{description_ru} {description_en}"),
+                "created_at": now - timedelta(days=60, seconds=i),
+                "updated_at": now - timedelta(days=1, seconds=i),
+                "revision": 1,
+            }
+        )
+        first = i % len(SECTORS) + 1
+        links.append({"fair_id": i, "sector_id": first})
+        if i % 2:
+            links.append({"fair_id": i, "sector_id": (first % len(SECTORS)) + 1})
+        for k, (title_ru, title_en, kind) in enumerate(EVENT_TITLES):
+            day = starts + timedelta(days=min(k // 2, (ends - starts).days))
+            # 10:00 and 14:00 in Minsk (UTC+3), as aware UTC datetimes.
+            begin = datetime(day.year, day.month, day.day, 7 + 4 * (k % 2), tzinfo=UTC)
+            events.append(
+                {
+                    "fair_id": i,
+                    "title_ru": title_ru,
+                    "title_en": title_en,
+                    "description_ru": f"{title_ru} в рамках выставки «{topic_ru}».",
+                    "description_en": f"{title_en} at {topic_en}.",
+                    "starts_at": begin,
+                    "ends_at": begin + timedelta(hours=2),
+                    "hall_ru": f"Зал {k + 1}",
+                    "hall_en": f"Hall {k + 1}",
+                    "kind": kind,
+                    "created_at": now - timedelta(days=60),
+                    "updated_at": now - timedelta(days=2),
+                    "revision": 1,
+                }
+            )
+    session.execute(insert(Fair.__table__), fairs)
+    session.execute(insert(fair_sectors), links)
+    session.execute(insert(ProgrammeEvent.__table__), events)
+    session.commit()
+    return {"fairs": len(fairs), "fair_sectors": len(links), "programme_events": len(events)}
+
+
+def expect(response: TestResponse, status: int, what: str) -> TestResponse:
+    if response.status_code != status:
+        raise SystemExit(f"{what}: expected HTTP {status}, got {response.status}")
+    return response
+
+
+def per_request(call: Callable[[], object], requests: int, rounds: int = 5) -> float:
+    """Median of `rounds` rounds of `requests` calls, in milliseconds per call."""
+    call()  # warm up
+    results = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(requests):
+            call()
+        results.append((time.perf_counter() - start) * 1000 / requests)
+    return statistics.median(results)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.feed", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--fairs", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3, help="full builds to take the median of")
+    parser.add_argument("--requests", type=int, default=100, help="per round, for the 304 paths")
+    parser.add_argument("--profile", action="store_true", help="cProfile one full build")
+    args = parser.parse_args(argv)
+    runs, requests = max(1, min(args.runs, 9)), max(1, min(args.requests, 2000))
+
+    bare = Flask("bare")
+    bare.add_url_rule("/", "bare", lambda: "ok")
+    bare_client = bare.test_client()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(
+            config.DevelopmentConfig,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(tmp) / 'feed.sqlite3'}",
+        )
+        with app.app_context():
+            upgrade()
+            start = time.perf_counter()
+            counts = fill(args.fairs, minsk_today())
+            fill_s = time.perf_counter() - start
+        client = app.test_client()
+        print(
+            f"filled {counts['fairs']} fairs, {counts['fair_sectors']} sector links, "
+            f"{counts['programme_events']} programme items in {fill_s:.2f} s"
+        )
+
+        def full() -> TestResponse:
+            return expect(client.get(FEED, query_string=QUERY), 200, "full feed")
+
+        builds, first = [], None
+        for _ in range(runs):
+            start = time.perf_counter()
+            response = full()
+            builds.append((time.perf_counter() - start) * 1000)
+            first = first or response
+        assert first is not None
+        body = first.get_data()
+        vevents = body.count(b"BEGIN:VEVENT")
+        etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
+        expected = counts["fairs"] + counts["programme_events"]
+        if vevents != expected:
+            raise SystemExit(f"full feed: {vevents} VEVENTs, expected {expected}")
+
+        by_etag = {"If-None-Match": etag}
+        by_date = {"If-Modified-Since": last_modified}
+
+        def not_modified_etag() -> TestResponse:
+            return expect(client.get(FEED, query_string=QUERY, headers=by_etag), 304, "ETag")
+
+        def not_modified_date() -> TestResponse:
+            response = client.get(FEED, query_string=QUERY, headers=by_date)
+            return expect(response, 304, "If-Modified-Since")
+
+        bare_ms = per_request(lambda: expect(bare_client.get("/"), 200, "bare"), requests)
+        etag_ms = per_request(not_modified_etag, requests)
+        date_ms = per_request(not_modified_date, max(1, requests // 4), rounds=3)
+
+        build_ms = statistics.median(builds)
+        print(
+            f"full feed GET {FEED}?lang=ru: {len(body):,} bytes, {vevents:,} VEVENTs, "
+            f"median of {runs} builds {build_ms:,.0f} ms "
+            f"(runs: {', '.join(f'{b:,.0f}' for b in builds)})"
+        )
+        print()
+        print(f"{'path':34} {'status':>6} {'ms/request':>11} {'requests/s':>11} {'x bare':>8}")
+        rows = [
+            ("bare Flask route", 200, bare_ms),
+            ("304 If-None-Match (ETag)", 304, etag_ms),
+            ("304 If-Modified-Since", 304, date_ms),
+            ("200 full feed (median)", 200, build_ms),
+        ]
+        for name, status, ms in rows:
+            print(f"{name:34} {status:>6} {ms:11.2f} {1000 / ms:11.1f} {ms / bare_ms:8.1f}")
+
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.runcall(full)
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+            stats.print_stats(30)
+            print()
+            print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
