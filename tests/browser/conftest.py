@@ -6,6 +6,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from werkzeug.serving import make_server
 
 import config
 from fairplanner import create_app
+from fairplanner.extensions import db
+from fairplanner.i18n import minsk_today
+from tests.factories import Factories
 
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -46,6 +50,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Absolute links (feed addresses) must point at this server.
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
@@ -93,3 +99,18 @@ def page(chromium: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert errors == [], f"the browser reported errors: {errors}"
+
+
+@pytest.fixture(scope="session")
+def open_fair(live):
+    """A fair whose registration is open today, whatever day the tests run."""
+    with live.app.app_context():
+        fair = Factories(db.session).fair(
+            slug="browser-fair",
+            name_ru="Лесдревтех: тестовая выставка",
+            name_en="Lesdrevtech test fair",
+            starts_on=minsk_today() + timedelta(days=60),
+            capacity=50,
+            sectors=["forestry"],
+        )
+        return fair.slug

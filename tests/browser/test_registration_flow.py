@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
-from fairplanner.extensions import db
-from fairplanner.i18n import minsk_today
-from tests.factories import Factories, valid_inn
+from tests.factories import valid_inn
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def open_fair(live):
-    """A fair whose registration is open today, whatever day the tests run."""
-    with live.app.app_context():
-        fair = Factories(db.session).fair(
-            slug="browser-fair",
-            name_ru="Лесдревтех: тестовая выставка",
-            name_en="Lesdrevtech test fair",
-            starts_on=minsk_today() + timedelta(days=60),
-            capacity=50,
-            sectors=["forestry"],
-        )
-        return fair.slug
 
 
 def test_company_signs_up_registers_edits_and_withdraws(live, open_fair, page):
