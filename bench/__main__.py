@@ -1,7 +1,8 @@
 """Time the catalogue pages against a bare Flask route in the same process and run.
 
 Usage: python -m bench [--requests N]. Prints mean milliseconds per request and the ratio to a
-bare `return "ok"` Flask route, so the figures can be compared across machines.
+bare `return "ok"` Flask route, so the figures can be compared across machines. Then runs the
+calendar feed benchmark (`python -m bench.feed` runs it alone, with its own options).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 import config
+from bench import feed
 from fairplanner import create_app
 from fairplanner.catalogue.models import Fair
 from fairplanner.extensions import db
@@ -72,6 +74,9 @@ def main() -> None:
             ms = timed(call, args.requests)
             base = base or ms
             print(f"{name:45} {ms:10.2f} {ms / base:8.1f}")
+
+    print()
+    feed.main(argv=[])
 
 
 if __name__ == "__main__":

@@ -93,6 +93,9 @@ def register_extensions(app: Flask) -> None:
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
     extensions.limiter.init_app(app)
+    from fairplanner.calendars import cache
+
+    cache.init_app(app)
     extensions.babel.init_app(
         app,
         locale_selector=select_locale,

@@ -68,6 +68,18 @@ def fingerprint(fairs: Select[tuple[Fair]], *extra: Select) -> Select:
     return select(*(column for sub in subqueries for column in sub.c)).select_from(joined)
 
 
+def last_change() -> Select:
+    """The latest change to any fair or programme item, whether or not it is still in a feed.
+
+    Last-Modified must move forward when something leaves a feed too (unpublished, moved out
+    of the window, its programme item deleted): a client that only sends If-Modified-Since
+    would otherwise keep the removed entry.
+    """
+    fairs = select(func.max(Fair.updated_at)).scalar_subquery()
+    events = select(func.max(ProgrammeEvent.updated_at)).scalar_subquery()
+    return select(fairs, events)
+
+
 def token(value: str) -> Select[tuple[CalendarToken]]:
     return select(CalendarToken).where(CalendarToken.token == value)
 

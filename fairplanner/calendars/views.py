@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
 from flask import (
@@ -22,16 +23,18 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from icalendar import Calendar
+from werkzeug.datastructures import MultiDict
 from werkzeug.http import is_resource_modified
 
 from fairplanner.accounts.views import company_required
 from fairplanner.calendars import ical, queries, services
+from fairplanner.calendars.cache import feed_cache
 from fairplanner.catalogue import queries as catalogue_queries
-from fairplanner.catalogue.forms import parse_filters
-from fairplanner.catalogue.models import Fair
+from fairplanner.catalogue.models import Fair, FairKind, Oblast
+from fairplanner.catalogue.queries import FairFilters
 from fairplanner.db import utcnow
 from fairplanner.extensions import db
-from fairplanner.i18n import current_language, localized, minsk_today
+from fairplanner.i18n import MINSK, current_language, localized, minsk_today
 
 bp = Blueprint("calendars", __name__)
 FEED_KEYS = ("q", "sector", "city", "oblast", "organizer", "kind")
@@ -83,19 +86,49 @@ def calendar_response(
     """200 with the calendar, or 304 when the client's copy is current (without building it)."""
     etag = hashlib.sha256(repr(tuple(validator)).encode()).hexdigest()[:32]
     modified = (last_modified or datetime(2000, 1, 1, tzinfo=UTC)).replace(microsecond=0)
-    cache = f"{'private' if private else 'public'}, max-age=300"
+    cache_control = f"{'private' if private else 'public'}, max-age=300"
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
         response = Response(status=304)
     else:
-        response = Response(build().to_ical(), content_type="text/calendar; charset=utf-8")
+        cache = feed_cache()
+        body = cache.get(etag)
+        if body is None:
+            body = build().to_ical()
+            cache.set(etag, body)
+        response = Response(body, content_type="text/calendar; charset=utf-8")
         disposition = "attachment" if filename else "inline"
         response.headers["Content-Disposition"] = (
             f'{disposition}; filename="{filename or "fairplanner.ics"}"'
         )
     response.set_etag(etag)
     response.last_modified = modified
-    response.headers["Cache-Control"] = cache
+    response.headers["Cache-Control"] = cache_control
     return response
+
+
+def feed_filters(args: MultiDict[str, str]) -> FairFilters:
+    """The catalogue filters a feed takes, read without the list's choice queries: a feed is
+    polled all day long, and an unknown code simply matches nothing."""
+    max_query = current_app.config["MAX_QUERY_LENGTH"]
+
+    def enum(cls: type[StrEnum], value: str | None) -> Any:
+        try:
+            return cls(value) if value else None
+        except ValueError:
+            return None
+
+    return FairFilters(
+        q=(args.get("q") or "")[:max_query] or None,
+        sector=args.get("sector") or None,
+        city=args.get("city") or None,
+        oblast=enum(Oblast, args.get("oblast")),
+        organizer=args.get("organizer") or None,
+        kind=enum(FairKind, args.get("kind")),
+    )
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), MINSK).astimezone(UTC)
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
@@ -156,10 +189,10 @@ def _localized_name(fair: Fair, lang: str) -> str:
 def public_feed() -> ResponseReturnValue:
     """All published fairs (upcoming and of the last 90 days), filtered like the catalogue."""
     lang = feed_language()
-    parsed = parse_filters(request.args, max_query=current_app.config["MAX_QUERY_LENGTH"])
     today, now = minsk_today(), utcnow()
-    stmt = queries.public_feed(parsed.filters, today=today, now=now)
+    stmt = queries.public_feed(feed_filters(request.args), today=today, now=now)
     row = db.session.execute(queries.fingerprint(stmt)).one()
+    changed = db.session.execute(queries.last_change()).one()
     with force_locale(lang):
         name = _("Trade fairs in Belarus · FairPlanner")
     return calendar_response(
@@ -169,9 +202,9 @@ def public_feed() -> ResponseReturnValue:
             name=name,
             refresh=_refresh(),
         ),
-        # The window moves with the date, so the day is part of the validator.
+        # The window moves with the date, so the day is part of both validators.
         validator=(lang, today, sorted(request.args.items()), tuple(row)),
-        last_modified=_latest(row[1], row[4]),
+        last_modified=_latest(*changed, start_of(today)),
     )
 
 
