@@ -39,96 +39,81 @@ def feed_links(path: str) -> CalendarLinks:
     return CalendarLinks(download=path, https=url, webcal=webcal(url))
 
 
+def _google(text: str, dates: str, *, details: str, location: str) -> str:
+    query = {
+        "action": "TEMPLATE",
+        "text": text,
+        "dates": dates,
+        "details": details,
+        "location": location,
+        "ctz": "Europe/Minsk",
+    }
+    return f"{GOOGLE}?{urlencode(query)}"
+
+
+def _outlook(subject: str, start: str, end: str, *, body: str, location: str, all_day: bool) -> str:
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": subject,
+        "startdt": start,
+        "enddt": end,
+        "location": location,
+        "body": body,
+    }
+    if all_day:
+        query["allday"] = "true"
+    return f"{OUTLOOK}?{urlencode(query)}"
+
+
+def _place(*parts: str | None) -> str:
+    return ", ".join(p for p in parts if p)
+
+
 def fair_links(fair: Fair, *, lang: str) -> CalendarLinks:
+    """The menu for a whole fair: all-day, with an exclusive end as every calendar expects."""
     path = url_for("calendars.fair", slug=fair.slug)
     url = absolute(path)
     name = localized(fair, "name", lang)
-    place = ", ".join(
-        p
-        for p in (localized(fair.venue, "name", lang), localized(fair.venue.city, "name", lang))
-        if p
-    )
+    place = _place(localized(fair.venue, "name", lang), localized(fair.venue.city, "name", lang))
     page = absolute(url_for("catalogue.fair", slug=fair.slug))
-    end = fair.ends_on + timedelta(days=1)  # all-day ends are exclusive everywhere
-    google = (
-        GOOGLE
-        + "?"
-        + urlencode(
-            {
-                "action": "TEMPLATE",
-                "text": name,
-                "dates": f"{fair.starts_on:%Y%m%d}/{end:%Y%m%d}",
-                "details": page,
-                "location": place,
-                "ctz": "Europe/Minsk",
-            }
-        )
-    )
-    outlook = (
-        OUTLOOK
-        + "?"
-        + urlencode(
-            {
-                "path": "/calendar/action/compose",
-                "rru": "addevent",
-                "subject": name,
-                "startdt": fair.starts_on.isoformat(),
-                "enddt": end.isoformat(),
-                "allday": "true",
-                "location": place,
-                "body": page,
-            }
-        )
-    )
+    end = fair.ends_on + timedelta(days=1)
     return CalendarLinks(
-        download=path, https=url, webcal=webcal(url), google=google, outlook=outlook
+        download=path,
+        https=url,
+        webcal=webcal(url),
+        google=_google(name, f"{fair.starts_on:%Y%m%d}/{end:%Y%m%d}", details=page, location=place),
+        outlook=_outlook(
+            name,
+            fair.starts_on.isoformat(),
+            end.isoformat(),
+            body=page,
+            location=place,
+            all_day=True,
+        ),
     )
 
 
 def event_links(fair: Fair, item: ProgrammeEvent, *, lang: str) -> CalendarLinks:
+    """The menu for one programme item, in Minsk time."""
     path = url_for("calendars.event", slug=fair.slug, event_id=item.id)
     url = absolute(path)
     title = f"{localized(item, 'title', lang)} · {localized(fair, 'name', lang)}"
-    place = ", ".join(
-        p
-        for p in (
-            localized(item, "hall", lang),
-            localized(fair.venue, "name", lang),
-            localized(fair.venue.city, "name", lang),
-        )
-        if p
+    place = _place(
+        localized(item, "hall", lang),
+        localized(fair.venue, "name", lang),
+        localized(fair.venue.city, "name", lang),
     )
     page = absolute(url_for("catalogue.fair", slug=fair.slug)) + f"#event-{item.id}"
     start, end = item.starts_at.astimezone(MINSK), item.ends_at.astimezone(MINSK)
-    google = (
-        GOOGLE
-        + "?"
-        + urlencode(
-            {
-                "action": "TEMPLATE",
-                "text": title,
-                "dates": f"{start:%Y%m%dT%H%M%S}/{end:%Y%m%dT%H%M%S}",
-                "details": page,
-                "location": place,
-                "ctz": "Europe/Minsk",
-            }
-        )
-    )
-    outlook = (
-        OUTLOOK
-        + "?"
-        + urlencode(
-            {
-                "path": "/calendar/action/compose",
-                "rru": "addevent",
-                "subject": title,
-                "startdt": start.isoformat(),
-                "enddt": end.isoformat(),
-                "location": place,
-                "body": page,
-            }
-        )
-    )
     return CalendarLinks(
-        download=path, https=url, webcal=webcal(url), google=google, outlook=outlook
+        download=path,
+        https=url,
+        webcal=webcal(url),
+        google=_google(
+            title, f"{start:%Y%m%dT%H%M%S}/{end:%Y%m%dT%H%M%S}", details=page, location=place
+        ),
+        outlook=_outlook(
+            title, start.isoformat(), end.isoformat(), body=page, location=place, all_day=False
+        ),
     )
