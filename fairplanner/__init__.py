@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.calendars.views import bp as calendars_bp
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
+    from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(organizers_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -6,12 +6,13 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairplanner.catalogue.models import Sector
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
+from fairplanner.text import fold
 
 
 class Role(enum.StrEnum):
@@ -50,6 +51,9 @@ class Company(db.Model):
     contact_person: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
+    # Case- and ё-folded names and contacts, for the organizers' search (same on both
+    # databases: SQLite's LOWER() leaves Cyrillic alone). Kept current by a mapper event.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -66,6 +70,25 @@ class Company(db.Model):
         return all((self.country, self.tax_id, self.contact_person, self.phone, self.email)) and (
             self.country == Country.OTHER or bool(self.region)
         )
+
+
+def company_search_text(company: Company) -> str:
+    parts = (
+        company.legal_name,
+        company.short_name,
+        company.tax_id,
+        company.ogrn,
+        company.contact_person,
+        company.email,
+        company.phone,
+    )
+    return fold(" ".join(p for p in parts if p))
+
+
+@event.listens_for(Company, "before_insert")
+@event.listens_for(Company, "before_update")
+def _refresh_company_search(mapper: object, connection: object, company: Company) -> None:
+    company.search_text = company_search_text(company)
 
 
 class User(UserMixin, db.Model):

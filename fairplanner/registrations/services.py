@@ -51,6 +51,10 @@ class NotAllowed(DomainError):
     status_code = 409
 
 
+class StaleDecision(DomainError):
+    status_code = 409
+
+
 class InvalidRequest(DomainError):
     status_code = 422
 
@@ -263,9 +267,18 @@ def decide_registration(
     status: RegistrationStatus,
     actor: User,
     reason: str | None = None,
+    seen_version: int | None = None,
 ) -> Registration:
-    """An organizer's decision: approve, reject (with a reason) or put on the waiting list."""
+    """An organizer's decision: approve, reject (with a reason) or put on the waiting list.
+
+    `seen_version` is the version the deciding page showed: a decision taken on a page that is
+    out of date is refused rather than laid over someone else's change.
+    """
     fair = lock_registration(registration)
+    if seen_version is not None and seen_version != registration.version:
+        raise StaleDecision(
+            _("This application was changed after your page was loaded. Look at it again.")
+        )
     before = registration.status
     if status not in TRANSITIONS[before] or status == RegistrationStatus.WITHDRAWN:
         raise NotAllowed(_("This decision is not possible for the application as it stands."))

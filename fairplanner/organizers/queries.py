@@ -1,0 +1,180 @@
+"""Reads for the organizer console: the organizer's fairs, attendee lists, numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from fairplanner.accounts.models import Company, Country
+from fairplanner.catalogue.models import CapacityUnit, Fair, Sector, Venue
+from fairplanner.registrations.models import (
+    Registration,
+    RegistrationChange,
+    RegistrationRole,
+    RegistrationStatus,
+)
+from fairplanner.text import fold
+
+SORTS = {
+    "company": Company.legal_name,
+    "country": Company.country,
+    "region": Company.region,
+    "role": Registration.role,
+    "status": Registration.status,
+    "area": Registration.area,
+    "created": Registration.created_at,
+    "updated": Registration.updated_at,
+}
+
+
+def organizer_fairs(organizer_id: int | None) -> Select[tuple[Fair]]:
+    """The organizer's fairs (every fair for an admin, `organizer_id=None`)."""
+    stmt = select(Fair).options(joinedload(Fair.venue).joinedload(Venue.city))
+    if organizer_id is not None:
+        stmt = stmt.where(Fair.organizer_id == organizer_id)
+    return stmt.order_by(Fair.starts_on.desc(), Fair.id)
+
+
+def fair_in_scope(slug: str, organizer_id: int | None) -> Select[tuple[Fair]]:
+    stmt = select(Fair).where(Fair.slug == slug)
+    if organizer_id is not None:
+        stmt = stmt.where(Fair.organizer_id == organizer_id)
+    return stmt
+
+
+def registration_in_scope(registration_id: int, organizer_id: int | None) -> Select:
+    stmt = (
+        select(Registration)
+        .join(Registration.fair)
+        .where(Registration.id == registration_id)
+        .options(
+            joinedload(Registration.company).selectinload(Company.sectors),
+            joinedload(Registration.fair),
+            selectinload(Registration.history).joinedload(RegistrationChange.actor),
+        )
+    )
+    if organizer_id is not None:
+        stmt = stmt.where(Fair.organizer_id == organizer_id)
+    return stmt
+
+
+@dataclass(frozen=True)
+class AttendeeFilters:
+    status: RegistrationStatus | None = None
+    role: RegistrationRole | None = None
+    sector: str | None = None
+    country: Country | None = None
+    region: str | None = None
+    q: str | None = None
+    sort: str = "created"
+    descending: bool = False
+
+
+def attendees(fair_id: int, filters: AttendeeFilters) -> Select[tuple[Registration]]:
+    """A fair's applications, filtered, searched and sorted by any column."""
+    stmt = (
+        select(Registration)
+        .join(Registration.company)
+        .where(Registration.fair_id == fair_id)
+        # Each row shows its company and the company's sectors.
+        .options(joinedload(Registration.company).selectinload(Company.sectors))
+    )
+    if filters.status:
+        stmt = stmt.where(Registration.status == filters.status)
+    if filters.role:
+        stmt = stmt.where(Registration.role == filters.role)
+    if filters.country:
+        stmt = stmt.where(Company.country == filters.country)
+    if filters.region:
+        stmt = stmt.where(Company.region == filters.region)
+    if filters.sector:
+        stmt = stmt.where(Company.sectors.any(Sector.code == filters.sector))
+    for term in fold(filters.q or "").split()[:8]:
+        stmt = stmt.where(Company.search_text.contains(term, autoescape=True))
+    column = SORTS.get(filters.sort, Registration.created_at)
+    order = column.desc() if filters.descending else column.asc()
+    return stmt.order_by(order, Registration.id)
+
+
+@dataclass(frozen=True)
+class CapacityMeter:
+    unit: CapacityUnit
+    capacity: int | None
+    approved: Decimal
+    requested: Decimal
+
+    @property
+    def free(self) -> Decimal | None:
+        if self.capacity is None:
+            return None
+        return max(Decimal(self.capacity) - self.approved - self.requested, Decimal(0))
+
+
+def capacity_use(fair: Fair) -> Select:
+    """(status, stands or m²) for the approved and the requested exhibitor applications."""
+    measure = (
+        func.coalesce(func.sum(Registration.area), 0)
+        if fair.capacity_unit == CapacityUnit.SQM
+        else func.count(Registration.id)
+    )
+    return (
+        select(Registration.status, measure)
+        .where(
+            Registration.fair_id == fair.id,
+            Registration.role == RegistrationRole.EXHIBITOR,
+            Registration.status.in_((RegistrationStatus.APPROVED, RegistrationStatus.SUBMITTED)),
+        )
+        .group_by(Registration.status)
+    )
+
+
+def meter(fair: Fair, rows: list[tuple[RegistrationStatus, object]]) -> CapacityMeter:
+    used = {status: Decimal(str(amount or 0)) for status, amount in rows}
+    return CapacityMeter(
+        unit=fair.capacity_unit,
+        capacity=fair.capacity,
+        approved=used.get(RegistrationStatus.APPROVED, Decimal(0)),
+        requested=used.get(RegistrationStatus.SUBMITTED, Decimal(0)),
+    )
+
+
+def counts_by(fair_id: int, column) -> Select:
+    """How many applications per value of `column` (status, role, country, region, sector)."""
+    stmt = select(column, func.count(Registration.id)).join(Registration.company)
+    if column is Sector.code:
+        stmt = stmt.join(Company.sectors)
+    return stmt.where(Registration.fair_id == fair_id).group_by(column).order_by(column)
+
+
+def area_totals(fair_id: int) -> Select:
+    """Requested (all active) and approved stand area of the fair's exhibitors."""
+    exhibitors = (Registration.fair_id == fair_id, Registration.role == RegistrationRole.EXHIBITOR)
+    requested = func.coalesce(
+        func.sum(Registration.area).filter(
+            Registration.status.in_(
+                (
+                    RegistrationStatus.SUBMITTED,
+                    RegistrationStatus.APPROVED,
+                    RegistrationStatus.WAITLISTED,
+                )
+            )
+        ),
+        0,
+    )
+    approved = func.coalesce(
+        func.sum(Registration.area).filter(Registration.status == RegistrationStatus.APPROVED), 0
+    )
+    return select(requested, approved).where(*exhibitors)
+
+
+def applications_per_day(fair_id: int) -> Select:
+    day = func.date(Registration.created_at)
+    return (
+        select(day, func.count(Registration.id))
+        .where(Registration.fair_id == fair_id)
+        .group_by(day)
+        .order_by(day)
+    )

@@ -1,0 +1,314 @@
+"""The organizer console: scope, attendee list, decisions, notes, exports, numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from fairplanner.accounts.models import Company, Country, Role
+from fairplanner.organizers.exports import neutralize
+from fairplanner.registrations.models import Registration, RegistrationStatus
+
+S = RegistrationStatus
+
+
+@pytest.fixture
+def setup(factories, make_fair, make_user):
+    """Two organizers, each with a fair and applications; staff of the first."""
+    ours = factories.organizer("belexpo")
+    theirs = factories.organizer("minskexpo")
+    fair = make_fair(slug="prodexpo", organizer=ours, capacity=2, name_ru="Продэкспо")
+    other = make_fair(slug="woodworking", organizer=theirs)
+    companies = [
+        factories.company(legal_name="ООО «Вятские сладости»", country=Country.RUSSIA, region="43"),
+        factories.company(
+            legal_name='=HYPERLINK("http://evil")',
+            country=Country.BELARUS,
+            region="gomel",
+            tax_id="190806803",
+        ),
+        factories.company(
+            legal_name="ОАО «Гомельдрев»",
+            country=Country.BELARUS,
+            region="gomel",
+            tax_id="100219673",
+        ),
+    ]
+    regs = [
+        factories._save(
+            Registration(
+                fair_id=fair.id,
+                company_id=c.id,
+                role="exhibitor",
+                status=S.SUBMITTED,
+                stand_type="indoor",
+                area=12,
+            )
+        )
+        for c in companies
+    ]
+    foreign = factories._save(
+        Registration(
+            fair_id=other.id,
+            company_id=companies[0].id,
+            role="exhibitor",
+            status=S.SUBMITTED,
+            stand_type="indoor",
+            area=9,
+        )
+    )
+    staff = make_user("staff@belexpo.by", role=Role.STAFF, organizer_id=ours.id)
+    return {
+        "fair": fair,
+        "other": other,
+        "regs": regs,
+        "foreign": foreign,
+        "staff": staff,
+        "companies": companies,
+    }
+
+
+ROUTES = [
+    ("get", "/organizer/"),
+    ("get", "/organizer/fairs/{fair}/registrations"),
+    ("get", "/organizer/fairs/{fair}/registrations.csv"),
+    ("get", "/organizer/fairs/{fair}/registrations.xlsx"),
+    ("get", "/organizer/fairs/{fair}/registrations/print"),
+    ("get", "/organizer/fairs/{fair}/numbers"),
+    ("get", "/organizer/registrations/{reg}"),
+    ("post", "/organizer/registrations/{reg}/decide"),
+    ("post", "/organizer/registrations/{reg}/notes"),
+    ("post", "/organizer/fairs/{fair}/registrations/decide"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_anonymous_users_are_sent_to_login(client, setup, method, path):
+    url = path.format(fair="prodexpo", reg=setup["regs"][0].id)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_company_members_get_403(client, setup, member, method, path):
+    url = path.format(fair="prodexpo", reg=setup["regs"][0].id)
+    assert getattr(client, method)(url).status_code == 403
+
+
+@pytest.mark.parametrize(("method", "path"), [r for r in ROUTES if "{" in r[1]])
+def test_another_organizers_staff_get_404(client, setup, login_as, method, path):
+    login_as(setup["staff"])
+    url = path.format(fair="woodworking", reg=setup["foreign"].id)
+    response = getattr(client, method)(
+        url, data={"action": "approve", "version": 1, "text": "x", "ids": [setup["foreign"].id]}
+    )
+    assert response.status_code == 404
+    assert setup["foreign"].status == S.SUBMITTED
+
+
+def test_console_lists_only_our_fairs(client, setup, login_as):
+    login_as(setup["staff"])
+    html = client.get("/organizer/").get_data(as_text=True)
+    assert "Продэкспо" in html
+    assert "woodworking" not in html
+
+
+def test_attendee_list_filters_search_and_sort(client, setup, login_as):
+    login_as(setup["staff"])
+
+    def names(query: str) -> list[str]:
+        html = client.get(f"/organizer/fairs/prodexpo/registrations?{query}").get_data(as_text=True)
+        return [
+            n for n in (c.legal_name for c in setup["companies"]) if n.replace('"', "&#34;") in html
+        ]
+
+    assert len(names("")) == 3
+    assert names("country=RU") == ["ООО «Вятские сладости»"]
+    assert names("q=гомельДРЕВ") == ["ОАО «Гомельдрев»"]
+    assert names("q=100219673") == ["ОАО «Гомельдрев»"]
+    assert len(names("region=gomel")) == 2
+    assert names("status=approved") == []
+    html = client.get("/organizer/fairs/prodexpo/registrations?sort=company&dir=desc").text
+    assert html.index("ООО «Вятские") < html.index("ОАО «Гомельдрев»")
+    assert (
+        client.get("/organizer/fairs/prodexpo/registrations?sort=drop&status=x&page=-4").status_code
+        == 200
+    )
+
+
+def test_decisions_one_at_a_time_and_the_history(client, db, setup, login_as):
+    login_as(setup["staff"])
+    reg = setup["regs"][0]
+    response = client.post(
+        f"/organizer/registrations/{reg.id}/decide",
+        data={"action": "approve", "version": reg.version},
+    )
+    assert response.status_code == 302
+    db.session.refresh(reg)
+    assert reg.status == S.APPROVED
+    assert reg.history[-1].actor_id == setup["staff"].id
+    page = client.get(f"/organizer/registrations/{reg.id}").get_data(as_text=True)
+    assert "staff@belexpo.by" in page
+
+
+def test_rejection_needs_a_reason(client, db, setup, login_as):
+    login_as(setup["staff"])
+    reg = setup["regs"][1]
+    client.post(
+        f"/organizer/registrations/{reg.id}/decide",
+        data={"action": "reject", "version": reg.version},
+    )
+    db.session.refresh(reg)
+    assert reg.status == S.SUBMITTED
+    client.post(
+        f"/organizer/registrations/{reg.id}/decide",
+        data={"action": "reject", "version": reg.version, "reason": "Не по профилю"},
+    )
+    db.session.refresh(reg)
+    assert reg.status == S.REJECTED
+    assert reg.reject_reason == "Не по профилю"
+
+
+def test_a_decision_from_an_outdated_page_is_refused(client, db, setup, login_as):
+    login_as(setup["staff"])
+    reg = setup["regs"][0]
+    seen = reg.version
+    reg.note = "changed by the company meanwhile"
+    db.session.commit()
+    response = client.post(
+        f"/organizer/registrations/{reg.id}/decide",
+        data={"action": "approve", "version": seen},
+        headers={"Accept-Language": "en"},
+        follow_redirects=True,
+    )
+    assert "changed after your page was loaded" in response.get_data(as_text=True)
+    db.session.refresh(reg)
+    assert reg.status == S.SUBMITTED
+
+
+def test_bulk_decisions_respect_capacity_and_versions(client, db, setup, login_as):
+    login_as(setup["staff"])
+    regs = setup["regs"]
+    data = {"action": "approve", "ids": [str(r.id) for r in regs]}
+    data.update({f"v-{r.id}": str(r.version) for r in regs})
+    response = client.post(
+        "/organizer/fairs/prodexpo/registrations/decide",
+        data=data,
+        headers={"Accept-Language": "en"},
+        follow_redirects=True,
+    )
+    for r in regs:
+        db.session.refresh(r)
+    # Capacity 2: all three were holding space already, so all three can be approved.
+    assert [r.status for r in regs] == [S.APPROVED] * 3
+    assert "Decision recorded for 3 applications." in response.get_data(as_text=True)
+
+
+def test_internal_notes_are_never_shown_to_the_company(app, client, db, setup, login_as):
+    login_as(setup["staff"])
+    reg = setup["regs"][0]
+    client.post(f"/organizer/registrations/{reg.id}/notes", data={"text": "Проверить оплату"})
+    assert "Проверить оплату" in client.get(f"/organizer/registrations/{reg.id}").text
+    member = db.session.scalar(select(Company).where(Company.id == reg.company_id))
+    company_user = setup["staff"].__class__(
+        email="m@x.by", password_hash="x", role=Role.MEMBER, company=member
+    )
+    db.session.add(company_user)
+    db.session.commit()
+    other = app.test_client()
+    with other.session_transaction() as session:
+        session["_user_id"] = company_user.get_id()
+    page = other.get(f"/my/registrations/{reg.id}").get_data(as_text=True)
+    assert "Проверить оплату" not in page
+
+
+def test_csv_export_is_excel_friendly_and_safe(client, setup, login_as):
+    login_as(setup["staff"])
+    response = client.get("/organizer/fairs/prodexpo/registrations.csv")
+    assert response.status_code == 200
+    assert response.data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    names = [row[0] for row in rows[1:]]
+    assert "ООО «Вятские сладости»" in names
+    assert '\'=HYPERLINK("http://evil")' in names  # neutralised
+    filtered = client.get("/organizer/fairs/prodexpo/registrations.csv?country=RU")
+    assert len(list(csv.reader(io.StringIO(filtered.data.decode("utf-8-sig"))))) == 2
+
+
+def test_xlsx_export(client, setup, login_as):
+    login_as(setup["staff"])
+    response = client.get("/organizer/fairs/prodexpo/registrations.xlsx")
+    book = load_workbook(io.BytesIO(response.data))
+    sheet = book.active
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert "ООО «Вятские сладости»" in names
+    assert '\'=HYPERLINK("http://evil")' in names
+    applied = sheet.cell(row=2, column=14)
+    assert applied.is_date
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+7 900", "'+7 900"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("ООО", "ООО"),
+        (12, 12),
+        (None, None),
+    ],
+)
+def test_formula_injection_is_neutralised(value, expected):
+    assert neutralize(value) == expected
+
+
+def test_print_view_and_numbers(client, setup, login_as):
+    login_as(setup["staff"])
+    printed = client.get("/organizer/fairs/prodexpo/registrations/print").text
+    assert "print.css" in printed
+    assert "ООО «Вятские сладости»" in printed
+    numbers = client.get(
+        "/organizer/fairs/prodexpo/numbers", headers={"Accept-Language": "en"}
+    ).text
+    assert "<svg" in numbers
+    assert "By status" in numbers
+    assert "36 m²" in numbers  # 3 × 12 m² requested
+
+
+def test_admin_sees_every_organizer(client, setup, make_user, login_as):
+    login_as(make_user(role=Role.ADMIN))
+    assert client.get("/organizer/fairs/woodworking/registrations").status_code == 200
+
+
+def test_attendee_list_statement_count_does_not_grow(
+    client, db, setup, login_as, factories, count_queries
+):
+    login_as(setup["staff"])
+    db.session.expire_all()
+    with count_queries() as few:
+        client.get("/organizer/fairs/prodexpo/registrations")
+    for _ in range(10):
+        factories._save(
+            Registration(
+                fair_id=setup["fair"].id,
+                company_id=factories.company().id,
+                role="visitor",
+                status=S.SUBMITTED,
+                delegates=[{"name": "А"}],
+                aims=["sales"],
+            )
+        )
+    db.session.expire_all()
+    with count_queries() as many:
+        client.get("/organizer/fairs/prodexpo/registrations")
+    assert few.count == many.count
