@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
-from fairplanner.accounts.forms import COUNTRY_LABELS
+from fairplanner.accounts.forms import COUNTRY_LABELS, MultiCheckboxField
 from fairplanner.accounts.models import Country
+from fairplanner.catalogue.forms import KIND_LABELS
+from fairplanner.catalogue.models import CapacityUnit, EventKind, FairKind
 from fairplanner.organizers.queries import SORTS
 from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
 
@@ -24,6 +37,26 @@ ROLE_LABELS = {
     RegistrationRole.EXHIBITOR: _l("Exhibitor"),
     RegistrationRole.VISITOR: _l("Visitor / delegation"),
 }
+EVENT_LABELS = {
+    EventKind.OPENING: _l("Opening"),
+    EventKind.CONFERENCE: _l("Conference"),
+    EventKind.B2B: _l("B2B session"),
+    EventKind.SEMINAR: _l("Seminar"),
+    EventKind.PRESENTATION: _l("Presentation"),
+    EventKind.EXCURSION: _l("Excursion"),
+    EventKind.CLOSING: _l("Closing"),
+}
+
+
+def _none(value: str | None) -> str | None:
+    value = value.strip() if isinstance(value, str) else value
+    return value or None
+
+
+def _lower(value: str | None) -> str | None:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 ACTIONS = {
     "approve": RegistrationStatus.APPROVED,
     "reject": RegistrationStatus.REJECTED,
@@ -88,3 +121,104 @@ class DecisionForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=4000)])
+
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+KIND_CHOICES = [SelectChoice(k.value, KIND_LABELS[k]) for k in FairKind]
+
+
+class FairForm(FlaskForm):
+    """A fair in both languages, its place, sectors, registration window and capacity rules."""
+
+    revision = HiddenField()
+    slug = StringField(
+        _l("Address (slug)"),
+        filters=[_lower],
+        validators=[
+            DataRequired(),
+            Length(max=120),
+            Regexp(SLUG, message=_l("Latin letters, digits and hyphens, e.g. belagro-2027.")),
+        ],
+    )
+    name_ru = StringField(_l("Name (Russian)"), validators=[DataRequired(), Length(max=300)])
+    name_en = StringField(_l("Name (English)"), filters=[_none], validators=[Length(max=300)])
+    description_ru = TextAreaField(
+        _l("Description (Russian)"), filters=[_none], validators=[Length(max=10000)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), filters=[_none], validators=[Length(max=10000)]
+    )
+    kind = SelectField(_l("Type"), choices=KIND_CHOICES, validators=[DataRequired()])
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    venue = SelectField(_l("Venue"), choices=[], validate_choice=False)
+    new_venue_name = StringField(
+        _l("…or a new venue: its name"), filters=[_none], validators=[Length(max=300)]
+    )
+    new_venue_city = SelectField(_l("City of the new venue"), choices=[], validate_choice=False)
+    new_venue_address = StringField(
+        _l("Address of the new venue"), filters=[_none], validators=[Length(max=300)]
+    )
+    sectors = MultiCheckboxField(_l("Sectors"), choices=[])
+    registration_opens_on = DateField(_l("Registration opens"), validators=[DataRequired()])
+    registration_deadline = DateField(_l("Registration deadline"), validators=[DataRequired()])
+    capacity = IntegerField(
+        _l("Exhibitor capacity"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
+    )
+    capacity_unit = SelectField(
+        _l("Counted in"),
+        choices=[
+            SelectChoice(CapacityUnit.STANDS.value, _l("stands")),
+            SelectChoice(CapacityUnit.SQM.value, _l("m² of stand area")),
+        ],
+    )
+    stand_area_min = DecimalField(
+        _l("Smallest stand, m²"),
+        places=1,
+        validators=[DataRequired(), NumberRange(min=1, max=100_000)],
+    )
+    stand_area_max = DecimalField(
+        _l("Largest stand, m²"),
+        places=1,
+        validators=[DataRequired(), NumberRange(min=1, max=100_000)],
+    )
+    website = URLField(
+        _l("Website"), filters=[_none], validators=[Optional(), URL(), Length(max=300)]
+    )
+
+    def validate_venue(self, field: SelectField) -> None:
+        known = {c.value for c in field.choices}
+        if not self.new_venue_name.data and field.data not in known - {""}:
+            raise ValidationError(_l("Choose a venue or name a new one."))
+
+    def validate_new_venue_city(self, field: SelectField) -> None:
+        if self.new_venue_name.data and field.data not in {c.value for c in field.choices} - {""}:
+            raise ValidationError(_l("Choose the city of the new venue."))
+
+
+class CancelForm(FlaskForm):
+    reason_ru = TextAreaField(_l("Reason (Russian)"), validators=[DataRequired(), Length(max=2000)])
+    reason_en = TextAreaField(
+        _l("Reason (English)"), filters=[_none], validators=[Length(max=2000)]
+    )
+
+
+class EventForm(FlaskForm):
+    """A programme item; times are Minsk time."""
+
+    title_ru = StringField(_l("Title (Russian)"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title (English)"), filters=[_none], validators=[Length(max=300)])
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(k.value, EVENT_LABELS[k]) for k in EventKind]
+    )
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    start = TimeField(_l("Starts (Minsk time)"), validators=[DataRequired()])
+    end = TimeField(_l("Ends (Minsk time)"), validators=[DataRequired()])
+    hall_ru = StringField(_l("Hall (Russian)"), filters=[_none], validators=[Length(max=120)])
+    hall_en = StringField(_l("Hall (English)"), filters=[_none], validators=[Length(max=120)])
+    description_ru = TextAreaField(
+        _l("Description (Russian)"), filters=[_none], validators=[Length(max=4000)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), filters=[_none], validators=[Length(max=4000)]
+    )

@@ -1,0 +1,304 @@
+"""Writes of the organizer console: fairs, their programmes, the audit log. Never commits."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fairplanner.accounts.models import User
+from fairplanner.catalogue.models import (
+    CapacityUnit,
+    EventKind,
+    Fair,
+    FairKind,
+    FairStatus,
+    ProgrammeEvent,
+    Sector,
+)
+from fairplanner.db import utcnow
+from fairplanner.errors import DomainError
+from fairplanner.extensions import db
+from fairplanner.i18n import MINSK
+from fairplanner.organizers.models import FairChange
+
+log = logging.getLogger(__name__)
+
+
+class FairError(DomainError):
+    status_code = 422
+
+
+@dataclass
+class FairData:
+    slug: str
+    name_ru: str
+    name_en: str | None
+    description_ru: str | None
+    description_en: str | None
+    kind: FairKind
+    starts_on: date
+    ends_on: date
+    venue_id: int
+    sector_codes: list[str]
+    registration_opens_on: date
+    registration_deadline: date
+    capacity: int | None
+    capacity_unit: CapacityUnit
+    stand_area_min: Decimal
+    stand_area_max: Decimal
+    website: str | None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def log_change(
+    fair: Fair,
+    action: str,
+    *,
+    actor: User | None,
+    changes: dict | None = None,
+    reason: str | None = None,
+) -> None:
+    db.session.add(
+        FairChange(
+            fair_id=fair.id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            changes=changes or {},
+            reason=reason,
+        )
+    )
+
+
+def _check(data: FairData) -> None:
+    if data.ends_on < data.starts_on:
+        raise FairError(_("The fair cannot end before it starts."))
+    if data.registration_deadline < data.registration_opens_on:
+        raise FairError(_("Registration cannot close before it opens."))
+    if data.registration_deadline > data.ends_on:
+        raise FairError(_("Registration must close by the last day of the fair."))
+    if data.stand_area_max < data.stand_area_min:
+        raise FairError(_("The largest stand cannot be smaller than the smallest."))
+
+
+def _apply(fair: Fair, data: FairData) -> dict[str, list[Any]]:
+    changes = {}
+    for name, value in asdict(data).items():
+        if name == "sector_codes":
+            old = [s.code for s in fair.sectors]
+            if sorted(old) != sorted(value):
+                fair.sectors = list(
+                    db.session.scalars(select(Sector).where(Sector.code.in_(value)))
+                )
+                changes["sectors"] = [sorted(old), sorted(value)]
+            continue
+        old = getattr(fair, name)
+        if _plain(old) != _plain(value):
+            changes[name] = [_plain(old), _plain(value)]
+            setattr(fair, name, value)
+    fair.refresh_search()
+    return changes
+
+
+def _flush_unique_slug() -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise FairError(_("Another fair already has this address (slug).")) from exc
+
+
+def create_fair(data: FairData, *, organizer_id: int, actor: User) -> Fair:
+    """A new draft fair of the organizer."""
+    _check(data)
+    fair = Fair(
+        organizer_id=organizer_id,
+        status=FairStatus.DRAFT,
+        slug=data.slug,
+        name_ru=data.name_ru,
+        kind=data.kind,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        venue_id=data.venue_id,
+        registration_opens_on=data.registration_opens_on,
+        registration_deadline=data.registration_deadline,
+    )
+    db.session.add(fair)
+    _apply(fair, data)
+    _flush_unique_slug()
+    log_change(fair, "created", actor=actor)
+    return fair
+
+
+def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) -> Fair:
+    """Save an edit; every change raises the fair's revision (calendar SEQUENCE)."""
+    if seen_revision != fair.revision:
+        raise FairError(_("Someone changed this fair after you opened it. Reload and repeat."))
+    _check(data)
+    changes = _apply(fair, data)
+    if changes:
+        _flush_unique_slug()
+        log_change(fair, "edited", actor=actor, changes=changes)
+    return fair
+
+
+def publish_fair(fair: Fair, *, actor: User) -> None:
+    if fair.status != FairStatus.DRAFT:
+        raise FairError(_("Only a draft can be published."))
+    if not fair.programme:
+        raise FairError(_("Add at least one programme item before publishing."))
+    fair.status = FairStatus.PUBLISHED
+    log_change(fair, "published", actor=actor)
+    db.session.flush()
+
+
+def cancel_fair(fair: Fair, *, actor: User, reason_ru: str, reason_en: str | None) -> None:
+    """Cancel with a reason that the public page and the calendars show."""
+    if fair.status == FairStatus.CANCELLED:
+        raise FairError(_("This fair is already cancelled."))
+    if not reason_ru.strip():
+        raise FairError(_("Give the reason for the cancellation."))
+    fair.status = FairStatus.CANCELLED
+    fair.cancelled_at = utcnow()
+    fair.cancel_reason_ru, fair.cancel_reason_en = reason_ru.strip(), (reason_en or None)
+    log_change(fair, "cancelled", actor=actor, reason=reason_ru.strip())
+    db.session.flush()
+
+
+def copy_fair(fair: Fair, *, actor: User) -> Fair:
+    """Next year's edition as a draft: same texts, place, sectors, rules and programme."""
+    shift = _next_year(fair.starts_on) - fair.starts_on
+    year = fair.starts_on.year + 1
+    base = fair.slug.removesuffix(f"-{fair.starts_on.year}")
+    slug = f"{base}-{year}"
+    if db.session.scalar(select(Fair.id).where(Fair.slug == slug)) is not None:
+        raise FairError(_("Next year's edition exists already."))
+    copy = Fair(
+        slug=slug,
+        status=FairStatus.DRAFT,
+        organizer_id=fair.organizer_id,
+        venue_id=fair.venue_id,
+        kind=fair.kind,
+        sectors=list(fair.sectors),
+        starts_on=fair.starts_on + shift,
+        ends_on=fair.ends_on + shift,
+        registration_opens_on=fair.registration_opens_on + shift,
+        registration_deadline=fair.registration_deadline + shift,
+        capacity=fair.capacity,
+        capacity_unit=fair.capacity_unit,
+        stand_area_min=fair.stand_area_min,
+        stand_area_max=fair.stand_area_max,
+        website=fair.website,
+        **{k: getattr(fair, k) for k in ("name_ru", "name_en", "description_ru", "description_en")},
+        programme=[
+            ProgrammeEvent(
+                starts_at=e.starts_at + shift,
+                ends_at=e.ends_at + shift,
+                kind=e.kind,
+                **{
+                    k: getattr(e, k)
+                    for k in (
+                        "title_ru",
+                        "title_en",
+                        "description_ru",
+                        "description_en",
+                        "hall_ru",
+                        "hall_en",
+                    )
+                },
+            )
+            for e in fair.programme
+        ],
+    )
+    copy.refresh_search()
+    db.session.add(copy)
+    db.session.flush()
+    log_change(copy, "copied", actor=actor, changes={"from": [fair.slug, None]})
+    return copy
+
+
+def _next_year(day: date) -> date:
+    """The same weekday about a year later, as fairs keep their weekdays."""
+    return day + timedelta(weeks=52)
+
+
+@dataclass
+class EventData:
+    title_ru: str
+    title_en: str | None
+    description_ru: str | None
+    description_en: str | None
+    hall_ru: str | None
+    hall_en: str | None
+    kind: EventKind
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _check_event(fair: Fair, data: EventData, *, ignoring: ProgrammeEvent | None) -> None:
+
+    if data.ends_at <= data.starts_at:
+        raise FairError(_("A programme item must end after it starts."))
+    first = data.starts_at.astimezone(MINSK).date()
+    last = data.ends_at.astimezone(MINSK).date()
+    if first < fair.starts_on or last > fair.ends_on:
+        raise FairError(_("A programme item must lie within the dates of the fair."))
+    if data.hall_ru:
+        for other in fair.programme:
+            if other is ignoring or (other.hall_ru or "").casefold() != data.hall_ru.casefold():
+                continue
+            if other.starts_at < data.ends_at and data.starts_at < other.ends_at:
+                raise FairError(
+                    _(
+                        "The hall “%(hall)s” is taken then by “%(title)s”.",
+                        hall=data.hall_ru,
+                        title=other.title_ru,
+                    )
+                )
+
+
+def add_event(fair: Fair, data: EventData, *, actor: User) -> ProgrammeEvent:
+    _check_event(fair, data, ignoring=None)
+    event = ProgrammeEvent(**asdict(data))
+    fair.programme.append(event)
+    fair.updated_at = utcnow()  # the programme is part of the fair: raise its revision
+    db.session.flush()
+    log_change(fair, "event added", actor=actor, changes={"event": [None, data.title_ru]})
+    return event
+
+
+def update_event(fair: Fair, event: ProgrammeEvent, data: EventData, *, actor: User) -> None:
+    _check_event(fair, data, ignoring=event)
+    changes = {}
+    for name, value in asdict(data).items():
+        old = getattr(event, name)
+        if _plain(old) != _plain(value):
+            changes[name] = [_plain(old), _plain(value)]
+            setattr(event, name, value)
+    if changes:
+        fair.updated_at = utcnow()
+        db.session.flush()
+        log_change(fair, "event edited", actor=actor, changes=changes)
+
+
+def delete_event(fair: Fair, event: ProgrammeEvent, *, actor: User) -> None:
+    fair.programme.remove(event)
+    fair.updated_at = utcnow()  # a deletion moves the feeds' validators too
+    db.session.flush()
+    log_change(fair, "event deleted", actor=actor, changes={"event": [event.title_ru, None]})
