@@ -45,7 +45,8 @@ def render_error(error: HTTPException) -> ResponseReturnValue:
 
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
     """Log anything unhandled and answer with the 500 page, never a traceback."""
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    # The rule, not the path: a private feed's path holds its secret token.
+    log.exception("unhandled error on %s %s", request.method, request.url_rule or "?")
     return render_error(InternalServerError())
 
 

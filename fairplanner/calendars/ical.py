@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event, vDuration, vGeo
+from icalendar import Calendar, Event, vDuration, vGeo, vText
 
 from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent
 from fairplanner.i18n import MINSK, localized
@@ -49,10 +49,11 @@ class Entry:
     status: str | None = None  # the registration status, private feeds only
     version: int = 0  # grows when the registration changes
     owner: int | None = None  # the company, private feeds only (its own UIDs)
+    role: str | None = None  # a company may both exhibit and visit: one entry each
 
 
-def _uid(kind: str, ident: int, ctx: Context, owner: int | None) -> str:
-    scope = f".c{owner}" if owner is not None else ""
+def _uid(kind: str, ident: int, ctx: Context, entry: Entry) -> str:
+    scope = f".c{entry.owner}-{entry.role}" if entry.owner is not None else ""
     return f"{kind}-{ident}{scope}@{ctx.domain}"
 
 
@@ -87,7 +88,7 @@ def fair_event(entry: Entry, ctx: Context) -> Event:
     fair = entry.fair
     url = f"{ctx.base_url}/fairs/{fair.slug}"
     event = Event()
-    event.add("uid", _uid("fair", fair.id, ctx, entry.owner))
+    event.add("uid", _uid("fair", fair.id, ctx, entry))
     event.add("summary", _summary(localized(fair, "name", ctx.lang), fair, entry, ctx))
     event.add("dtstart", fair.starts_on)
     event.add("dtend", fair.ends_on + timedelta(days=1))
@@ -123,7 +124,7 @@ def programme_event(item: ProgrammeEvent, entry: Entry, ctx: Context) -> Event:
     url = f"{ctx.base_url}/fairs/{fair.slug}#event-{item.id}"
     fair_name = localized(fair, "name", ctx.lang)
     event = Event()
-    event.add("uid", _uid("event", item.id, ctx, entry.owner))
+    event.add("uid", _uid("event", item.id, ctx, entry))
     event.add(
         "summary", _summary(f"{localized(item, 'title', ctx.lang)} · {fair_name}", fair, entry, ctx)
     )
@@ -159,8 +160,8 @@ def build_calendar(
     calendar.add("prodid", PRODID)
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-timezone", "Europe/Minsk")
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))

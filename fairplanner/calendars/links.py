@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import current_app, url_for
@@ -66,13 +66,18 @@ def _outlook(subject: str, start: str, end: str, *, body: str, location: str, al
     return f"{OUTLOOK}?{urlencode(query)}"
 
 
+def _utc(moment: datetime) -> str:
+    """Outlook's compose link documents UTC ("…Z") or floating local times, not offsets."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _place(*parts: str | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
 def fair_links(fair: Fair, *, lang: str) -> CalendarLinks:
     """The menu for a whole fair: all-day, with an exclusive end as every calendar expects."""
-    path = url_for("calendars.fair", slug=fair.slug)
+    path = url_for("calendars.fair", slug=fair.slug, lang=lang)
     url = absolute(path)
     name = localized(fair, "name", lang)
     place = _place(localized(fair.venue, "name", lang), localized(fair.venue.city, "name", lang))
@@ -96,7 +101,7 @@ def fair_links(fair: Fair, *, lang: str) -> CalendarLinks:
 
 def event_links(fair: Fair, item: ProgrammeEvent, *, lang: str) -> CalendarLinks:
     """The menu for one programme item, in Minsk time."""
-    path = url_for("calendars.event", slug=fair.slug, event_id=item.id)
+    path = url_for("calendars.event", slug=fair.slug, event_id=item.id, lang=lang)
     url = absolute(path)
     title = f"{localized(item, 'title', lang)} · {localized(fair, 'name', lang)}"
     place = _place(
@@ -113,7 +118,5 @@ def event_links(fair: Fair, item: ProgrammeEvent, *, lang: str) -> CalendarLinks
         google=_google(
             title, f"{start:%Y%m%dT%H%M%S}/{end:%Y%m%dT%H%M%S}", details=page, location=place
         ),
-        outlook=_outlook(
-            title, start.isoformat(), end.isoformat(), body=page, location=place, all_day=False
-        ),
+        outlook=_outlook(title, _utc(start), _utc(end), body=page, location=place, all_day=False),
     )

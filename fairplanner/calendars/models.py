@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairplanner.accounts.models import Company
@@ -20,6 +20,12 @@ class CalendarToken(db.Model):
     """
 
     __tablename__ = "calendar_tokens"
+    __table_args__ = (
+        # One live address per company, even when two first visits to "My fairs" race.
+        Index("uq_calendar_tokens_live", "company_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"),
+              postgresql_where=text("revoked_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, func, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from fairplanner.calendars.models import CalendarToken
 from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent, Venue
 from fairplanner.catalogue.queries import FairFilters, matching
+from fairplanner.i18n import MINSK
 from fairplanner.registrations.models import Registration, RegistrationStatus
 
 # Fairs that ended up to this long ago, and cancellations this recent, stay in the feeds.
@@ -25,8 +26,11 @@ IN_PRIVATE_FEED = (
 def public_feed(filters: FairFilters, *, today: date, now: datetime) -> Select[tuple[Fair]]:
     """Published fairs, upcoming and of the last 90 days, and cancellations of the last 90."""
     window = replace(filters, date_from=today - KEEP, date_to=None, include_past=True)
+    # Cancellations leave at midnight, like everything else, so Last-Modified (which counts
+    # the day) covers their going.
+    since = datetime.combine(today - KEEP, time(), MINSK)
     return matching(window, today=today).where(
-        or_(Fair.status == FairStatus.PUBLISHED, Fair.cancelled_at >= now - KEEP)
+        or_(Fair.status == FairStatus.PUBLISHED, Fair.cancelled_at >= since)
     )
 
 
@@ -90,10 +94,22 @@ def active_token(company_id: int) -> Select[tuple[CalendarToken]]:
     )
 
 
-def company_feed(company_id: int) -> Select[tuple[Registration]]:
-    """The company's applications that belong in its calendar, with their fairs."""
+def company_feed(company_id: int) -> Select:
+    """The company's applications that belong in its calendar, with their fairs, and for each
+    the sum of the versions of every application of that company, fair and role: it only
+    grows, even when an application is withdrawn and made again (SEQUENCE never drops)."""
+    earlier = aliased(Registration)
+    versions = (
+        select(func.sum(earlier.version))
+        .where(
+            earlier.company_id == Registration.company_id,
+            earlier.fair_id == Registration.fair_id,
+            earlier.role == Registration.role,
+        )
+        .scalar_subquery()
+    )
     return (
-        select(Registration)
+        select(Registration, versions)
         .join(Registration.fair)
         .where(
             Registration.company_id == company_id,
@@ -114,9 +130,11 @@ def company_fingerprint(company_id: int) -> Select:
     """The private feed's fingerprint: its fairs' and the applications' changes."""
     mine = (Registration.company_id == company_id, Registration.status.in_(IN_PRIVATE_FEED))
     fairs = select(Fair).where(Fair.id.in_(select(Registration.fair_id).where(*mine)))
+    # Over all the company's applications, not only those in the feed: one that left it
+    # (withdrawn, rejected) must still move Last-Modified forward.
     applications = select(
-        func.count(Registration.id),
+        func.count(Registration.id).filter(mine[1]),
         func.max(Registration.updated_at),
         func.coalesce(func.sum(Registration.version), 0),
-    ).where(*mine)
+    ).where(Registration.company_id == company_id)
     return fingerprint(fairs, applications)

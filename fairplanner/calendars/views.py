@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import astuple
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -37,7 +38,8 @@ from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, current_language, localized, minsk_today
 
 bp = Blueprint("calendars", __name__)
-FEED_KEYS = ("q", "sector", "city", "oblast", "organizer", "kind")
+# Raise when the builders or their translations change, so that every feed is rebuilt.
+CALENDAR_BUILD = 2
 
 
 def feed_language() -> str:
@@ -84,7 +86,11 @@ def calendar_response(
     private: bool = False,
 ) -> Response:
     """200 with the calendar, or 304 when the client's copy is current (without building it)."""
-    etag = hashlib.sha256(repr(tuple(validator)).encode()).hexdigest()[:32]
+    # The build version and the addresses are part of every calendar too: a deploy that
+    # changes them must not be answered from an old cached body or with a 304.
+    config = current_app.config
+    key = (CALENDAR_BUILD, config["PUBLIC_BASE_URL"], config["ICAL_DOMAIN"], *validator)
+    etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     modified = (last_modified or datetime(2000, 1, 1, tzinfo=UTC)).replace(microsecond=0)
     cache_control = f"{'private' if private else 'public'}, max-age=300"
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
@@ -190,7 +196,8 @@ def public_feed() -> ResponseReturnValue:
     """All published fairs (upcoming and of the last 90 days), filtered like the catalogue."""
     lang = feed_language()
     today, now = minsk_today(), utcnow()
-    stmt = queries.public_feed(feed_filters(request.args), today=today, now=now)
+    filters = feed_filters(request.args)
+    stmt = queries.public_feed(filters, today=today, now=now)
     row = db.session.execute(queries.fingerprint(stmt)).one()
     changed = db.session.execute(queries.last_change()).one()
     with force_locale(lang):
@@ -202,8 +209,9 @@ def public_feed() -> ResponseReturnValue:
             name=name,
             refresh=_refresh(),
         ),
-        # The window moves with the date, so the day is part of both validators.
-        validator=(lang, today, sorted(request.args.items()), tuple(row)),
+        # The window moves with the date, so the day is part of both validators. The filters
+        # as understood, not the raw query string: junk parameters make no new versions.
+        validator=(lang, today, astuple(filters), tuple(row)),
         last_modified=_latest(*changed, start_of(today)),
     )
 
@@ -220,10 +228,16 @@ def company_feed(token: str) -> ResponseReturnValue:
     row = db.session.execute(queries.company_fingerprint(found.company_id)).one()
 
     def build() -> Calendar:
-        registrations = db.session.scalars(queries.company_feed(found.company_id)).unique()
+        rows = db.session.execute(queries.company_feed(found.company_id)).unique().all()
         entries = [
-            ical.Entry(r.fair, status=r.status.value, version=r.version, owner=r.company_id)
-            for r in registrations
+            ical.Entry(
+                r.fair,
+                status=r.status.value,
+                version=int(versions or 0),
+                owner=r.company_id,
+                role=r.role.value,
+            )
+            for r, versions in rows
         ]
         with force_locale(lang):
             name = _("My fairs · FairPlanner")

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -228,3 +229,14 @@ class ProgrammeEvent(db.Model):
     fair: Mapped[Fair] = relationship(back_populates="programme")
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's own protocol
+
+
+@event.listens_for(Fair.sectors, "append")
+@event.listens_for(Fair.sectors, "remove")
+@event.listens_for(Fair.programme, "append")
+@event.listens_for(Fair.programme, "remove")
+def _touch_fair(fair: Fair, *args: object) -> None:
+    """A fair's sectors and programme are part of it: changing them raises its revision and
+    moves its updated_at, which calendar feeds use for SEQUENCE, ETag and Last-Modified."""
+    if fair.id is not None:
+        fair.updated_at = utcnow()

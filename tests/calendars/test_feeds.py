@@ -335,7 +335,8 @@ class TestCompanyFeed:
         assert len(events) == 3  # the approved fair and its two programme items
         assert all("[Одобрена]" in str(e["SUMMARY"]) for e in events)
         assert "Ваша заявка: Одобрена" in str(events[0]["DESCRIPTION"])
-        assert all(str(e["UID"]).endswith(f".c{member.company_id}@127.0.0.1") for e in events)
+        suffix = f".c{member.company_id}-visitor@127.0.0.1"
+        assert all(str(e["UID"]).endswith(suffix) for e in events)
         assert other.slug.encode() not in response.data
         # Nothing private reaches the public feed.
         public = anonymous.get("/calendar.ics").data
@@ -387,16 +388,16 @@ class TestCompanyFeed:
 
 def test_add_to_calendar_menu_on_the_fair_page(client, fair):
     html = client.get("/fairs/lesdrevtech").get_data(as_text=True)
-    assert 'href="/fairs/lesdrevtech.ics"' in html
-    assert 'href="webcal://127.0.0.1:5000/fairs/lesdrevtech.ics"' in html
-    assert 'value="http://127.0.0.1:5000/fairs/lesdrevtech.ics"' in html
+    assert 'href="/fairs/lesdrevtech.ics?lang=ru"' in html
+    assert 'href="webcal://127.0.0.1:5000/fairs/lesdrevtech.ics?lang=ru"' in html
+    assert 'value="http://127.0.0.1:5000/fairs/lesdrevtech.ics?lang=ru"' in html
     start = fair.starts_on.strftime("%Y%m%d")
     end = (fair.ends_on + timedelta(days=1)).strftime("%Y%m%d")
     assert f"dates={start}%2F{end}" in html
     assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in html
     assert "https://outlook.live.com/calendar/0/deeplink/compose?" in html
     item = fair.programme[0]
-    assert f'href="/fairs/lesdrevtech/events/{item.id}.ics"' in html
+    assert f'href="/fairs/lesdrevtech/events/{item.id}.ics?lang=ru"' in html
     local = item.starts_at.astimezone(tz=None)
     assert local  # the item's own Google link carries its Minsk time:
     assert re.search(r"dates=\d{8}T100000%2F\d{8}T110000", html)
@@ -467,3 +468,84 @@ def test_redis_cache_is_shared(app):
     assert two.get("etag") == "календарь".encode()
     assert RedisCache("redis://127.0.0.1:1/0").get("etag") is None  # down: build instead
     redis_client.Redis.from_url(url).flushdb()
+
+
+def test_junk_parameters_make_no_new_version(client, fair):
+    etags = {client.get(f"/calendar.ics?utm_source={i}").headers["ETag"] for i in range(5)}
+    assert len(etags) == 1
+
+
+def test_calendar_name_is_escaped_text(client, db, fair):
+    fair.name_ru = "A;B,C\\D"
+    db.session.commit()
+    assert b"NAME:A\\;B\\,C\\\\D" in client.get("/fairs/lesdrevtech.ics").data
+
+
+def test_deleting_a_programme_item_moves_last_modified(client, db, fair):
+    first = client.get("/fairs/lesdrevtech.ics")
+    item = fair.programme[1]
+    fair.programme.remove(item)
+    db.session.delete(item)
+    fair.updated_at = utcnow() + timedelta(seconds=2)  # HTTP dates count whole seconds
+    db.session.commit()
+    again = client.get(
+        "/fairs/lesdrevtech.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert again.status_code == 200
+    assert again.data.count(b"BEGIN:VEVENT") == 2
+
+
+def test_sector_changes_raise_the_revision(db, fair, factories):
+    food = factories.sector("food")
+    before = fair.revision
+    fair.sectors.append(food)
+    db.session.commit()
+    assert fair.revision > before
+
+
+class TestCompanyFeedIdentity:
+    def test_both_roles_have_their_own_uids_and_sequence_never_drops(
+        self, app, client, db, member, fair
+    ):
+        html = client.get("/my/fairs").get_data(as_text=True)
+        url = re.search(r'value="http://127\.0\.0\.1:5000(/calendar/[^"]+)"', html).group(1)
+        url = url.replace("&amp;", "&")
+        for role in ("visitor", "exhibitor"):
+            db.session.add(
+                Registration(
+                    fair_id=fair.id,
+                    company_id=member.company_id,
+                    role=role,
+                    status=RegistrationStatus.SUBMITTED,
+                    stand_type="indoor",
+                    area=10,
+                    delegates=[{"name": "А", "position": ""}],
+                    aims=["sales"],
+                )
+            )
+        db.session.commit()
+        uids = [
+            str(e["UID"])
+            for e in icalendar.Calendar.from_ical(app.test_client().get(url).data).walk("VEVENT")
+        ]
+        assert len(uids) == len(set(uids)) == 6
+        before = sequences(app.test_client(), url)
+        visitor = db.session.scalar(select(Registration).where(Registration.role == "visitor"))
+        visitor.status = RegistrationStatus.WITHDRAWN
+        db.session.commit()
+        db.session.add(
+            Registration(
+                fair_id=fair.id,
+                company_id=member.company_id,
+                role="visitor",
+                status=RegistrationStatus.SUBMITTED,
+                delegates=[{"name": "Б", "position": ""}],
+                aims=["sales"],
+            )
+        )
+        db.session.commit()
+        after = sequences(app.test_client(), url)
+        assert after.keys() == before.keys()
+        assert all(after[uid] >= before[uid] for uid in before)
+        visitor_uid = f"fair-{fair.id}.c{member.company_id}-visitor@127.0.0.1"
+        assert after[visitor_uid] > before[visitor_uid]
