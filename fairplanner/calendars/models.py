@@ -22,9 +22,13 @@ class CalendarToken(db.Model):
     __tablename__ = "calendar_tokens"
     __table_args__ = (
         # One live address per company, even when two first visits to "My fairs" race.
-        Index("uq_calendar_tokens_live", "company_id", unique=True,
-              sqlite_where=text("revoked_at IS NULL"),
-              postgresql_where=text("revoked_at IS NULL")),
+        Index(
+            "uq_calendar_tokens_live",
+            "company_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

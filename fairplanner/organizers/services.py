@@ -97,6 +97,14 @@ def _check(data: FairData) -> None:
         raise FairError(_("The largest stand cannot be smaller than the smallest."))
 
 
+def _slug_free(slug: str, *, fair_id: int | None) -> None:
+    stmt = select(Fair.id).where(Fair.slug == slug)
+    if fair_id is not None:
+        stmt = stmt.where(Fair.id != fair_id)
+    if db.session.scalar(stmt) is not None:
+        raise FairError(_("Another fair already has this address (slug)."))
+
+
 def _apply(fair: Fair, data: FairData) -> dict[str, list[Any]]:
     changes = {}
     for name, value in asdict(data).items():
@@ -127,6 +135,7 @@ def _flush_unique_slug() -> None:
 def create_fair(data: FairData, *, organizer_id: int, actor: User) -> Fair:
     """A new draft fair of the organizer."""
     _check(data)
+    _slug_free(data.slug, fair_id=None)
     fair = Fair(
         organizer_id=organizer_id,
         status=FairStatus.DRAFT,
@@ -139,8 +148,9 @@ def create_fair(data: FairData, *, organizer_id: int, actor: User) -> Fair:
         registration_opens_on=data.registration_opens_on,
         registration_deadline=data.registration_deadline,
     )
+    with db.session.no_autoflush:
+        _apply(fair, data)
     db.session.add(fair)
-    _apply(fair, data)
     _flush_unique_slug()
     log_change(fair, "created", actor=actor)
     return fair
@@ -151,6 +161,7 @@ def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) 
     if seen_revision != fair.revision:
         raise FairError(_("Someone changed this fair after you opened it. Reload and repeat."))
     _check(data)
+    _slug_free(data.slug, fair_id=fair.id)
     changes = _apply(fair, data)
     if changes:
         _flush_unique_slug()

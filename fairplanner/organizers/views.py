@@ -13,7 +13,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from fairplanner.accounts.models import Company, Country, Role
-from fairplanner.catalogue.models import Fair, Sector
+from fairplanner.catalogue.models import (
+    Fair,
+    Sector,
+)
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import localized
@@ -28,7 +31,11 @@ from fairplanner.organizers.forms import (
 )
 from fairplanner.organizers.models import RegistrationNote
 from fairplanner.registrations import services as registration_services
-from fairplanner.registrations.models import Registration, RegistrationRole, RegistrationStatus
+from fairplanner.registrations.models import (
+    Registration,
+    RegistrationRole,
+    RegistrationStatus,
+)
 
 bp = Blueprint("organizers", __name__, url_prefix="/organizer")
 PER_PAGE = 50

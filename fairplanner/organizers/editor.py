@@ -1,0 +1,302 @@
+"""The fair and programme editors of the organizer console, and the audit log."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
+
+from fairplanner.catalogue import queries as catalogue_queries
+from fairplanner.catalogue.models import (
+    CapacityUnit,
+    City,
+    EventKind,
+    Fair,
+    FairKind,
+    ProgrammeEvent,
+    Venue,
+)
+from fairplanner.errors import DomainError
+from fairplanner.extensions import db
+from fairplanner.i18n import MINSK, localized
+from fairplanner.organizers import services
+from fairplanner.organizers.forms import CancelForm, DecisionForm, EventForm, FairForm
+from fairplanner.organizers.models import FairChange
+from fairplanner.organizers.views import bp, scoped_fair, staff_required
+from fairplanner.registrations.models import Registration, RegistrationChange
+from fairplanner.text import fold
+
+
+def _fair_form(fair: Fair | None) -> FairForm:
+    form = FairForm(obj=fair if request.method == "GET" else None)
+    if request.method == "GET" and fair is not None:
+        form.revision.data = fair.revision
+        form.venue.data = str(fair.venue_id)
+        form.sectors.data = [s.code for s in fair.sectors]
+        form.kind.data = fair.kind.value
+        form.capacity_unit.data = fair.capacity_unit.value
+    venues = db.session.scalars(select(Venue).options(joinedload(Venue.city))).all()
+    form.venue.choices = [
+        SelectChoice("", _("Choose…")),
+        *sorted(
+            (
+                SelectChoice(str(v.id), f"{localized(v, 'name')} ({localized(v.city, 'name')})")
+                for v in venues
+            ),
+            key=lambda c: fold(c.label),
+        ),
+    ]
+    form.new_venue_city.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(str(c.id), localized(c, "name"))
+        for c in db.session.scalars(select(City).order_by(City.slug))
+    ]
+    form.sectors.choices = [
+        SelectChoice(s.code, localized(s, "name"))
+        for s in db.session.scalars(catalogue_queries.sectors())
+    ]
+    return form
+
+
+def _fair_data(form: FairForm) -> services.FairData:
+    venue_id = int(form.venue.data) if form.venue.data and not form.new_venue_name.data else None
+    if venue_id is None:
+        venue = Venue(
+            slug=f"venue-{secrets.token_hex(4)}",
+            name_ru=form.new_venue_name.data,
+            city_id=int(form.new_venue_city.data),
+            address_ru=form.new_venue_address.data,
+        )
+        db.session.add(venue)
+        db.session.flush()
+        venue_id = venue.id
+    return services.FairData(
+        slug=form.slug.data,
+        name_ru=form.name_ru.data,
+        name_en=form.name_en.data,
+        description_ru=form.description_ru.data,
+        description_en=form.description_en.data,
+        kind=FairKind(form.kind.data),
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        venue_id=venue_id,
+        sector_codes=form.sectors.data or [],
+        registration_opens_on=form.registration_opens_on.data,
+        registration_deadline=form.registration_deadline.data,
+        capacity=form.capacity.data,
+        capacity_unit=CapacityUnit(form.capacity_unit.data),
+        stand_area_min=form.stand_area_min.data,
+        stand_area_max=form.stand_area_max.data,
+        website=form.website.data,
+    )
+
+
+@bp.route("/fairs/new", methods=["GET", "POST"])
+@staff_required
+def new_fair() -> ResponseReturnValue:
+    """A new fair of the user's organizer, saved as a draft."""
+    if current_user.organizer_id is None:
+        abort(403)
+    form = _fair_form(None)
+    if form.validate_on_submit():
+        try:
+            fair = services.create_fair(
+                _fair_data(form), organizer_id=current_user.organizer_id, actor=current_user
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("The fair is saved as a draft. Add its programme, then publish it."), "success")
+            return redirect(url_for("organizers.programme", slug=fair.slug))
+    return render_template("organizers/fair_form.html", form=form, fair=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/fairs/<slug>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_fair(slug: str) -> ResponseReturnValue:
+    """Edit a fair; a change made meanwhile by someone else is not overwritten."""
+    fair = scoped_fair(slug)
+    form = _fair_form(fair)
+    if form.validate_on_submit():
+        try:
+            seen = int(form.revision.data) if str(form.revision.data).isdigit() else -1
+            services.update_fair(fair, _fair_data(form), actor=current_user, seen_revision=seen)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("organizers.edit_fair", slug=fair.slug))
+    return render_template(
+        "organizers/fair_form.html",
+        form=form,
+        fair=fair,
+        cancel=CancelForm(),
+        confirm=DecisionForm(),
+    ), (422 if form.errors else 200)
+
+
+def _fair_action(slug: str, action: Callable[[Fair], Any], message: str) -> ResponseReturnValue:
+    fair = scoped_fair(slug)
+    try:
+        result = action(fair)
+        db.session.commit()
+        flash(message, "success")
+        if isinstance(result, Fair):
+            return redirect(url_for("organizers.edit_fair", slug=result.slug))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("organizers.edit_fair", slug=fair.slug))
+
+
+@bp.post("/fairs/<slug>/publish")
+@staff_required
+def publish(slug: str) -> ResponseReturnValue:
+    return _fair_action(
+        slug, lambda f: services.publish_fair(f, actor=current_user), _("The fair is published.")
+    )
+
+
+@bp.post("/fairs/<slug>/cancel")
+@staff_required
+def cancel(slug: str) -> ResponseReturnValue:
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for the cancellation."), "error")
+        return redirect(url_for("organizers.edit_fair", slug=slug))
+    return _fair_action(
+        slug,
+        lambda f: services.cancel_fair(
+            f, actor=current_user, reason_ru=form.reason_ru.data, reason_en=form.reason_en.data
+        ),
+        _("The fair is cancelled; the public page and the calendars show the reason."),
+    )
+
+
+@bp.post("/fairs/<slug>/copy")
+@staff_required
+def copy(slug: str) -> ResponseReturnValue:
+    return _fair_action(
+        slug,
+        lambda f: services.copy_fair(f, actor=current_user),
+        _("Next year's edition is saved as a draft."),
+    )
+
+
+def _event_data(form: EventForm) -> services.EventData:
+    start = datetime.combine(form.day.data, form.start.data, MINSK).astimezone(UTC)
+    end = datetime.combine(form.day.data, form.end.data, MINSK).astimezone(UTC)
+    return services.EventData(
+        title_ru=form.title_ru.data,
+        title_en=form.title_en.data,
+        description_ru=form.description_ru.data,
+        description_en=form.description_en.data,
+        hall_ru=form.hall_ru.data,
+        hall_en=form.hall_en.data,
+        kind=EventKind(form.kind.data),
+        starts_at=start,
+        ends_at=end,
+    )
+
+
+@bp.route("/fairs/<slug>/programme", methods=["GET", "POST"])
+@staff_required
+def programme(slug: str) -> ResponseReturnValue:
+    """The programme, with a form for a new item (times in Minsk time)."""
+    fair = scoped_fair(slug)
+    form = EventForm()
+    if request.method == "GET":
+        form.day.data = fair.starts_on
+    if form.validate_on_submit():
+        try:
+            services.add_event(fair, _event_data(form), actor=current_user)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("The programme item is added."), "success")
+            return redirect(url_for("organizers.programme", slug=fair.slug))
+    return render_template(
+        "organizers/programme.html", fair=fair, form=form, confirm=DecisionForm()
+    ), (422 if form.errors else 200)
+
+
+def _scoped_event(fair: Fair, event_id: int) -> ProgrammeEvent:
+    event = next((e for e in fair.programme if e.id == event_id), None)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.route("/fairs/<slug>/programme/<int(max=2147483647):event_id>", methods=["GET", "POST"])
+@staff_required
+def edit_event(slug: str, event_id: int) -> ResponseReturnValue:
+    fair = scoped_fair(slug)
+    event = _scoped_event(fair, event_id)
+    form = EventForm(obj=event if request.method == "GET" else None)
+    if request.method == "GET":
+        local_start, local_end = event.starts_at.astimezone(MINSK), event.ends_at.astimezone(MINSK)
+        form.day.data, form.start.data = local_start.date(), local_start.time()
+        form.end.data, form.kind.data = local_end.time(), event.kind.value
+    if form.validate_on_submit():
+        try:
+            services.update_event(fair, event, _event_data(form), actor=current_user)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("organizers.programme", slug=fair.slug))
+    return render_template("organizers/event_form.html", fair=fair, event=event, form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/fairs/<slug>/programme/<int(max=2147483647):event_id>/delete")
+@staff_required
+def delete_event(slug: str, event_id: int) -> ResponseReturnValue:
+    fair = scoped_fair(slug)
+    services.delete_event(fair, _scoped_event(fair, event_id), actor=current_user)
+    db.session.commit()
+    flash(_("The programme item is deleted."), "success")
+    return redirect(url_for("organizers.programme", slug=fair.slug))
+
+
+@bp.get("/fairs/<slug>/log")
+@staff_required
+def fair_log(slug: str) -> ResponseReturnValue:
+    """The audit log: edits of the fair and every decision on its applications."""
+    fair = scoped_fair(slug)
+    edits = db.session.scalars(
+        select(FairChange)
+        .where(FairChange.fair_id == fair.id)
+        .options(joinedload(FairChange.actor))
+        .order_by(FairChange.at.desc())
+    ).all()
+    decisions = db.session.scalars(
+        select(RegistrationChange)
+        .join(RegistrationChange.registration)
+        .where(Registration.fair_id == fair.id)
+        .options(
+            joinedload(RegistrationChange.actor),
+            joinedload(RegistrationChange.registration).joinedload(Registration.company),
+        )
+        .order_by(RegistrationChange.at.desc())
+    ).all()
+    return render_template("organizers/log.html", fair=fair, edits=edits, decisions=decisions)
