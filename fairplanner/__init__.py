@@ -108,7 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.calendars.views import bp as calendars_bp
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
-    from fairplanner.organizers import editor  # noqa: F401 - its routes join the console's bp
+    from fairplanner.organizers import admin, editor  # noqa: F401 - their routes join the bp
     from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.registrations.views import bp as registrations_bp
 

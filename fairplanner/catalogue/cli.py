@@ -35,4 +35,5 @@ def seed_demo(path: Path) -> None:
     for name, report in reports.items():
         click.echo(f"{name}: {report.created} added, {report.existing} already present")
     for account in data.get("accounts", []):
-        click.echo(f"demo login: {account['email']} / {account['password']}")
+        who = "organizer staff" if account["role"] == "staff" else "company"
+        click.echo(f"demo login ({who}): {account['email']} / {account['password']}")

@@ -159,22 +159,31 @@ def seed_demo(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]:
 
 
 def _seed_accounts(accounts: list[dict[str, Any]], sectors: dict[str, Sector]) -> SeedReport:
-    """Demo logins, so that a newcomer can try registering without signing up first."""
-
+    """Demo logins (a company, organizer staff), to try everything without signing up."""
     report = SeedReport()
     for account in accounts:
         if find_user(account["email"]) is not None:
             report.existing += 1
             continue
-        details = dict(account["company"])
-        codes = details.pop("sectors", [])
-        company = Company(
-            **{**details, "country": Country(details["country"])},
-            sectors=[sectors[c] for c in codes],
-        )
-        db.session.add(company)
+        company = organizer = None
+        if "company" in account:
+            details = dict(account["company"])
+            codes = details.pop("sectors", [])
+            company = Company(
+                **{**details, "country": Country(details["country"])},
+                sectors=[sectors[c] for c in codes],
+            )
+            db.session.add(company)
+        if "organizer" in account:
+            organizer = db.session.scalar(
+                select(Organizer).where(Organizer.slug == account["organizer"])
+            )
         create_user(
-            account["email"], account["password"], role=Role(account["role"]), company=company
+            account["email"],
+            account["password"],
+            role=Role(account["role"]),
+            company=company,
+            organizer=organizer,
         )
         report.created += 1
     if accounts:

@@ -95,7 +95,9 @@ def test_editions_are_dated_around_today(month, day, occurrence, past, expected)
 def test_demo_login_works_and_its_profile_is_complete(runner, client, db):
     result = runner.invoke(args=["seed-demo"])
     account = load_demo_file()["accounts"][0]
-    assert f"demo login: {account['email']} / {account['password']}" in result.output
+    assert f"demo login (company): {account['email']} / {account['password']}" in result.output
+    staff = load_demo_file()["accounts"][1]
+    assert f"demo login (organizer staff): {staff['email']} / {staff['password']}" in result.output
     response = client.post(
         "/login", data={"email": account["email"], "password": account["password"]}
     )

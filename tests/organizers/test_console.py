@@ -312,3 +312,44 @@ def test_attendee_list_statement_count_does_not_grow(
     with count_queries() as many:
         client.get("/organizer/fairs/prodexpo/registrations")
     assert few.count == many.count
+
+
+def test_admin_adds_organizers_and_staff(client, db, make_user, login_as):
+    login_as(make_user(role=Role.ADMIN))
+    response = client.post(
+        "/organizer/admin",
+        data={"org-slug": "cci-gomel", "org-name_ru": "Гомельское отделение БелТПП"},
+    )
+    assert response.status_code == 302
+    from fairplanner.catalogue.models import Organizer
+
+    organizer = db.session.scalar(select(Organizer).where(Organizer.slug == "cci-gomel"))
+    response = client.post(
+        "/organizer/admin",
+        data={
+            "staff-email": "new@cci-gomel.by",
+            "staff-password": "long enough password",
+            "staff-organizer": str(organizer.id),
+        },
+    )
+    assert response.status_code == 302
+    from fairplanner.accounts.models import User
+
+    staff = db.session.scalar(select(User).where(User.email == "new@cci-gomel.by"))
+    assert staff.role == Role.STAFF
+    assert staff.organizer_id == organizer.id
+
+
+def test_staff_cannot_open_the_admin_screen(client, setup, login_as):
+    login_as(setup["staff"])
+    assert client.get("/organizer/admin").status_code == 403
+
+
+def test_demo_staff_login_sees_its_console(runner, client, db):
+    from fairplanner.catalogue.demo import load_demo_file
+
+    runner.invoke(args=["seed-demo"])
+    staff = load_demo_file()["accounts"][1]
+    client.post("/login", data={"email": staff["email"], "password": staff["password"]})
+    html = client.get("/organizer/").get_data(as_text=True)
+    assert "Продэкспо" in html or "БелТЕКС" in html

@@ -1,0 +1,108 @@
+"""Admin screens: organizers and their staff accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Regexp
+
+from fairplanner.accounts import services as account_services
+from fairplanner.accounts.forms import email_field, new_password_field
+from fairplanner.accounts.models import Role, User
+from fairplanner.catalogue.models import Organizer
+from fairplanner.errors import DomainError
+from fairplanner.extensions import db
+from fairplanner.organizers.forms import SLUG
+from fairplanner.organizers.views import bp
+
+
+def admin_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        if current_user.role != Role.ADMIN:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+class OrganizerForm(FlaskForm):
+    slug = StringField(
+        _l("Address (slug)"), validators=[DataRequired(), Length(max=60), Regexp(SLUG)]
+    )
+    name_ru = StringField(_l("Name (Russian)"), validators=[DataRequired(), Length(max=300)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=300)])
+
+
+class StaffForm(FlaskForm):
+    email = email_field()
+    password = new_password_field(_l("Password"))
+    organizer = SelectField(_l("Organizer"), choices=[], validate_choice=True)
+
+
+@bp.route("/admin", methods=["GET", "POST"])
+@admin_required
+def admin() -> ResponseReturnValue:
+    """Organizers and staff: an admin adds both here (or with `flask create-user`)."""
+    organizer_form = OrganizerForm(prefix="org")
+    staff_form = StaffForm(prefix="staff")
+    organizers = db.session.scalars(select(Organizer).order_by(Organizer.slug)).all()
+    staff_form.organizer.choices = [SelectChoice(str(o.id), o.name_ru) for o in organizers]
+    # Both forms post here; the one whose fields came is the one meant.
+    if organizer_form.slug.data and organizer_form.validate_on_submit():
+        db.session.add(
+            Organizer(
+                slug=organizer_form.slug.data,
+                name_ru=organizer_form.name_ru.data,
+                name_en=organizer_form.name_en.data or None,
+            )
+        )
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            flash(_("Another organizer already has this address (slug)."), "error")
+        else:
+            flash(_("Organizer added."), "success")
+            return redirect(url_for("organizers.admin"))
+    elif staff_form.email.data and staff_form.validate_on_submit():
+        organizer = db.session.get(Organizer, int(staff_form.organizer.data))
+        try:
+            account_services.create_user(
+                staff_form.email.data,
+                staff_form.password.data,
+                role=Role.STAFF,
+                organizer=organizer,
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("Staff account created."), "success")
+            return redirect(url_for("organizers.admin"))
+    staff = db.session.scalars(
+        select(User).where(User.role == Role.STAFF).order_by(User.email)
+    ).all()
+    names = {o.id: o.name_ru for o in organizers}
+    return render_template(
+        "organizers/admin.html",
+        organizers=organizers,
+        staff=staff,
+        names=names,
+        organizer_form=organizer_form,
+        staff_form=staff_form,
+    )
