@@ -174,6 +174,7 @@ def publish(slug: str) -> ResponseReturnValue:
 @bp.post("/fairs/<slug>/cancel")
 @staff_required
 def cancel(slug: str) -> ResponseReturnValue:
+    scoped_fair(slug)  # another organizer's fair is a 404 before anything else is said
     form = CancelForm()
     if not form.validate_on_submit():
         flash(_("Give the reason for the cancellation."), "error")

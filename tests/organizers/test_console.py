@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, time
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from fairplanner.accounts.models import Company, Country, Role
+from fairplanner.catalogue.models import ProgrammeEvent
 from fairplanner.organizers.exports import neutralize
 from fairplanner.registrations.models import Registration, RegistrationStatus
 
@@ -62,6 +64,16 @@ def setup(factories, make_fair, make_user):
         )
     )
     staff = make_user("staff@belexpo.by", role=Role.STAFF, organizer_id=ours.id)
+    for target, title in ((fair, "Открытие"), (other, "Чужое")):
+        target.programme = [
+            ProgrammeEvent(
+                title_ru=title,
+                kind="opening",
+                starts_at=datetime.combine(target.starts_on, time(7), UTC),
+                ends_at=datetime.combine(target.starts_on, time(8), UTC),
+            )
+        ]
+    factories.session.commit()
     return {
         "fair": fair,
         "other": other,
@@ -69,6 +81,8 @@ def setup(factories, make_fair, make_user):
         "foreign": foreign,
         "staff": staff,
         "companies": companies,
+        "event": fair.programme[0],
+        "foreign_event": other.programme[0],
     }
 
 
@@ -83,12 +97,26 @@ ROUTES = [
     ("post", "/organizer/registrations/{reg}/decide"),
     ("post", "/organizer/registrations/{reg}/notes"),
     ("post", "/organizer/fairs/{fair}/registrations/decide"),
+    ("get", "/organizer/fairs/new"),
+    ("post", "/organizer/fairs/new"),
+    ("get", "/organizer/fairs/{fair}/edit"),
+    ("post", "/organizer/fairs/{fair}/edit"),
+    ("post", "/organizer/fairs/{fair}/publish"),
+    ("post", "/organizer/fairs/{fair}/cancel"),
+    ("post", "/organizer/fairs/{fair}/copy"),
+    ("get", "/organizer/fairs/{fair}/programme"),
+    ("post", "/organizer/fairs/{fair}/programme"),
+    ("get", "/organizer/fairs/{fair}/programme/{event}"),
+    ("post", "/organizer/fairs/{fair}/programme/{event}"),
+    ("post", "/organizer/fairs/{fair}/programme/{event}/delete"),
+    ("get", "/organizer/fairs/{fair}/log"),
+    ("get", "/organizer/admin"),
 ]
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 def test_anonymous_users_are_sent_to_login(client, setup, method, path):
-    url = path.format(fair="prodexpo", reg=setup["regs"][0].id)
+    url = path.format(fair="prodexpo", reg=setup["regs"][0].id, event=setup["event"].id)
     response = getattr(client, method)(url)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
@@ -96,14 +124,14 @@ def test_anonymous_users_are_sent_to_login(client, setup, method, path):
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 def test_company_members_get_403(client, setup, member, method, path):
-    url = path.format(fair="prodexpo", reg=setup["regs"][0].id)
+    url = path.format(fair="prodexpo", reg=setup["regs"][0].id, event=setup["event"].id)
     assert getattr(client, method)(url).status_code == 403
 
 
 @pytest.mark.parametrize(("method", "path"), [r for r in ROUTES if "{" in r[1]])
 def test_another_organizers_staff_get_404(client, setup, login_as, method, path):
     login_as(setup["staff"])
-    url = path.format(fair="woodworking", reg=setup["foreign"].id)
+    url = path.format(fair="woodworking", reg=setup["foreign"].id, event=setup["foreign_event"].id)
     response = getattr(client, method)(
         url, data={"action": "approve", "version": 1, "text": "x", "ids": [setup["foreign"].id]}
     )
@@ -353,3 +381,24 @@ def test_demo_staff_login_sees_its_console(runner, client, db):
     client.post("/login", data={"email": staff["email"], "password": staff["password"]})
     html = client.get("/organizer/").get_data(as_text=True)
     assert "Продэкспо" in html or "БелТЕКС" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "english", "russian"),
+    [
+        ("/organizer/", "Organizer console", "Кабинет организатора"),
+        ("/organizer/fairs/prodexpo/registrations", "applications", "заявки"),
+        ("/organizer/fairs/prodexpo/numbers", "By status", "По статусам"),
+        ("/organizer/fairs/prodexpo/edit", "Cancel the fair", "Отменить выставку"),
+        (
+            "/organizer/fairs/prodexpo/programme",
+            "Add a programme item",
+            "Добавить событие программы",
+        ),
+        ("/organizer/fairs/prodexpo/log", "change log", "журнал изменений"),
+    ],
+)
+def test_console_speaks_both_languages(client, setup, login_as, path, english, russian):
+    login_as(setup["staff"])
+    assert english in client.get(path, headers={"Accept-Language": "en"}).text
+    assert russian in client.get(path).text
