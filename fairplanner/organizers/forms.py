@@ -57,6 +57,17 @@ def _lower(value: str | None) -> str | None:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+SORT_LABELS = {
+    "company": _l("Company"),
+    "country": _l("Country"),
+    "region": _l("Region"),
+    "role": _l("Role"),
+    "status": _l("Status"),
+    "area": _l("Area, m²"),
+    "created": _l("Applied"),
+    "updated": _l("Updated"),
+}
+
 ACTIONS = {
     "approve": RegistrationStatus.APPROVED,
     "reject": RegistrationStatus.REJECTED,
@@ -98,12 +109,13 @@ class AttendeeFilterForm(FlaskForm):
     sort = SelectField(
         _l("Sort by"),
         validators=[Optional()],
-        choices=[SelectChoice(k, k) for k in SORTS],
+        choices=[SelectChoice(k, SORT_LABELS[k]) for k in SORTS],
         default="created",
     )
     dir = SelectField(
+        _l("Order"),
         validators=[Optional()],
-        choices=[SelectChoice("asc", "↑"), SelectChoice("desc", "↓")],
+        choices=[SelectChoice("asc", _l("ascending")), SelectChoice("desc", _l("descending"))],
         default="asc",
     )
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)])
