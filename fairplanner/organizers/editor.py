@@ -31,7 +31,7 @@ from fairplanner.i18n import MINSK, localized
 from fairplanner.organizers import services
 from fairplanner.organizers.forms import CancelForm, DecisionForm, EventForm, FairForm
 from fairplanner.organizers.models import FairChange
-from fairplanner.organizers.views import bp, scoped_fair, staff_required
+from fairplanner.organizers.views import DIGITS, bp, scoped_fair, staff_required
 from fairplanner.registrations.models import Registration, RegistrationChange
 from fairplanner.text import fold
 
@@ -131,7 +131,7 @@ def edit_fair(slug: str) -> ResponseReturnValue:
     form = _fair_form(fair)
     if form.validate_on_submit():
         try:
-            seen = int(form.revision.data) if str(form.revision.data).isdigit() else -1
+            seen = int(form.revision.data) if DIGITS.fullmatch(str(form.revision.data)) else -1
             services.update_fair(fair, _fair_data(form), actor=current_user, seen_revision=seen)
             db.session.commit()
         except DomainError as exc:
@@ -251,12 +251,16 @@ def edit_event(slug: str, event_id: int) -> ResponseReturnValue:
     event = _scoped_event(fair, event_id)
     form = EventForm(obj=event if request.method == "GET" else None)
     if request.method == "GET":
+        form.revision.data = event.revision
         local_start, local_end = event.starts_at.astimezone(MINSK), event.ends_at.astimezone(MINSK)
         form.day.data, form.start.data = local_start.date(), local_start.time()
         form.end.data, form.kind.data = local_end.time(), event.kind.value
     if form.validate_on_submit():
         try:
-            services.update_event(fair, event, _event_data(form), actor=current_user)
+            seen = int(form.revision.data) if DIGITS.fullmatch(str(form.revision.data)) else -1
+            services.update_event(
+                fair, event, _event_data(form), actor=current_user, seen_revision=seen
+            )
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()

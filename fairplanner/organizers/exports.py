@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,13 +14,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-# A cell starting with one of these is taken for a formula by Excel or LibreOffice.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from fairplanner.i18n import MINSK
+
+# A cell starting with one of these (after any spaces) may be taken for a formula when a CSV is
+# opened in Excel or LibreOffice; the full-width forms too.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralize(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV)."""
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_START) or value.lstrip(" \u00a0").startswith(FORMULA_START)
+    ):
         return "'" + value
     return value
 
@@ -46,18 +53,25 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str)
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31] or "Sheet"
-    sheet.append([neutralize(h) for h in header])
+    sheet.append([str(h) for h in header])
     widths = [len(str(h)) for h in header]
     for row in rows:
         values = []
         for i, value in enumerate(row):
             if isinstance(value, datetime):
-                value = value.replace(tzinfo=None)  # Excel has no time zones
+                # Excel has no time zones: Minsk time, as everywhere in FairPlanner.
+                value = value.astimezone(MINSK).replace(tzinfo=None)
             elif isinstance(value, Decimal):
                 value = float(value)
-            values.append(neutralize(value))
+            elif isinstance(value, str):
+                value = ILLEGAL_XML.sub("", value)  # openpyxl refuses control characters
+            values.append(value)
             widths[i] = max(widths[i], len(str(value or "")))
         sheet.append(values)
+        # Text stays text: no cell of ours becomes a formula, and "+375…" keeps its plus.
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

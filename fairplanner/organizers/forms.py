@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -51,6 +54,19 @@ EVENT_LABELS = {
 def _none(value: str | None) -> str | None:
     value = value.strip() if isinstance(value, str) else value
     return value or None
+
+
+def _finite(value: Decimal | None) -> Decimal | None:
+    """NaN, sNaN and infinities become "no value" (NumberRange would crash on sNaN)."""
+    return value if value is None or value.is_finite() else None
+
+
+def _sane_date(form: FlaskForm, field: DateField) -> None:
+    if field.data and not date(2000, 1, 1) <= field.data <= date(2100, 12, 31):
+        raise ValidationError(_l("Choose a date between 2000 and 2100."))
+
+
+SANE_DATE = _sane_date
 
 
 def _lower(value: str | None) -> str | None:
@@ -161,8 +177,8 @@ class FairForm(FlaskForm):
         _l("Description (English)"), filters=[_none], validators=[Length(max=10000)]
     )
     kind = SelectField(_l("Type"), choices=KIND_CHOICES, validators=[DataRequired()])
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    starts_on = DateField(_l("First day"), validators=[DataRequired(), SANE_DATE])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired(), SANE_DATE])
     venue = SelectField(_l("Venue"), choices=[], validate_choice=False)
     new_venue_name = StringField(
         _l("…or a new venue: its name"), filters=[_none], validators=[Length(max=300)]
@@ -172,8 +188,12 @@ class FairForm(FlaskForm):
         _l("Address of the new venue"), filters=[_none], validators=[Length(max=300)]
     )
     sectors = MultiCheckboxField(_l("Sectors"), choices=[])
-    registration_opens_on = DateField(_l("Registration opens"), validators=[DataRequired()])
-    registration_deadline = DateField(_l("Registration deadline"), validators=[DataRequired()])
+    registration_opens_on = DateField(
+        _l("Registration opens"), validators=[DataRequired(), SANE_DATE]
+    )
+    registration_deadline = DateField(
+        _l("Registration deadline"), validators=[DataRequired(), SANE_DATE]
+    )
     capacity = IntegerField(
         _l("Exhibitor capacity"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
     )
@@ -187,11 +207,13 @@ class FairForm(FlaskForm):
     stand_area_min = DecimalField(
         _l("Smallest stand, m²"),
         places=1,
+        filters=[_finite],
         validators=[DataRequired(), NumberRange(min=1, max=100_000)],
     )
     stand_area_max = DecimalField(
         _l("Largest stand, m²"),
         places=1,
+        filters=[_finite],
         validators=[DataRequired(), NumberRange(min=1, max=100_000)],
     )
     website = URLField(
@@ -218,12 +240,13 @@ class CancelForm(FlaskForm):
 class EventForm(FlaskForm):
     """A programme item; times are Minsk time."""
 
+    revision = HiddenField()
     title_ru = StringField(_l("Title (Russian)"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title (English)"), filters=[_none], validators=[Length(max=300)])
     kind = SelectField(
         _l("Kind"), choices=[SelectChoice(k.value, EVENT_LABELS[k]) for k in EventKind]
     )
-    day = DateField(_l("Day"), validators=[DataRequired()])
+    day = DateField(_l("Day"), validators=[DataRequired(), SANE_DATE])
     start = TimeField(_l("Starts (Minsk time)"), validators=[DataRequired()])
     end = TimeField(_l("Ends (Minsk time)"), validators=[DataRequired()])
     hall_ru = StringField(_l("Hall (Russian)"), filters=[_none], validators=[Length(max=120)])

@@ -28,6 +28,7 @@ from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
 from fairplanner.organizers.models import FairChange
+from fairplanner.registrations.services import lock_fair, promote_waitlist
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,9 @@ def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) 
     if changes:
         _flush_unique_slug()
         log_change(fair, "edited", actor=actor, changes=changes)
+        if {"capacity", "capacity_unit"} & changes.keys():
+            # More room (or another way of counting it) may let the waiting list move up.
+            promote_waitlist(lock_fair(fair.id))
     return fair
 
 
@@ -194,9 +198,12 @@ def cancel_fair(fair: Fair, *, actor: User, reason_ru: str, reason_en: str | Non
 
 def copy_fair(fair: Fair, *, actor: User) -> Fair:
     """Next year's edition as a draft: same texts, place, sectors, rules and programme."""
-    shift = _next_year(fair.starts_on) - fair.starts_on
-    year = fair.starts_on.year + 1
-    base = fair.slug.removesuffix(f"-{fair.starts_on.year}")
+    try:
+        shift = _next_year(fair.starts_on) - fair.starts_on
+    except OverflowError as exc:
+        raise FairError(_("This fair cannot be copied to a next year.")) from exc
+    year = fair.starts_on.year + 1  # the edition is next year's, even if it starts on 31 Dec
+    base = fair.slug.removesuffix(f"-{fair.starts_on.year}")[:114]
     slug = f"{base}-{year}"
     if db.session.scalar(select(Fair.id).where(Fair.slug == slug)) is not None:
         raise FairError(_("Next year's edition exists already."))
@@ -245,8 +252,11 @@ def copy_fair(fair: Fair, *, actor: User) -> Fair:
 
 
 def _next_year(day: date) -> date:
-    """The same weekday about a year later, as fairs keep their weekdays."""
-    return day + timedelta(weeks=52)
+    """The same weekday a year later (52 or 53 weeks, whichever lands nearer the same date),
+    as fairs keep their weekdays."""
+    same_date = day.replace(year=day.year + 1, day=min(day.day, 28) if day.month == 2 else day.day)
+    weeks = round((same_date - day).days / 7)
+    return day + timedelta(weeks=weeks)
 
 
 @dataclass
@@ -294,7 +304,16 @@ def add_event(fair: Fair, data: EventData, *, actor: User) -> ProgrammeEvent:
     return event
 
 
-def update_event(fair: Fair, event: ProgrammeEvent, data: EventData, *, actor: User) -> None:
+def update_event(
+    fair: Fair,
+    event: ProgrammeEvent,
+    data: EventData,
+    *,
+    actor: User,
+    seen_revision: int | None = None,
+) -> None:
+    if seen_revision is not None and seen_revision != event.revision:
+        raise FairError(_("Someone changed this item after you opened it. Reload and repeat."))
     _check_event(fair, data, ignoring=event)
     changes = {}
     for name, value in asdict(data).items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -39,6 +40,7 @@ from fairplanner.registrations.models import (
 
 bp = Blueprint("organizers", __name__, url_prefix="/organizer")
 PER_PAGE = 50
+DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: "²".isdigit() is True but int() refuses it
 
 
 def staff_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
@@ -135,7 +137,7 @@ def decide_many(slug: str) -> ResponseReturnValue:
     action = request.form.get("action", "")
     if action not in ACTIONS:
         abort(400)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit() and len(i) < 10]
+    ids = [int(i) for i in request.form.getlist("ids") if DIGITS.fullmatch(i)]
     reason = (request.form.get("reason") or "").strip()[:2000] or None
     done, refused = 0, []
     for registration in db.session.scalars(
@@ -149,11 +151,16 @@ def decide_many(slug: str) -> ResponseReturnValue:
                     status=ACTIONS[action],
                     actor=current_user,
                     reason=reason,
-                    seen_version=int(seen) if seen.isdigit() else -1,
+                    seen_version=int(seen) if DIGITS.fullmatch(seen) else -1,
+                    promote=False,
                 )
             done += 1
         except DomainError as exc:
             refused.append(f"{registration.company.display_name}: {exc.message}")
+    # Once for the whole batch, leaving alone what was just put on the list on purpose.
+    registration_services.promote_waitlist(
+        registration_services.lock_fair(fair.id), skip=frozenset(ids)
+    )
     db.session.commit()
     if done:
         flash(_("Decision recorded for %(n)d applications.", n=done), "success")

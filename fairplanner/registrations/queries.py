@@ -25,8 +25,13 @@ def active_registration(company_id: int, fair_id: int, role: RegistrationRole) -
     )
 
 
-def capacity_taken(fair: Fair, *, ignoring: Registration | None = None) -> Select:
-    """Stands or m² held by submitted and approved exhibitor requests."""
+def capacity_taken(
+    fair: Fair,
+    *,
+    ignoring: Registration | None = None,
+    counting: tuple[RegistrationStatus, ...] = HOLDING,
+) -> Select:
+    """Stands or m² held by exhibitor requests (submitted and approved, unless `counting`)."""
     measure = (
         func.coalesce(func.sum(Registration.area), 0)
         if fair.capacity_unit == CapacityUnit.SQM
@@ -35,7 +40,7 @@ def capacity_taken(fair: Fair, *, ignoring: Registration | None = None) -> Selec
     stmt = select(measure).where(
         Registration.fair_id == fair.id,
         Registration.role == RegistrationRole.EXHIBITOR,
-        Registration.status.in_(HOLDING),
+        Registration.status.in_(counting),
     )
     if ignoring is not None:
         stmt = stmt.where(Registration.id != ignoring.id)

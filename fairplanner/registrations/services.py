@@ -223,10 +223,18 @@ def submit_registration(
     return registration
 
 
-def _fits(fair: Fair, need: Decimal, *, ignoring: Registration | None = None) -> bool:
+def _fits(
+    fair: Fair,
+    need: Decimal,
+    *,
+    ignoring: Registration | None = None,
+    counting: tuple[RegistrationStatus, ...] = HOLDING,
+) -> bool:
     if fair.capacity is None:
         return True
-    taken = db.session.scalar(queries.capacity_taken(fair, ignoring=ignoring)) or 0
+    taken = (
+        db.session.scalar(queries.capacity_taken(fair, ignoring=ignoring, counting=counting)) or 0
+    )
     return Decimal(taken) + need <= fair.capacity
 
 
@@ -268,11 +276,14 @@ def decide_registration(
     actor: User,
     reason: str | None = None,
     seen_version: int | None = None,
+    promote: bool = True,
 ) -> Registration:
     """An organizer's decision: approve, reject (with a reason) or put on the waiting list.
 
     `seen_version` is the version the deciding page showed: a decision taken on a page that is
-    out of date is refused rather than laid over someone else's change.
+    out of date is refused rather than laid over someone else's change. `promote=False` leaves
+    the waiting list alone, for a caller deciding on several applications at once (it promotes
+    once, after the batch).
     """
     fair = lock_registration(registration)
     if seen_version is not None and seen_version != registration.version:
@@ -285,9 +296,13 @@ def decide_registration(
     if status == RegistrationStatus.REJECTED and not (reason and reason.strip()):
         raise InvalidRequest(_("Give the company a reason for the rejection."))
     exhibitor = registration.role == RegistrationRole.EXHIBITOR
-    if exhibitor and status == RegistrationStatus.APPROVED and before not in HOLDING:
+    if exhibitor and status == RegistrationStatus.APPROVED:
+        # From the waiting list: it must fit beside everything held. A submitted request holds
+        # its space already, but the capacity may have been lowered since: approvals alone must
+        # never exceed it.
         request = ExhibitorRequest(stand_type=registration.stand_type, area=registration.area)
-        if not _fits(fair, capacity_need(fair, request)):
+        held = HOLDING if before not in HOLDING else (RegistrationStatus.APPROVED,)
+        if not _fits(fair, capacity_need(fair, request), ignoring=registration, counting=held):
             raise CapacityExceeded(_("Approving this application would exceed the capacity."))
     registration.status = status
     if status == RegistrationStatus.WAITLISTED and registration.waitlist_number is None:
@@ -296,8 +311,9 @@ def decide_registration(
         registration.reject_reason = reason.strip()
     record(registration, status.value, actor=actor, status_from=before, reason=reason)
     db.session.flush()
-    if exhibitor and before in HOLDING and status not in HOLDING:
-        promote_waitlist(fair, skip=registration)
+    # Space may have freed up (a held request let go) or the head of the list may have left.
+    if promote and exhibitor and status not in HOLDING:
+        promote_waitlist(fair, skip={registration.id})
     return registration
 
 
@@ -315,16 +331,18 @@ def withdraw_registration(registration: Registration, *, actor: User) -> Registr
     return registration
 
 
-def promote_waitlist(fair: Fair, *, skip: Registration | None = None) -> list[Registration]:
+def promote_waitlist(
+    fair: Fair, *, skip: set[int] | frozenset[int] = frozenset()
+) -> list[Registration]:
     """Approve waiting exhibitors in their order while they fit (the caller holds the lock).
 
-    `skip` is an application the organizer has just put on the waiting list on purpose.
+    `skip` holds applications the organizer has just put on the waiting list on purpose.
     """
     promoted: list[Registration] = []
     if fair.status != FairStatus.PUBLISHED:
         return promoted  # a cancelled fair approves nobody
     for waiting in db.session.scalars(queries.waitlist(fair.id)):
-        if waiting is skip:
+        if waiting.id in skip:
             continue
         request = ExhibitorRequest(stand_type=waiting.stand_type, area=waiting.area)
         if not _fits(fair, capacity_need(fair, request)):

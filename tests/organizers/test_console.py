@@ -232,9 +232,67 @@ def test_bulk_decisions_respect_capacity_and_versions(client, db, setup, login_a
     )
     for r in regs:
         db.session.refresh(r)
-    # Capacity 2: all three were holding space already, so all three can be approved.
-    assert [r.status for r in regs] == [S.APPROVED] * 3
-    assert "Decision recorded for 3 applications." in response.get_data(as_text=True)
+    # Capacity 2 (lowered below what was requested): approvals never exceed it.
+    assert [r.status for r in regs] == [S.APPROVED, S.APPROVED, S.SUBMITTED]
+    html = response.get_data(as_text=True)
+    assert "Decision recorded for 2 applications." in html
+    assert "would exceed the capacity" in html
+
+
+def test_bulk_waiting_list_promotes_nobody_in_the_batch(client, db, setup, login_as):
+    login_as(setup["staff"])
+    regs = setup["regs"][:2]
+    data = {"action": "waitlist", "ids": [str(r.id) for r in regs]}
+    data.update({f"v-{r.id}": str(r.version) for r in regs})
+    client.post("/organizer/fairs/prodexpo/registrations/decide", data=data)
+    for r in regs:
+        db.session.refresh(r)
+    assert [r.status for r in regs] == [S.WAITLISTED, S.WAITLISTED]
+
+
+def test_raising_the_capacity_moves_the_waiting_list(client, db, setup, login_as, factories):
+    login_as(setup["staff"])
+    fair = setup["fair"]
+    waiting = factories._save(
+        Registration(
+            fair_id=fair.id,
+            company_id=factories.company().id,
+            role="exhibitor",
+            status=S.WAITLISTED,
+            stand_type="indoor",
+            area=9,
+            waitlist_number=1,
+        )
+    )
+    from fairplanner.organizers import services
+
+    services.update_fair(
+        fair,
+        services.FairData(
+            slug=fair.slug,
+            name_ru=fair.name_ru,
+            name_en=fair.name_en,
+            description_ru=None,
+            description_en=None,
+            kind=fair.kind,
+            starts_on=fair.starts_on,
+            ends_on=fair.ends_on,
+            venue_id=fair.venue_id,
+            sector_codes=["food"],
+            registration_opens_on=fair.registration_opens_on,
+            registration_deadline=fair.registration_deadline,
+            capacity=10,
+            capacity_unit=fair.capacity_unit,
+            stand_area_min=fair.stand_area_min,
+            stand_area_max=fair.stand_area_max,
+            website=None,
+        ),
+        actor=setup["staff"],
+        seen_revision=fair.revision,
+    )
+    db.session.commit()
+    db.session.refresh(waiting)
+    assert waiting.status == S.APPROVED
 
 
 def test_internal_notes_are_never_shown_to_the_company(app, client, db, setup, login_as):
@@ -275,9 +333,12 @@ def test_xlsx_export(client, setup, login_as):
     sheet = book.active
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.bold
-    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
-    assert "ООО «Вятские сладости»" in names
-    assert '\'=HYPERLINK("http://evil")' in names
+    cells = {row[0].value: row[0] for row in sheet.iter_rows(min_row=2)}
+    assert "ООО «Вятские сладости»" in cells
+    assert cells['=HYPERLINK("http://evil")'].data_type == "s"  # text, never a formula
+    phones = [row[10] for row in sheet.iter_rows(min_row=2)]
+    assert all(p.value.startswith("+") for p in phones)
+    assert all(p.data_type == "s" for p in phones)
     applied = sheet.cell(row=2, column=14)
     assert applied.is_date
 
@@ -402,3 +463,35 @@ def test_console_speaks_both_languages(client, setup, login_as, path, english, r
     login_as(setup["staff"])
     assert english in client.get(path, headers={"Accept-Language": "en"}).text
     assert russian in client.get(path).text
+
+
+def test_unicode_digits_in_bulk_forms_are_ignored(client, setup, login_as):
+    login_as(setup["staff"])
+    response = client.post(
+        "/organizer/fairs/prodexpo/registrations/decide",
+        data={
+            "action": "approve",
+            "ids": ["²", str(setup["regs"][0].id)],
+            f"v-{setup['regs'][0].id}": "²",
+        },
+    )
+    assert response.status_code == 302
+    assert setup["regs"][0].status == S.SUBMITTED
+
+
+def test_control_characters_do_not_break_the_xlsx(client, db, setup, login_as):
+    company = setup["companies"][0]
+    company.legal_name = "ООО\x0bВятка"
+    db.session.commit()
+    login_as(setup["staff"])
+    response = client.get("/organizer/fairs/prodexpo/registrations.xlsx")
+    assert response.status_code == 200
+    names = [
+        row[0].value for row in load_workbook(io.BytesIO(response.data)).active.iter_rows(min_row=2)
+    ]
+    assert "ОООВятка" in names
+
+
+@pytest.mark.parametrize("value", [" =1+1", "\u00a0=1+1", "＝1+1", "\n=1+1"])
+def test_formula_lookalikes_are_neutralised_in_csv(value):
+    assert neutralize(value) == "'" + value

@@ -256,3 +256,51 @@ def test_another_organizers_staff_cannot_edit(client, db, draft, factories, make
         client.post("/organizer/fairs/prodexpo-test/cancel", data={"reason_ru": "x"}).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"stand_area_min": "sNaN"}, "This field is required."),
+        ({"stand_area_max": "-sNaN"}, "This field is required."),
+        ({"starts_on": "0001-01-01"}, "between 2000 and 2100"),
+        ({"registration_deadline": "9999-12-31"}, "between 2000 and 2100"),
+        ({"revision": "²"}, ""),
+    ],
+)
+def test_odd_fair_input_is_a_form_error_not_a_500(client, db, staff, venue, changes, message):
+    response = client.post(
+        "/organizer/fairs/new",
+        data=fair_form(venue.id, **changes),
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code in (302, 422)
+    assert message in response.get_data(as_text=True)
+
+
+def test_copy_keeps_the_weekday_and_the_next_year(db, staff, factories, make_fair):
+    from datetime import date
+
+    from fairplanner.organizers.services import copy_fair
+
+    fair = make_fair(
+        slug="winter-2027", starts_on=date(2027, 1, 1), organizer=factories.organizer("belexpo")
+    )
+    copy = copy_fair(fair, actor=staff)
+    assert copy.starts_on.weekday() == fair.starts_on.weekday()
+    assert abs((copy.starts_on - date(2028, 1, 1)).days) <= 3
+    assert copy.slug == "winter-2028"
+
+
+def test_programme_item_edit_from_an_outdated_page_is_refused(client, db, draft):
+    client.post("/organizer/fairs/prodexpo-test/programme", data=event_form(draft.starts_on))
+    event = draft.programme[0]
+    seen = event.revision
+    event.title_ru = "Изменено коллегой"
+    db.session.commit()
+    client.post(
+        f"/organizer/fairs/prodexpo-test/programme/{event.id}",
+        data={**event_form(draft.starts_on, title_ru="Моё"), "revision": str(seen)},
+    )
+    db.session.refresh(event)
+    assert event.title_ru == "Изменено коллегой"
