@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, event
@@ -23,6 +24,17 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def json_value(value: Any) -> Any:
+    """A field value as it goes into a JSON history column ("from → to" of an edit)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 20.0 -> "20", 12.5 -> "12.5"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
 
 
 def utcnow() -> datetime:

@@ -6,7 +6,6 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from flask_babel import gettext as _
@@ -23,7 +22,7 @@ from fairplanner.catalogue.models import (
     ProgrammeEvent,
     Sector,
 )
-from fairplanner.db import utcnow
+from fairplanner.db import json_value, utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
@@ -56,16 +55,6 @@ class FairData:
     stand_area_min: Decimal
     stand_area_max: Decimal
     website: str | None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
 
 
 def log_change(
@@ -118,8 +107,8 @@ def _apply(fair: Fair, data: FairData) -> dict[str, list[Any]]:
                 changes["sectors"] = [sorted(old), sorted(value)]
             continue
         old = getattr(fair, name)
-        if _plain(old) != _plain(value):
-            changes[name] = [_plain(old), _plain(value)]
+        if json_value(old) != json_value(value):
+            changes[name] = [json_value(old), json_value(value)]
             setattr(fair, name, value)
     fair.refresh_search()
     return changes
@@ -318,8 +307,8 @@ def update_event(
     changes = {}
     for name, value in asdict(data).items():
         old = getattr(event, name)
-        if _plain(old) != _plain(value):
-            changes[name] = [_plain(old), _plain(value)]
+        if json_value(old) != json_value(value):
+            changes[name] = [json_value(old), json_value(value)]
             setattr(event, name, value)
     if changes:
         fair.updated_at = utcnow()

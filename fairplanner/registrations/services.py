@@ -6,7 +6,6 @@ import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from flask_babel import gettext as _
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fairplanner.accounts.models import Company, User
 from fairplanner.catalogue.models import CapacityUnit, Fair, FairStatus, RegistrationState
+from fairplanner.db import json_value
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.registrations import queries
@@ -108,15 +108,6 @@ def capacity_need(fair: Fair, request: ExhibitorRequest) -> Decimal:
     return request.area if fair.capacity_unit == CapacityUnit.SQM else Decimal(1)
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-friendly copy of a field value for the history."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")  # 20.0 -> "20", 12.5 -> "12.5"
-    return value
-
-
 def record(
     registration: Registration,
     action: str,
@@ -161,8 +152,8 @@ def _check_request(fair: Fair, role: RegistrationRole, request: Request) -> None
             raise InvalidRequest(
                 _(
                     "The stand area must be between %(min)s and %(max)s m².",
-                    min=_plain(fair.stand_area_min),
-                    max=_plain(fair.stand_area_max),
+                    min=json_value(fair.stand_area_min),
+                    max=json_value(fair.stand_area_max),
                 )
             )
     else:
@@ -256,8 +247,8 @@ def update_registration(
     changes = {}
     for name, value in asdict(request).items():
         old = getattr(registration, name)
-        if _plain(old) != _plain(value):
-            changes[name] = [_plain(old), _plain(value)]
+        if json_value(old) != json_value(value):
+            changes[name] = [json_value(old), json_value(value)]
             setattr(registration, name, value)
     if changes:
         record(
