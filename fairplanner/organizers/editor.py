@@ -36,6 +36,24 @@ from fairplanner.registrations.models import Registration, RegistrationChange
 from fairplanner.text import fold
 
 
+def commit_or_flash(action: Callable[[], Any], success: str) -> tuple[bool, Any]:
+    """Run a service call and commit it, flashing the outcome: (went through, its result)."""
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return False, None
+    flash(success, "success")
+    return True, result
+
+
+def _seen(value: object) -> int:
+    """The revision a page showed; anything unreadable matches nothing (a stale edit)."""
+    return int(value) if DIGITS.fullmatch(str(value)) else -1
+
+
 def _fair_form(fair: Fair | None) -> FairForm:
     form = FairForm(obj=fair if request.method == "GET" else None)
     if request.method == "GET" and fair is not None:
@@ -107,16 +125,13 @@ def new_fair() -> ResponseReturnValue:
         abort(403)
     form = _fair_form(None)
     if form.validate_on_submit():
-        try:
-            fair = services.create_fair(
+        done, fair = commit_or_flash(
+            lambda: services.create_fair(
                 _fair_data(form), organizer_id=current_user.organizer_id, actor=current_user
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            flash(_("The fair is saved as a draft. Add its programme, then publish it."), "success")
+            ),
+            _("The fair is saved as a draft. Add its programme, then publish it."),
+        )
+        if done:
             return redirect(url_for("organizers.programme", slug=fair.slug))
     return render_template("organizers/fair_form.html", form=form, fair=None), (
         422 if form.errors else 200
@@ -130,15 +145,14 @@ def edit_fair(slug: str) -> ResponseReturnValue:
     fair = scoped_fair(slug)
     form = _fair_form(fair)
     if form.validate_on_submit():
-        try:
-            seen = int(form.revision.data) if DIGITS.fullmatch(str(form.revision.data)) else -1
-            services.update_fair(fair, _fair_data(form), actor=current_user, seen_revision=seen)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            flash(_("Your changes have been saved."), "success")
+        seen = _seen(form.revision.data)
+        done, _result = commit_or_flash(
+            lambda: services.update_fair(
+                fair, _fair_data(form), actor=current_user, seen_revision=seen
+            ),
+            _("Your changes have been saved."),
+        )
+        if done:
             return redirect(url_for("organizers.edit_fair", slug=fair.slug))
     return render_template(
         "organizers/fair_form.html",
@@ -151,16 +165,9 @@ def edit_fair(slug: str) -> ResponseReturnValue:
 
 def _fair_action(slug: str, action: Callable[[Fair], Any], message: str) -> ResponseReturnValue:
     fair = scoped_fair(slug)
-    try:
-        result = action(fair)
-        db.session.commit()
-        flash(message, "success")
-        if isinstance(result, Fair):
-            return redirect(url_for("organizers.edit_fair", slug=result.slug))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("organizers.edit_fair", slug=fair.slug))
+    _done, result = commit_or_flash(lambda: action(fair), message)
+    target = result if isinstance(result, Fair) else fair  # a copy opens the new edition
+    return redirect(url_for("organizers.edit_fair", slug=target.slug))
 
 
 @bp.post("/fairs/<slug>/publish")
@@ -223,14 +230,11 @@ def programme(slug: str) -> ResponseReturnValue:
     if request.method == "GET":
         form.day.data = fair.starts_on
     if form.validate_on_submit():
-        try:
-            services.add_event(fair, _event_data(form), actor=current_user)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            flash(_("The programme item is added."), "success")
+        done, _event = commit_or_flash(
+            lambda: services.add_event(fair, _event_data(form), actor=current_user),
+            _("The programme item is added."),
+        )
+        if done:
             return redirect(url_for("organizers.programme", slug=fair.slug))
     return render_template(
         "organizers/programme.html", fair=fair, form=form, confirm=DecisionForm()
@@ -256,17 +260,14 @@ def edit_event(slug: str, event_id: int) -> ResponseReturnValue:
         form.day.data, form.start.data = local_start.date(), local_start.time()
         form.end.data, form.kind.data = local_end.time(), event.kind.value
     if form.validate_on_submit():
-        try:
-            seen = int(form.revision.data) if DIGITS.fullmatch(str(form.revision.data)) else -1
-            services.update_event(
+        seen = _seen(form.revision.data)
+        done, _result = commit_or_flash(
+            lambda: services.update_event(
                 fair, event, _event_data(form), actor=current_user, seen_revision=seen
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            flash(_("Your changes have been saved."), "success")
+            ),
+            _("Your changes have been saved."),
+        )
+        if done:
             return redirect(url_for("organizers.programme", slug=fair.slug))
     return render_template("organizers/event_form.html", fair=fair, event=event, form=form), (
         422 if form.errors else 200
