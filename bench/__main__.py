@@ -14,13 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-import config
 from bench import feed
-from fairplanner import create_app
+from bench.common import bare_client, bench_app
 from fairplanner.catalogue.models import Fair
 from fairplanner.extensions import db
 
@@ -42,24 +39,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
 
-    bare = Flask("bare")
-    bare.add_url_rule("/", "bare", lambda: "ok")
-    bare_client = bare.test_client()
+    bare = bare_client()
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            config.DevelopmentConfig,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-        )
-        with app.app_context():
-            upgrade()
+        app = bench_app(Path(tmp) / "bench.sqlite3")
         app.test_cli_runner().invoke(args=["seed-demo"])
         with app.app_context():
             fair = db.session.scalars(select(Fair).order_by(Fair.starts_on)).first()
             slug, year, month = fair.slug, fair.starts_on.year, fair.starts_on.month
         client = app.test_client()
         pages = {
-            "bare Flask route": lambda: bare_client.get("/"),
+            "bare Flask route": lambda: bare.get("/"),
             "catalogue /": lambda: client.get("/"),
             "catalogue /?q=выставка&sector=food": lambda: client.get(
                 "/", query_string={"q": "выставка", "sector": "food"}

@@ -26,13 +26,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import insert
 from werkzeug.test import TestResponse
 
-import config
-from fairplanner import create_app
+from bench.common import bare_client, bench_app
 from fairplanner.calendars import cache
 from fairplanner.catalogue.models import (
     City,
@@ -244,17 +241,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     runs, requests = max(1, min(args.runs, 9)), max(1, min(args.requests, 2000))
 
-    bare = Flask("bare")
-    bare.add_url_rule("/", "bare", lambda: "ok")
-    bare_client = bare.test_client()
+    bare = bare_client()
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            config.DevelopmentConfig,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(tmp) / 'feed.sqlite3'}",
-        )
+        app = bench_app(Path(tmp) / "feed.sqlite3")
         with app.app_context():
-            upgrade()
             start = time.perf_counter()
             counts = fill(args.fairs, minsk_today())
             fill_s = time.perf_counter() - start
@@ -292,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             response = client.get(FEED, query_string=QUERY, headers=by_date)
             return expect(response, 304, "If-Modified-Since")
 
-        bare_ms = per_request(lambda: expect(bare_client.get("/"), 200, "bare"), requests)
+        bare_ms = per_request(lambda: expect(bare.get("/"), 200, "bare"), requests)
         cached_ms = per_request(full, max(1, requests // 10), rounds=3)  # 200 from the cache
         etag_ms = per_request(not_modified_etag, requests)
         date_ms = per_request(not_modified_date, max(1, requests // 4), rounds=3)
