@@ -47,6 +47,14 @@ class Config:
     ICAL_REFRESH_HOURS = 6
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
+    # Outgoing mail. Without MAIL_HOST, messages are written to instance/mail/ as .eml files.
+    MAIL_HOST = os.environ.get("MAIL_HOST") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 587)
+    MAIL_SECURITY = os.environ.get("MAIL_SECURITY", "starttls")  # starttls, tls or none
+    MAIL_USER = os.environ.get("MAIL_USER") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_SENDER = os.environ.get("MAIL_SENDER") or "FairPlanner <noreply@fairplanner.invalid>"
+
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = "Europe/Minsk"
     LANGUAGES = ("ru", "en")

@@ -30,6 +30,7 @@ from werkzeug.http import is_resource_modified
 from fairplanner.accounts.views import company_required
 from fairplanner.calendars import ical, queries, services
 from fairplanner.calendars.cache import feed_cache
+from fairplanner.calendars.context import context
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.catalogue.models import Fair, FairKind, Oblast
 from fairplanner.catalogue.queries import FairFilters
@@ -46,31 +47,6 @@ def feed_language() -> str:
     """`lang=ru|en` in the address (calendar clients send no cookies), else the interface's."""
     lang = request.args.get("lang", "")
     return lang if lang in current_app.config["LANGUAGES"] else current_language()
-
-
-def labels(lang: str) -> ical.Labels:
-    with force_locale(lang):
-        return ical.Labels(
-            cancelled=_("Cancelled:"),
-            organizer=_("Organizer"),
-            more=_("Details and registration"),
-            your_application=_("Your application"),
-            statuses={
-                "submitted": _("Submitted"),
-                "approved": _("Approved"),
-                "waitlisted": _("On the waiting list"),
-            },
-        )
-
-
-def context(lang: str) -> ical.Context:
-    return ical.Context(
-        lang=lang,
-        domain=current_app.config["ICAL_DOMAIN"],
-        base_url=current_app.config["PUBLIC_BASE_URL"],
-        now=utcnow(),
-        labels=labels(lang),
-    )
 
 
 def _refresh() -> timedelta:

@@ -80,6 +80,16 @@ class VisitRequest:
 Request = ExhibitorRequest | VisitRequest
 
 
+def _tell(registration: Registration, event: str, *, reason: str | None = None) -> None:
+    """Queue the company's message in this same transaction (the outbox)."""
+    from fairplanner.notifications.messages import registration_event
+
+    position = None
+    if registration.status == RegistrationStatus.WAITLISTED:
+        position = db.session.scalar(queries.waitlist_rank(registration))
+    registration_event(registration, event, reason=reason, position=position)
+
+
 def lock_fair(fair_id: int) -> Fair:
     """Load the fair with a row lock, so capacity decisions for it happen one at a time.
 
@@ -203,6 +213,7 @@ def submit_registration(
         raise AlreadyRegistered(
             _("Your company already has an application for this fair in this role.")
         ) from exc
+    _tell(registration, "received")
     log.info(
         "registration %s: %s %s for fair %s (%s)",
         registration.id,
@@ -302,6 +313,7 @@ def decide_registration(
         registration.reject_reason = reason.strip()
     record(registration, status.value, actor=actor, status_from=before, reason=reason)
     db.session.flush()
+    _tell(registration, status.value, reason=reason)
     # Space may have freed up (a held request let go) or the head of the list may have left.
     if promote and exhibitor and status not in HOLDING:
         promote_waitlist(fair, skip={registration.id})
@@ -317,6 +329,7 @@ def withdraw_registration(registration: Registration, *, actor: User) -> Registr
     registration.status = RegistrationStatus.WITHDRAWN
     record(registration, "withdrawn", actor=actor, status_from=before)
     db.session.flush()
+    _tell(registration, "withdrawn")
     if registration.role == RegistrationRole.EXHIBITOR and before in HOLDING:
         promote_waitlist(fair)
     return registration
@@ -341,5 +354,6 @@ def promote_waitlist(
         waiting.status = RegistrationStatus.APPROVED
         record(waiting, "promoted", actor=None, status_from=RegistrationStatus.WAITLISTED)
         db.session.flush()
+        _tell(waiting, "promoted")
         promoted.append(waiting)
     return promoted

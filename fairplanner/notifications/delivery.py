@@ -1,0 +1,74 @@
+"""Turning an outbox row into a MIME message, and handing it to SMTP (or to a file)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+from fairplanner.db import utcnow
+from fairplanner.notifications.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
+    """Plain text and HTML alternatives, attachments, RFC 2047 subject, UTF-8 bodies."""
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to_email
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
+    email["Subject"] = message.subject  # the SMTP policy encodes Cyrillic per RFC 2047
+    email["Date"] = format_datetime(message.created_at or utcnow())
+    email["Message-ID"] = message.message_id
+    email["Content-Language"] = message.lang
+    email.set_content(message.body_text, charset="utf-8")
+    email.add_alternative(message.body_html, subtype="html", charset="utf-8")
+    for item in message.attachments or []:
+        maintype, _slash, rest = item["content_type"].partition("/")
+        subtype, *params = [p.strip() for p in rest.split(";")]
+        extra = dict(p.split("=", 1) for p in params if "=" in p)
+        email.add_attachment(
+            item["data"].encode("utf-8"),
+            maintype=maintype,
+            subtype=subtype,
+            filename=item["filename"],
+            params=extra,
+        )
+    return email
+
+
+class Mailer:
+    """SMTP from the configuration; with no host, .eml files under instance/mail/."""
+
+    def __init__(self, config: dict[str, Any], instance_path: str) -> None:
+        self.host = config.get("MAIL_HOST")
+        self.port = int(config.get("MAIL_PORT") or 25)
+        self.security = (config.get("MAIL_SECURITY") or "").lower()  # "", "starttls", "tls"
+        self.user = config.get("MAIL_USER")
+        self.password = config.get("MAIL_PASSWORD")
+        self.sender = config.get("MAIL_SENDER") or "FairPlanner <noreply@fairplanner.invalid>"
+        self.timeout = float(config.get("MAIL_TIMEOUT") or 20)
+        self.folder = Path(instance_path) / "mail"
+
+    def send(self, email: EmailMessage) -> None:
+        if not self.host:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            name = email["Message-ID"].strip("<>").replace("@", "_at_") + ".eml"
+            (self.folder / name).write_bytes(bytes(email))
+            log.info("mail written to %s (no MAIL_HOST set)", self.folder / name)
+            return
+        context = ssl.create_default_context()
+        smtp_class = smtplib.SMTP_SSL if self.security == "tls" else smtplib.SMTP
+        kwargs = {"context": context} if self.security == "tls" else {}
+        with smtp_class(self.host, self.port, timeout=self.timeout, **kwargs) as smtp:
+            if self.security == "starttls":
+                smtp.starttls(context=context)
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            smtp.send_message(email)

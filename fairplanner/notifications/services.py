@@ -1,0 +1,127 @@
+"""Storing messages in the outbox (same transaction as their cause) and delivering them."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import or_, select, update
+
+from fairplanner.db import sqlite_write_intent, utcnow
+from fairplanner.extensions import db
+from fairplanner.notifications.delivery import Mailer, build_email
+from fairplanner.notifications.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+# A claimed message whose worker died comes back after this long (at-least-once delivery).
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def enqueue(
+    kind: str,
+    *,
+    to: str,
+    lang: str,
+    reply_to: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Render email/<kind>.{txt,html} in the recipient's language and store it (flush only)."""
+    lang = lang if lang in ("ru", "en") else "ru"
+    with force_locale(lang):
+        subject = render_template(f"email/{kind}.subject.txt", **context).strip()
+        text = render_template(f"email/{kind}.txt", **context)
+        html = render_template(f"email/{kind}.html", **context)
+    domain = current_app.config["ICAL_DOMAIN"] or "fairplanner.invalid"
+    message = OutboxMessage(
+        kind=kind,
+        to_email=to,
+        reply_to=reply_to,
+        lang=lang,
+        subject=" ".join(subject.split()),
+        body_text=text,
+        body_html=html,
+        attachments=attachments or [],
+        message_id=f"<{kind}.{secrets.token_hex(12)}@{domain}>",
+    )
+    db.session.add(message)
+    db.session.flush()
+    log.info("outbox: %s for %s queued (%s)", kind, to, message.id)
+    return message
+
+
+def claim(*, limit: int = 20) -> list[int]:
+    """Take due messages for this worker. On PostgreSQL, SKIP LOCKED lets several workers run
+    side by side without taking the same message; SQLite serialises writers anyway."""
+    now = utcnow()
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            or_(
+                (OutboxMessage.status == OutboxStatus.PENDING)
+                & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == OutboxStatus.SENDING)
+                & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+            )
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(db.session.scalars(due))
+    if ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(status=OutboxStatus.SENDING, claimed_at=now)
+        )
+    db.session.commit()
+    return ids
+
+
+def deliver(message_id: int, mailer: Mailer) -> bool:
+    """Send one claimed message and record the outcome; failures wait longer each time."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.status != OutboxStatus.SENDING:
+        return False
+    try:
+        mailer.send(build_email(message, sender=mailer.sender))
+    except Exception as exc:
+        message.attempts += 1
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = OutboxStatus.PARKED
+            log.error("outbox: message %s parked after %s attempts", message.id, message.attempts)
+        else:
+            message.status = OutboxStatus.PENDING
+            message.next_attempt_at = utcnow() + timedelta(seconds=30 * 2**message.attempts)
+            log.warning("outbox: message %s failed (%s); retry later", message.id, exc)
+        db.session.commit()
+        return False
+    message.status = OutboxStatus.SENT
+    message.sent_at = utcnow()
+    message.attempts += 1
+    db.session.commit()
+    return True
+
+
+def run_once(mailer: Mailer, *, limit: int = 20) -> tuple[int, int]:
+    """One pass: (sent, failed)."""
+    sent = failed = 0
+    # Every worker transaction writes: on SQLite it must take the write lock when it begins,
+    # or two workers reading then writing would trip over each other (see fairplanner.db).
+    token = sqlite_write_intent.set(True)
+    try:
+        for message_id in claim(limit=limit):
+            if deliver(message_id, mailer):
+                sent += 1
+            else:
+                failed += 1
+    finally:
+        sqlite_write_intent.reset(token)
+    return sent, failed

@@ -1,0 +1,213 @@
+"""The outbox against a real SMTP server: MIME, Cyrillic, calendars, retries, no loss."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import icalendar
+import pytest
+from sqlalchemy import func, select
+
+from fairplanner.db import utcnow
+from fairplanner.notifications.delivery import Mailer
+from fairplanner.notifications.models import OutboxMessage, OutboxStatus
+from fairplanner.notifications.services import CLAIM_TIMEOUT, claim, run_once
+from fairplanner.registrations.models import Registration, RegistrationStatus
+from tests.factories import Factories
+from tests.notifications.conftest import free_port
+
+EXHIBIT = {"stand_type": "indoor", "area": "12"}
+
+
+def mailer(app, config) -> Mailer:
+    return Mailer({**app.config, **config}, app.instance_path)
+
+
+def outbox(db) -> list[OutboxMessage]:
+    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+@pytest.fixture
+def fair(make_fair):
+    return make_fair(slug="belagro", name_ru="Белагро", capacity=5)
+
+
+def test_registration_queues_a_message_in_the_same_transaction(client, db, member, fair):
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    (message,) = outbox(db)
+    assert message.kind == "registration"
+    assert message.to_email == member.company.email
+    assert message.status == OutboxStatus.PENDING
+    assert message.subject == "Заявка получена: Белагро"
+    # A refused application (second one) queues nothing.
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    assert len(outbox(db)) == 1
+
+
+def test_delivered_message_has_text_html_and_a_cyrillic_subject(
+    app, client, db, member, fair, smtp
+):
+    inbox, config = smtp
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    assert run_once(mailer(app, config)) == (1, 0)
+    (received,) = inbox.messages
+    assert received["Subject"] == "Заявка получена: Белагро"
+    headers = inbox.raw[0].split(b"\r\n\r\n")[0].lower()
+    assert b"subject: =?utf-8?" in headers  # RFC 2047 on the wire, 7-bit headers
+    assert headers.isascii()
+    assert received["Message-ID"] == outbox(db)[0].message_id
+    assert received.get_content_type() == "multipart/alternative"
+    text = received.get_body(("plain",)).get_content()
+    html = received.get_body(("html",)).get_content()
+    assert "Мы получили вашу заявку" in text
+    assert "Мы получили вашу заявку" in html
+    assert outbox(db)[0].status == OutboxStatus.SENT
+
+
+def test_approval_carries_the_feeds_calendar_entry(
+    app, client, db, member, fair, smtp, make_user, login_as
+):
+    from fairplanner.accounts.models import Role
+
+    inbox, config = smtp
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    registration = db.session.scalar(select(Registration))
+    staff = make_user(role=Role.STAFF, organizer_id=fair.organizer_id)
+    login_as(staff)
+    client.post(
+        f"/organizer/registrations/{registration.id}/decide",
+        data={"action": "approve", "version": registration.version},
+    )
+    run_once(mailer(app, config))
+    approved = inbox.messages[-1]
+    assert approved["Subject"] == "Заявка одобрена: Белагро"
+    parts = [p for p in approved.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1
+    event = icalendar.Calendar.from_ical(parts[0].get_content()).walk("VEVENT")[0]
+    # The same entry as in the company's private feed.
+    login_as(member)
+    html = client.get("/my/fairs").get_data(as_text=True)
+    import re
+
+    feed = re.search(r'value="http://127\.0\.0\.1:5000(/calendar/[^"]+)"', html).group(1)
+    feed_events = icalendar.Calendar.from_ical(app.test_client().get(feed).data).walk("VEVENT")
+    fair_entry = next(e for e in feed_events if str(e["UID"]).startswith("fair-"))
+    assert str(event["UID"]) == str(fair_entry["UID"])
+    assert int(event["SEQUENCE"]) == int(fair_entry["SEQUENCE"])
+
+
+def test_a_server_outage_loses_nothing_and_retries_later(app, client, db, member, fair, smtp):
+    inbox, config = smtp
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    down = {**config, "MAIL_PORT": free_port()}  # nothing listens there
+    assert run_once(mailer(app, down)) == (0, 1)
+    (message,) = outbox(db)
+    assert message.status == OutboxStatus.PENDING
+    assert message.attempts == 1
+    assert message.next_attempt_at > utcnow()
+    assert "ConnectionRefused" in message.last_error
+    assert run_once(mailer(app, config)) == (0, 0)  # not due yet
+    message.next_attempt_at = utcnow()
+    db.session.commit()
+    assert run_once(mailer(app, config)) == (1, 0)
+    assert len(inbox.messages) == 1
+
+
+def test_messages_that_keep_failing_are_parked(app, client, db, member, fair):
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    down = Mailer(
+        {**app.config, "MAIL_HOST": "127.0.0.1", "MAIL_PORT": free_port(), "MAIL_SECURITY": "none"},
+        app.instance_path,
+    )
+    message = outbox(db)[0]
+    for _ in range(8):
+        message.next_attempt_at = utcnow()
+        db.session.commit()
+        run_once(down)
+    assert message.status == OutboxStatus.PARKED
+
+
+def test_a_worker_crash_between_sending_and_recording_resends_with_the_same_id(
+    app, client, db, member, fair, smtp
+):
+    """Delivery is at least once: a message is never lost, and a repeat carries the same
+    Message-ID, so that the receiving side can drop it."""
+    inbox, config = smtp
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    (claimed,) = claim()
+    message = db.session.get(OutboxMessage, claimed)
+    from fairplanner.notifications.delivery import build_email
+
+    the_mailer = mailer(app, config)
+    the_mailer.send(build_email(message, sender=the_mailer.sender))  # sent, then the crash
+    assert message.status == OutboxStatus.SENDING
+    assert run_once(the_mailer) == (0, 0)  # still claimed by the dead worker
+    message.claimed_at = utcnow() - CLAIM_TIMEOUT - timedelta(seconds=1)
+    db.session.commit()
+    assert run_once(the_mailer) == (1, 0)
+    assert [m["Message-ID"] for m in inbox.messages] == [message.message_id] * 2
+    assert message.status == OutboxStatus.SENT
+
+
+def test_without_smtp_messages_are_written_as_eml_files(app, client, db, member, fair, tmp_path):
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    files = Mailer({**app.config, "MAIL_HOST": None}, str(tmp_path))
+    assert run_once(files) == (1, 0)
+    (eml,) = (tmp_path / "mail").glob("*.eml")
+    assert b"Subject:" in eml.read_bytes()
+
+
+def test_two_workers_send_each_message_once(app, committed, smtp):
+    inbox, config = smtp
+    factories = Factories(committed.session)
+    fair = factories.fair(slug="twenty", capacity=100)
+    from fairplanner.notifications.services import enqueue
+
+    for i in range(20):
+        enqueue(
+            "registration",
+            to=f"c{i}@example.com",
+            lang="ru",
+            event="received",
+            company_name=f"ООО {i}",
+            fair_name=fair.name_ru,
+            dates="1–3 мая",
+            reason=None,
+            position=None,
+            waitlisted=False,
+            link="http://x/",
+        )
+    committed.session.commit()
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        with app.app_context():
+            start.wait()
+            run_once(mailer(app, config), limit=20)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    ids = [m["Message-ID"] for m in inbox.messages]
+    assert len(ids) == 20
+    assert len(set(ids)) == 20
+    committed.session.expire_all()
+    sent = committed.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.SENT)
+    )
+    assert sent == 20
+
+
+def test_outbox_command(app, runner, db, client, member, fair, smtp, monkeypatch):
+    inbox, config = smtp
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    for key, value in config.items():
+        monkeypatch.setitem(app.config, key, value)
+    result = runner.invoke(args=["outbox", "run", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "1 sent, 0 failed" in result.output
+    assert len(inbox.messages) == 1
+    assert RegistrationStatus.SUBMITTED  # the registration itself is untouched
