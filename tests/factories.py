@@ -156,6 +156,7 @@ class Factories:
         n = next(_seq)
         if role == Role.MEMBER and company is None:
             company = self.company()
+        kw.setdefault("email_verified_at", datetime.now(UTC))
         return self._save(
             User(
                 email=email or f"user{n}@example.com",

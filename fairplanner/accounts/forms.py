@@ -116,6 +116,19 @@ class AcceptInvitationForm(FlaskForm):
     )
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class InviteForm(FlaskForm):
     email = email_field(_l("Colleague's email"))
 

@@ -177,6 +177,19 @@ def invite_member(company: Company, email: str, *, invited_by: User) -> tuple[In
     )
     db.session.add(invitation)
     db.session.flush()
+    from flask import current_app
+
+    from fairplanner.notifications.services import enqueue
+
+    enqueue(
+        "invitation",
+        to=email,
+        lang="ru",
+        reply_to=invited_by.email,
+        inviter=invited_by.email,
+        company=company.display_name,
+        link=current_app.config["PUBLIC_BASE_URL"] + f"/invite/{token}",
+    )
     return invitation, token
 
 
@@ -196,3 +209,68 @@ def accept_invitation(token: str, password: str) -> User:
     invitation.accepted_at = utcnow()
     db.session.flush()
     return user
+
+
+# --- email verification and password reset (links signed with SECRET_KEY) -------------------
+
+VERIFY_SALT = "verify-email"
+RESET_SALT = "password-reset"
+
+
+def _link(path: str) -> str:
+    from flask import current_app
+
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
+def send_verification(user: User, *, lang: str) -> None:
+    """Queue the confirmation link for the user's address (with the change that needs it)."""
+    from fairplanner.accounts import tokens
+    from fairplanner.notifications.services import enqueue
+
+    token = tokens.make(VERIFY_SALT, {"u": user.id, "e": user.email})
+    enqueue("verify_email", to=user.email, lang=lang, link=_link(f"/verify/{token}"))
+
+
+def verify_email(token: str) -> User | None:
+    from fairplanner.accounts import tokens
+
+    payload = tokens.read(VERIFY_SALT, token, max_age=tokens.VERIFY_MAX_AGE)
+    user = db.session.get(User, payload.get("u")) if payload else None
+    if user is None or user.email != payload.get("e"):
+        return None
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        db.session.flush()
+    return user
+
+
+def request_password_reset(email: str, *, lang: str) -> None:
+    """Queue a reset link when the address has an account; say nothing either way."""
+    from fairplanner.accounts import tokens
+    from fairplanner.notifications.services import enqueue
+
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    # The session version makes the link single-use: setting a password raises it.
+    token = tokens.make(RESET_SALT, {"u": user.id, "v": user.auth_version})
+    enqueue("password_reset", to=user.email, lang=lang, link=_link(f"/password/reset/{token}"))
+
+
+def user_for_reset(token: str) -> User | None:
+    from fairplanner.accounts import tokens
+
+    payload = tokens.read(RESET_SALT, token, max_age=tokens.RESET_MAX_AGE)
+    user = db.session.get(User, payload.get("u")) if payload else None
+    if user is None or user.auth_version != payload.get("v") or not user.active:
+        return None
+    return user
+
+
+def reset_password(user: User, new: str) -> None:
+    user.password_hash = hash_password(new)
+    user.auth_version += 1
+    # Whoever could read the link could read the mailbox: the address is confirmed.
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.flush()

@@ -14,8 +14,10 @@ from fairplanner.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
     CompanyForm,
+    ForgotPasswordForm,
     InviteForm,
     LoginForm,
+    ResetPasswordForm,
     SignupForm,
 )
 from fairplanner.accounts.models import Company, Country, Invitation, User
@@ -24,7 +26,7 @@ from fairplanner.core.views import safe_next
 from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db, limiter, login_manager
-from fairplanner.i18n import localized
+from fairplanner.i18n import current_language, localized
 from fairplanner.text import fold
 
 bp = Blueprint("accounts", __name__)
@@ -73,6 +75,7 @@ def signup() -> ResponseReturnValue:
             user = services.sign_up(
                 form.email.data, form.password.data, company_name=form.company_name.data
             )
+            services.send_verification(user, lang=current_language())
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
@@ -250,3 +253,67 @@ def accept(token: str) -> ResponseReturnValue:
             return redirect(url_for("registrations.mine"))
     status = 422 if form.errors else 200
     return render_template("accounts/accept.html", form=form, invitation=invitation), status
+
+
+@bp.get("/verify/<token>")
+def verify(token: str) -> ResponseReturnValue:
+    """The link from the confirmation message."""
+    user = services.verify_email(token)
+    if user is None:
+        flash(_("This confirmation link is not valid or has expired."), "error")
+    else:
+        db.session.commit()
+        flash(_("Your email address is confirmed."), "success")
+    return redirect(
+        url_for("registrations.mine")
+        if current_user.is_authenticated
+        else url_for("accounts.login")
+    )
+
+
+@bp.post("/account/verify")
+@login_required
+@limiter.limit(_signup_limit)
+def resend_verification() -> ResponseReturnValue:
+    """Send the confirmation link again."""
+    if current_user.email_verified_at is None:
+        services.send_verification(current_user, lang=current_language())
+        db.session.commit()
+    flash(_("We have sent the confirmation link to %(email)s.", email=current_user.email), "info")
+    return redirect(url_for("registrations.mine"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a reset link; the answer is the same whether or not the address is known."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, lang=current_language())
+        db.session.commit()
+        flash(
+            _(
+                "If this address has an account, a link to reset its password is on its "
+                "way. It works for an hour."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    """Choose a new password from the link in the reset message (once, within an hour)."""
+    user = services.user_for_reset(token)
+    if user is None:
+        flash(_("This reset link is not valid any more. Ask for a new one."), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash(_("Your password has been changed. Log in with the new one."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form), (422 if form.errors else 200)

@@ -178,13 +178,14 @@ def _seed_accounts(accounts: list[dict[str, Any]], sectors: dict[str, Sector]) -
             organizer = db.session.scalar(
                 select(Organizer).where(Organizer.slug == account["organizer"])
             )
-        create_user(
+        user = create_user(
             account["email"],
             account["password"],
             role=Role(account["role"]),
             company=company,
             organizer=organizer,
         )
+        user.email_verified_at = utcnow()  # demo logins need no confirmation
         report.created += 1
     if accounts:
         db.session.flush()
