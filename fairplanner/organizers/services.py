@@ -26,6 +26,7 @@ from fairplanner.db import json_value, utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
+from fairplanner.notifications.messages import fair_changed
 from fairplanner.organizers.models import FairChange
 from fairplanner.registrations.services import lock_fair, promote_waitlist
 
@@ -156,6 +157,10 @@ def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) 
     if changes:
         _flush_unique_slug()
         log_change(fair, "edited", actor=actor, changes=changes)
+        moved = {"starts_on", "ends_on", "venue_id"} & changes.keys()
+        if moved and fair.status == FairStatus.PUBLISHED:
+            db.session.flush()  # the new revision goes into the attached calendar entries
+            fair_changed(fair, cancelled=False)
         if {"capacity", "capacity_unit"} & changes.keys():
             # More room (or another way of counting it) may let the waiting list move up.
             promote_waitlist(lock_fair(fair.id))
@@ -183,6 +188,7 @@ def cancel_fair(fair: Fair, *, actor: User, reason_ru: str, reason_en: str | Non
     fair.cancel_reason_ru, fair.cancel_reason_en = reason_ru.strip(), (reason_en or None)
     log_change(fair, "cancelled", actor=actor, reason=reason_ru.strip())
     db.session.flush()
+    fair_changed(fair, cancelled=True, reason=reason_ru.strip())
 
 
 def copy_fair(fair: Fair, *, actor: User) -> Fair:

@@ -80,14 +80,20 @@ class VisitRequest:
 Request = ExhibitorRequest | VisitRequest
 
 
-def _tell(registration: Registration, event: str, *, reason: str | None = None) -> None:
+def _tell(
+    registration: Registration,
+    event: str,
+    *,
+    reason: str | None = None,
+    reply_to: str | None = None,
+) -> None:
     """Queue the company's message in this same transaction (the outbox)."""
     from fairplanner.notifications.messages import registration_event
 
     position = None
     if registration.status == RegistrationStatus.WAITLISTED:
         position = db.session.scalar(queries.waitlist_rank(registration))
-    registration_event(registration, event, reason=reason, position=position)
+    registration_event(registration, event, reason=reason, position=position, reply_to=reply_to)
 
 
 def lock_fair(fair_id: int) -> Fair:
@@ -313,7 +319,8 @@ def decide_registration(
         registration.reject_reason = reason.strip()
     record(registration, status.value, actor=actor, status_from=before, reason=reason)
     db.session.flush()
-    _tell(registration, status.value, reason=reason)
+    # Replies to a decision go to the staff member who took it.
+    _tell(registration, status.value, reason=reason, reply_to=actor.email)
     # Space may have freed up (a held request let go) or the head of the list may have left.
     if promote and exhibitor and status not in HOLDING:
         promote_waitlist(fair, skip={registration.id})

@@ -211,3 +211,103 @@ def test_outbox_command(app, runner, db, client, member, fair, smtp, monkeypatch
     assert "1 sent, 0 failed" in result.output
     assert len(inbox.messages) == 1
     assert RegistrationStatus.SUBMITTED  # the registration itself is untouched
+
+
+def test_a_moved_or_cancelled_fair_reaches_every_registered_company(
+    app, db, smtp, factories, make_user
+):
+    from fairplanner.accounts.models import Role
+    from fairplanner.catalogue.models import FairStatus
+    from fairplanner.organizers import services
+
+    inbox, config = smtp
+    fair = factories.fair(slug="moving", name_ru="Белагро")
+    companies = [factories.company() for _ in range(2)]
+    regs = [
+        factories._save(
+            Registration(
+                fair_id=fair.id,
+                company_id=c.id,
+                role="visitor",
+                status=RegistrationStatus.APPROVED,
+                delegates=[{"name": "А"}],
+                aims=["sales"],
+            )
+        )
+        for c in companies
+    ]
+    factories._save(
+        Registration(
+            fair_id=fair.id,
+            company_id=factories.company().id,
+            role="visitor",
+            status=RegistrationStatus.WITHDRAWN,
+            delegates=[{"name": "Б"}],
+            aims=["sales"],
+        )
+    )
+    staff = make_user(role=Role.STAFF, organizer_id=fair.organizer_id)
+    before = fair.revision
+    data = services.FairData(
+        slug=fair.slug,
+        name_ru=fair.name_ru,
+        name_en=fair.name_en,
+        description_ru=None,
+        description_en=None,
+        kind=fair.kind,
+        starts_on=fair.starts_on + timedelta(days=7),
+        ends_on=fair.ends_on + timedelta(days=7),
+        venue_id=fair.venue_id,
+        sector_codes=["food"],
+        registration_opens_on=fair.registration_opens_on,
+        registration_deadline=fair.registration_deadline,
+        capacity=fair.capacity,
+        capacity_unit=fair.capacity_unit,
+        stand_area_min=fair.stand_area_min,
+        stand_area_max=fair.stand_area_max,
+        website=None,
+    )
+    services.update_fair(fair, data, actor=staff, seen_revision=fair.revision)
+    db.session.commit()
+    run_once(mailer(app, config))
+    assert sorted(m["To"] for m in inbox.messages) == sorted(c.email for c in companies)
+    message = inbox.messages[0]
+    assert message["Subject"] == "Изменения: Белагро"
+    calendar = next(
+        p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"
+    )
+    event = icalendar.Calendar.from_ical(calendar.get_content()).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == fair.starts_on
+    assert int(event["SEQUENCE"]) > before
+    services.cancel_fair(fair, actor=staff, reason_ru="Площадка закрыта", reason_en=None)
+    db.session.commit()
+    run_once(mailer(app, config))
+    cancelled = inbox.messages[-1]
+    assert cancelled["Subject"] == "Отменена: Белагро"
+    part = next(p for p in cancelled.iter_attachments() if p.get_content_type() == "text/calendar")
+    assert (
+        icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")[0]["STATUS"] == "CANCELLED"
+    )
+    assert fair.status == FairStatus.CANCELLED
+    assert len(regs) == 2
+
+
+def test_decision_replies_go_to_the_staff_member(
+    app, client, db, member, fair, smtp, make_user, login_as
+):
+    from fairplanner.accounts.models import Role
+
+    inbox, config = smtp
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    registration = db.session.scalar(select(Registration))
+    staff = login_as(
+        make_user("manager@belexpo.by", role=Role.STAFF, organizer_id=fair.organizer_id)
+    )
+    client.post(
+        f"/organizer/registrations/{registration.id}/decide",
+        data={"action": "reject", "version": registration.version, "reason": "Нет мест"},
+    )
+    run_once(mailer(app, config))
+    rejected = inbox.messages[-1]
+    assert rejected["Reply-To"] == staff.email
+    assert "Нет мест" in rejected.get_body(("plain",)).get_content()
