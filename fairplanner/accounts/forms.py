@@ -198,6 +198,9 @@ class CompanyForm(FlaskForm):
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     email = email_field(_l("Contact email"))
+    notify_confirmations = BooleanField(
+        _l("Also send confirmations of our own actions (application received, withdrawn)")
+    )
 
     def chosen_country(self) -> Country | None:
         try:

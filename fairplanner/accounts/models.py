@@ -54,6 +54,9 @@ class Company(db.Model):
     # Case- and ё-folded names and contacts, for the organizers' search (same on both
     # databases: SQLite's LOWER() leaves Cyrillic alone). Kept current by a mapper event.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Non-essential notices the members chose to receive: confirmations of their own actions
+    # (application received, withdrawn). Decisions and changes to fairs always go out.
+    notify_confirmations: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -119,6 +119,7 @@ class CompanyProfile:
     contact_person: str
     phone: str
     email: str
+    notify_confirmations: bool = True
 
 
 def tax_id_taken(tax_id: str, *, company_id: int | None) -> bool:
@@ -145,6 +146,7 @@ def update_company(company: Company, profile: CompanyProfile) -> Company:
         "contact_person",
         "phone",
         "email",
+        "notify_confirmations",
     ):
         setattr(company, name, getattr(profile, name))
     company.sectors = list(

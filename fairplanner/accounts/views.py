@@ -180,6 +180,7 @@ def company() -> ResponseReturnValue:
             contact_person=form.contact_person.data,
             phone=form.phone.data,
             email=services.normalize_email(form.email.data),
+            notify_confirmations=form.notify_confirmations.data,
         )
         try:
             services.update_company(company, profile)

@@ -14,6 +14,7 @@ from fairplanner.notifications.services import enqueue
 from fairplanner.registrations.models import ACTIVE, Registration
 
 WITH_CALENDAR = ("approved", "promoted")
+NON_ESSENTIAL = ("received", "withdrawn")  # confirmations of the company's own actions
 # The companies' language: Russian, the users' first language, until members choose theirs.
 LANG = "ru"
 
@@ -39,6 +40,8 @@ def registration_event(
     """Tell the company's contact address what happened to its application."""
     company = registration.company
     if not company.email:
+        return
+    if event in NON_ESSENTIAL and not company.notify_confirmations:
         return
     fair = registration.fair
     attachments = (

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -22,6 +22,7 @@ from fairplanner.accounts import services as account_services
 from fairplanner.accounts.forms import email_field, new_password_field
 from fairplanner.accounts.models import Role, User
 from fairplanner.catalogue.models import Organizer
+from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.organizers.forms import SLUG
@@ -105,4 +106,43 @@ def admin() -> ResponseReturnValue:
         names=names,
         organizer_form=organizer_form,
         staff_form=staff_form,
+    )
+
+
+@bp.route("/admin/outbox", methods=["GET", "POST"])
+@admin_required
+def outbox() -> ResponseReturnValue:
+    """Outgoing mail: counts by status, the parked messages and a way to send them again."""
+    from flask import request
+
+    from fairplanner.notifications.models import OutboxMessage, OutboxStatus
+
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        retried = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PARKED)
+            .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+        ).rowcount
+        db.session.commit()
+        flash(_("%(n)d parked messages will be sent again.", n=retried), "success")
+        return redirect(url_for("organizers.outbox"))
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
+                OutboxMessage.status
+            )
+        ).all()
+    )
+    parked = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PARKED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(100)
+    ).all()
+    return render_template(
+        "organizers/outbox.html",
+        counts=counts,
+        parked=parked,
+        statuses=OutboxStatus,
+        form=FlaskForm(),
     )

@@ -311,3 +311,53 @@ def test_decision_replies_go_to_the_staff_member(
     rejected = inbox.messages[-1]
     assert rejected["Reply-To"] == staff.email
     assert "Нет мест" in rejected.get_body(("plain",)).get_content()
+
+
+def test_companies_can_turn_off_confirmations_but_not_decisions(
+    client, db, member, fair, make_user, login_as
+):
+    from fairplanner.accounts.models import Role
+
+    member.company.notify_confirmations = False
+    db.session.commit()
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    assert outbox(db) == []  # "received" is a confirmation of the company's own action
+    registration = db.session.scalar(select(Registration))
+    login_as(make_user(role=Role.STAFF, organizer_id=fair.organizer_id))
+    client.post(
+        f"/organizer/registrations/{registration.id}/decide",
+        data={"action": "approve", "version": registration.version},
+    )
+    assert [m.subject for m in outbox(db)] == ["Заявка одобрена: Белагро"]
+
+
+def test_the_profile_form_keeps_the_choice(client, db, member):
+    page = client.get("/company").get_data(as_text=True)
+    assert 'name="notify_confirmations"' in page
+    assert (
+        "checked"
+        in page.split('name="notify_confirmations"')[0][-200:]
+        + page.split('name="notify_confirmations"')[1][:50]
+    )
+
+
+def test_admin_sees_parked_messages_and_can_retry_them(
+    app, client, db, member, fair, make_user, login_as
+):
+    from fairplanner.accounts.models import Role
+
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    message = outbox(db)[0]
+    message.status = OutboxStatus.PARKED
+    message.attempts = 8
+    message.last_error = "SMTPRecipientsRefused"
+    db.session.commit()
+    login_as(make_user(role=Role.ADMIN))
+    page = client.get("/organizer/admin/outbox").get_data(as_text=True)
+    assert "SMTPRecipientsRefused" in page
+    assert client.post("/organizer/admin/outbox").status_code == 302
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.PENDING
+    assert message.attempts == 0
+    login_as(member)
+    assert client.get("/organizer/admin/outbox").status_code == 403
