@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
@@ -20,6 +21,7 @@ from fairplanner import create_app
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 from tests.factories import Factories
+from tests.notifications.conftest import Inbox, free_port
 
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -36,6 +38,7 @@ LAUNCH_ARGS = [
 class LiveServer:
     url: str
     app: Flask
+    inbox: Inbox
 
 
 @pytest.fixture(scope="session")
@@ -49,12 +52,17 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         upgrade()
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=smtp.port, MAIL_SECURITY="none")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     # Absolute links (feed addresses) must point at this server.
     app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, inbox=inbox)
+    smtp.stop()
     server.shutdown()
     thread.join(timeout=5)
 
