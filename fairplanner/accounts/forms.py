@@ -198,6 +198,12 @@ class CompanyForm(FlaskForm):
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     email = email_field(_l("Contact email"))
+    language = SelectField(
+        _l("Language of our mail"),
+        choices=[SelectChoice("ru", "Русский"), SelectChoice("en", "English")],
+        validators=[Optional()],
+        default="ru",
+    )
     notify_confirmations = BooleanField(
         _l("Also send confirmations of our own actions (application received, withdrawn)")
     )

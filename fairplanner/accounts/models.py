@@ -57,6 +57,8 @@ class Company(db.Model):
     # Non-essential notices the members chose to receive: confirmations of their own actions
     # (application received, withdrawn). Decisions and changes to fairs always go out.
     notify_confirmations: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The language of the company's mail; set at sign-up from the interface language.
+    language: Mapped[str] = mapped_column(String(5), default="ru")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -75,11 +75,11 @@ def create_user(
     return user
 
 
-def sign_up(email: str, password: str, *, company_name: str) -> User:
-    """A new company and its first member."""
+def sign_up(email: str, password: str, *, company_name: str, language: str = "ru") -> User:
+    """A new company and its first member; the company's mail is in `language`."""
     if find_user(email) is not None:
         raise EmailTaken(_("An account with this email address already exists."))
-    company = Company(legal_name=company_name.strip())
+    company = Company(legal_name=company_name.strip(), language=language)
     db.session.add(company)
     return create_user(email, password, company=company)
 
@@ -120,6 +120,7 @@ class CompanyProfile:
     phone: str
     email: str
     notify_confirmations: bool = True
+    language: str = "ru"
 
 
 def tax_id_taken(tax_id: str, *, company_id: int | None) -> bool:
@@ -147,6 +148,7 @@ def update_company(company: Company, profile: CompanyProfile) -> Company:
         "phone",
         "email",
         "notify_confirmations",
+        "language",
     ):
         setattr(company, name, getattr(profile, name))
     company.sectors = list(

@@ -73,7 +73,10 @@ def signup() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = services.sign_up(
-                form.email.data, form.password.data, company_name=form.company_name.data
+                form.email.data,
+                form.password.data,
+                company_name=form.company_name.data,
+                language=current_language(),
             )
             services.send_verification(user, lang=current_language())
             db.session.commit()
@@ -181,6 +184,7 @@ def company() -> ResponseReturnValue:
             phone=form.phone.data,
             email=services.normalize_email(form.email.data),
             notify_confirmations=form.notify_confirmations.data,
+            language=form.language.data if form.language.data in ("ru", "en") else "ru",
         )
         try:
             services.update_company(company, profile)

@@ -26,9 +26,10 @@ def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
     email["Subject"] = message.subject  # the SMTP policy encodes Cyrillic per RFC 2047
     email["Date"] = format_datetime(message.created_at or utcnow())
     email["Message-ID"] = message.message_id
-    email["Content-Language"] = message.lang
     email.set_content(message.body_text, charset="utf-8")
     email.add_alternative(message.body_html, subtype="html", charset="utf-8")
+    # After the bodies: set_content() drops Content-* headers set before it.
+    email["Content-Language"] = message.lang
     for item in message.attachments or []:
         maintype, _slash, rest = item["content_type"].partition("/")
         subtype, *params = [p.strip() for p in rest.split(";")]

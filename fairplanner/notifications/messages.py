@@ -15,8 +15,6 @@ from fairplanner.registrations.models import ACTIVE, Registration
 
 WITH_CALENDAR = ("approved", "promoted")
 NON_ESSENTIAL = ("received", "withdrawn")  # confirmations of the company's own actions
-# The companies' language: Russian, the users' first language, until members choose theirs.
-LANG = "ru"
 
 
 def _dates(fair: Fair, lang: str) -> str:
@@ -37,26 +35,26 @@ def registration_event(
     position: int | None = None,
     reply_to: str | None = None,
 ) -> None:
-    """Tell the company's contact address what happened to its application."""
+    """Tell the company's contact address, in the company's language, what happened."""
     company = registration.company
     if not company.email:
         return
     if event in NON_ESSENTIAL and not company.notify_confirmations:
         return
-    fair = registration.fair
+    fair, lang = registration.fair, company.language
     attachments = (
-        [registration_attachment(registration, lang=LANG)] if event in WITH_CALENDAR else []
+        [registration_attachment(registration, lang=lang)] if event in WITH_CALENDAR else []
     )
     enqueue(
         "registration",
         to=company.email,
-        lang=LANG,
+        lang=lang,
         reply_to=reply_to,
         attachments=attachments,
         event=event,
         company_name=company.display_name,
-        fair_name=localized(fair, "name", LANG),
-        dates=_dates(fair, LANG),
+        fair_name=localized(fair, "name", lang),
+        dates=_dates(fair, lang),
         reason=reason,
         position=position,
         waitlisted=registration.status.value == "waitlisted",
@@ -70,26 +68,27 @@ def fair_changed(fair: Fair, *, cancelled: bool, reason: str | None = None) -> i
     registrations = db.session.scalars(
         select(Registration).where(Registration.fair_id == fair.id, Registration.status.in_(ACTIVE))
     ).all()
-    place = ", ".join(
-        p
-        for p in (localized(fair.venue, "name", LANG), localized(fair.venue.city, "name", LANG))
-        if p
-    )
     queued = 0
     for registration in registrations:
         company = registration.company
         if not company.email:
             continue
+        lang = company.language
+        place = ", ".join(
+            p
+            for p in (localized(fair.venue, "name", lang), localized(fair.venue.city, "name", lang))
+            if p
+        )
         enqueue(
             "fair_changed",
             to=company.email,
-            lang=LANG,
-            attachments=[registration_attachment(registration, lang=LANG)],
+            lang=lang,
+            attachments=[registration_attachment(registration, lang=lang)],
             cancelled=cancelled,
             reason=reason,
             company_name=company.display_name,
-            fair_name=localized(fair, "name", LANG),
-            dates=_dates(fair, LANG),
+            fair_name=localized(fair, "name", lang),
+            dates=_dates(fair, lang),
             place=place,
             link=_link(registration),
         )

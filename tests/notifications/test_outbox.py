@@ -361,3 +361,35 @@ def test_admin_sees_parked_messages_and_can_retry_them(
     assert message.attempts == 0
     login_as(member)
     assert client.get("/organizer/admin/outbox").status_code == 403
+
+
+def test_mail_is_in_the_companys_language(app, client, db, member, fair, smtp):
+    inbox, config = smtp
+    fair.name_en = "Belagro"
+    member.company.language = "en"
+    db.session.commit()
+    client.post("/fairs/belagro/register/exhibitor", data=EXHIBIT)
+    run_once(mailer(app, config))
+    (message,) = inbox.messages
+    assert message["Subject"] == "Application received: Belagro"
+    assert message["Content-Language"] == "en"
+    assert "We have received your application" in message.get_body(("plain",)).get_content()
+
+
+def test_signup_in_english_makes_an_english_company(client, db):
+    from fairplanner.accounts.models import User
+
+    client.post(
+        "/signup",
+        headers={"Accept-Language": "en"},
+        data={
+            "email": "en@example.com",
+            "password": "long enough password",
+            "confirm": "long enough password",
+            "company_name": "Vyatka Ltd",
+        },
+    )
+    user = db.session.scalar(select(User).where(User.email == "en@example.com"))
+    assert user.company.language == "en"
+    (verification,) = outbox(db)
+    assert verification.subject == "Confirm your email address for FairPlanner"
