@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app fairplanner
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install run test lint fmt i18n migrate bench browser clean
+.PHONY: help install run worker test lint fmt i18n migrate bench browser clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -24,6 +24,9 @@ run: install ## Install, build the database with demo data, serve on http://127.
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: install ## Send queued mail (to instance/mail/*.eml unless MAIL_HOST is set)
+	$(FLASK) outbox run
 
 browser: ## Install Debian's chromium for the browser tests when it is missing
 	@sh scripts/install-chromium.sh
