@@ -19,9 +19,10 @@ def bare_client() -> FlaskClient:
     return bare.test_client()
 
 
-def bench_app(database: Path) -> Flask:
-    """FairPlanner on an SQLite file, its schema built by the migrations."""
-    app = create_app(config.DevelopmentConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
+def bench_app(database: Path | str) -> Flask:
+    """FairPlanner on an SQLite file (or a database URL), its schema built by the migrations."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    app = create_app(config.DevelopmentConfig, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         upgrade()
     return app

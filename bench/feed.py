@@ -95,7 +95,7 @@ EVENT_TITLES = [
 ]
 
 
-def fill(n_fairs: int, today: date) -> dict[str, int]:
+def fill(n_fairs: int, today: date, *, events_per_fair: int = 4) -> dict[str, int]:
     """Bulk-insert the reference rows and `n_fairs` published fairs; return the row counts."""
     now = datetime.now(UTC)
     session = db.session
@@ -184,7 +184,8 @@ def fill(n_fairs: int, today: date) -> dict[str, int]:
         links.append({"fair_id": i, "sector_id": first})
         if i % 2:
             links.append({"fair_id": i, "sector_id": (first % len(SECTORS)) + 1})
-        for k, (title_ru, title_en, kind) in enumerate(EVENT_TITLES):
+        for k in range(events_per_fair):
+            title_ru, title_en, kind = EVENT_TITLES[k % len(EVENT_TITLES)]
             day = starts + timedelta(days=min(k // 2, (ends - starts).days))
             # 10:00 and 14:00 in Minsk (UTC+3), as aware UTC datetimes.
             begin = datetime(day.year, day.month, day.day, 7 + 4 * (k % 2), tzinfo=UTC)
@@ -197,8 +198,8 @@ def fill(n_fairs: int, today: date) -> dict[str, int]:
                     "description_en": f"{title_en} at {topic_en}.",
                     "starts_at": begin,
                     "ends_at": begin + timedelta(hours=2),
-                    "hall_ru": f"Зал {k + 1}",
-                    "hall_en": f"Hall {k + 1}",
+                    "hall_ru": f"Зал {k % 8 + 1}",
+                    "hall_en": f"Hall {k % 8 + 1}",
                     "kind": kind,
                     "created_at": now - timedelta(days=60),
                     "updated_at": now - timedelta(days=2),
