@@ -495,3 +495,32 @@ def test_control_characters_do_not_break_the_xlsx(client, db, setup, login_as):
 @pytest.mark.parametrize("value", [" =1+1", "\u00a0=1+1", "＝1+1", "\n=1+1"])
 def test_formula_lookalikes_are_neutralised_in_csv(value):
     assert neutralize(value) == "'" + value
+
+
+@pytest.mark.parametrize(
+    "path", ["registrations.csv", "registrations.xlsx", "registrations/print", "numbers"]
+)
+def test_exports_statement_count_does_not_grow(
+    client, db, setup, login_as, factories, count_queries, path
+):
+    login_as(setup["staff"])
+    db.session.expire_all()
+    with count_queries() as few:
+        client.get(f"/organizer/fairs/prodexpo/{path}")
+    for _ in range(10):
+        company = factories.company()
+        company.sectors = [factories.sector("food")]
+        factories._save(
+            Registration(
+                fair_id=setup["fair"].id,
+                company_id=company.id,
+                role="visitor",
+                status=S.SUBMITTED,
+                delegates=[{"name": "А"}],
+                aims=["sales"],
+            )
+        )
+    db.session.expire_all()
+    with count_queries() as many:
+        client.get(f"/organizer/fairs/prodexpo/{path}")
+    assert few.count == many.count
