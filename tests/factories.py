@@ -130,7 +130,6 @@ class Factories:
             )
             for i in range(programme)
         ]
-        fair.refresh_search()
         return self._save(fair)
 
     def company(self, **kw: Any) -> Company:

@@ -24,23 +24,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from fairplanner.accounts import identifiers
 from fairplanner.accounts.identifiers import InvalidIdentifier
 from fairplanner.accounts.models import Country
+from fairplanner.text import blank_to_none, strip
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _blank_to_none(value: str | None) -> str | None:
-    value = _strip(value)
-    return value or None
 
 
 def email_field(label: object = None) -> EmailField:
     return EmailField(
         label or _l("Email"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(),
             Email(message=_l("Enter a valid email address.")),
@@ -77,7 +69,7 @@ class SignupForm(FlaskForm):
     )
     company_name = StringField(
         _l("Company name"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(), Length(max=300)],
         render_kw={"autocomplete": "organization"},
     )
@@ -158,30 +150,30 @@ class CompanyForm(FlaskForm):
     )
     region = SelectField(_l("Region"), choices=[], validate_choice=False)
     legal_name = StringField(
-        _l("Legal name"), filters=[_strip], validators=[DataRequired(), Length(max=300)]
+        _l("Legal name"), filters=[strip], validators=[DataRequired(), Length(max=300)]
     )
     short_name = StringField(
-        _l("Short name"), filters=[_blank_to_none], validators=[Optional(), Length(max=120)]
+        _l("Short name"), filters=[blank_to_none], validators=[Optional(), Length(max=120)]
     )
     tax_id = StringField(
         _l("Tax number (УНП in Belarus, ИНН in Russia)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(), Length(max=40)],
     )
     ogrn = StringField(
         _l("ОГРН / ОГРНИП (Russia, optional)"),
-        filters=[_blank_to_none],
+        filters=[blank_to_none],
         validators=[Optional(), Length(max=20)],
     )
     sectors = MultiCheckboxField(_l("Sectors"), choices=[])
     products = TextAreaField(
         _l("Products and services"),
-        filters=[_blank_to_none],
+        filters=[blank_to_none],
         validators=[Optional(), Length(max=4000)],
     )
     website = URLField(
         _l("Website"),
-        filters=[_blank_to_none],
+        filters=[blank_to_none],
         validators=[
             Optional(),
             URL(message=_l("Enter a full address, https://…")),
@@ -189,11 +181,11 @@ class CompanyForm(FlaskForm):
         ],
     )
     contact_person = StringField(
-        _l("Contact person"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
+        _l("Contact person"), filters=[strip], validators=[DataRequired(), Length(max=200)]
     )
     phone = StringField(
         _l("Phone"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(), Length(max=40)],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )

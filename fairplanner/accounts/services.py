@@ -8,16 +8,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from fairplanner.accounts import tokens
 from fairplanner.accounts.models import Company, Country, Invitation, Role, User
 from fairplanner.catalogue.models import Organizer, Sector
 from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
+from fairplanner.notifications.services import enqueue
 
 log = logging.getLogger(__name__)
 INVITATION_DAYS = 14
@@ -181,10 +184,6 @@ def invite_member(company: Company, email: str, *, invited_by: User) -> tuple[In
     )
     db.session.add(invitation)
     db.session.flush()
-    from flask import current_app
-
-    from fairplanner.notifications.services import enqueue
-
     enqueue(
         "invitation",
         to=email,
@@ -222,22 +221,16 @@ RESET_SALT = "password-reset"
 
 
 def _link(path: str) -> str:
-    from flask import current_app
-
     return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 def send_verification(user: User, *, lang: str) -> None:
     """Queue the confirmation link for the user's address (with the change that needs it)."""
-    from fairplanner.accounts import tokens
-    from fairplanner.notifications.services import enqueue
-
     token = tokens.make(VERIFY_SALT, {"u": user.id, "e": user.email})
     enqueue("verify_email", to=user.email, lang=lang, link=_link(f"/verify/{token}"))
 
 
 def verify_email(token: str) -> User | None:
-    from fairplanner.accounts import tokens
 
     payload = tokens.read(VERIFY_SALT, token, max_age=tokens.VERIFY_MAX_AGE)
     user = db.session.get(User, payload.get("u")) if payload else None
@@ -251,9 +244,6 @@ def verify_email(token: str) -> User | None:
 
 def request_password_reset(email: str, *, lang: str) -> None:
     """Queue a reset link when the address has an account; say nothing either way."""
-    from fairplanner.accounts import tokens
-    from fairplanner.notifications.services import enqueue
-
     user = find_user(email)
     if user is None or not user.active:
         return
@@ -263,7 +253,6 @@ def request_password_reset(email: str, *, lang: str) -> None:
 
 
 def user_for_reset(token: str) -> User | None:
-    from fairplanner.accounts import tokens
 
     payload = tokens.read(RESET_SALT, token, max_age=tokens.RESET_MAX_AGE)
     user = db.session.get(User, payload.get("u")) if payload else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import astuple
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -30,7 +30,7 @@ from werkzeug.http import is_resource_modified
 from fairplanner.accounts.views import company_required
 from fairplanner.calendars import ical, queries, services
 from fairplanner.calendars.cache import feed_cache
-from fairplanner.calendars.context import context
+from fairplanner.calendars.context import context, refresh
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.catalogue.models import Fair, FairKind, Oblast
 from fairplanner.catalogue.queries import FairFilters
@@ -47,10 +47,6 @@ def feed_language() -> str:
     """`lang=ru|en` in the address (calendar clients send no cookies), else the interface's."""
     lang = request.args.get("lang", "")
     return lang if lang in current_app.config["LANGUAGES"] else current_language()
-
-
-def _refresh() -> timedelta:
-    return timedelta(hours=current_app.config["ICAL_REFRESH_HOURS"])
 
 
 def calendar_response(
@@ -133,7 +129,7 @@ def fair(slug: str) -> ResponseReturnValue:
     )
     return calendar_response(
         lambda: ical.build_calendar(
-            [ical.Entry(fair)], context(lang), name=_localized_name(fair, lang), refresh=_refresh()
+            [ical.Entry(fair)], context(lang), name=_localized_name(fair, lang), refresh=refresh()
         ),
         validator=validator,
         last_modified=_latest(fair.updated_at, *(i.updated_at for i in items)),
@@ -154,7 +150,7 @@ def event(slug: str, event_id: int) -> ResponseReturnValue:
             [ical.Entry(fair)],
             context(lang),
             name=_localized_name(fair, lang),
-            refresh=_refresh(),
+            refresh=refresh(),
             only=item,
         ),
         validator=(lang, fair.id, fair.revision, item.id, item.revision),
@@ -183,7 +179,7 @@ def public_feed() -> ResponseReturnValue:
             [ical.Entry(f) for f in db.session.scalars(queries.with_contents(stmt)).unique()],
             context(lang),
             name=name,
-            refresh=_refresh(),
+            refresh=refresh(),
         ),
         # The window moves with the date, so the day is part of both validators. The filters
         # as understood, not the raw query string: junk parameters make no new versions.
@@ -217,7 +213,7 @@ def company_feed(token: str) -> ResponseReturnValue:
         ]
         with force_locale(lang):
             name = _("My fairs · FairPlanner")
-        return ical.build_calendar(entries, context(lang), name=name, refresh=_refresh())
+        return ical.build_calendar(entries, context(lang), name=name, refresh=refresh())
 
     return calendar_response(
         build,

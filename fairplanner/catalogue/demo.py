@@ -233,6 +233,5 @@ def _add_edition(
     )
     if fair.status == FairStatus.CANCELLED:
         fair.cancelled_at = utcnow()
-    fair.refresh_search()
     db.session.add(fair)
     return True

@@ -17,7 +17,7 @@ from fairplanner.catalogue.models import FairKind, Oblast
 from fairplanner.catalogue.queries import FairFilters
 from fairplanner.extensions import db
 from fairplanner.i18n import localized
-from fairplanner.text import fold
+from fairplanner.text import fold, strip
 
 FALSE_VALUES = ("false", "", "0", "off", "no")
 KIND_LABELS = {
@@ -36,17 +36,13 @@ OBLAST_LABELS = {
 }
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 class FilterForm(FlaskForm):
     """Catalogue filters, read from the query string; bad values become notices."""
 
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), filters=[_strip])
+    q = StringField(_l("Search"), filters=[strip])
     sector = SelectField(_l("Sector"), choices=[], validators=[Optional()])
     oblast = SelectField(
         _l("Region"),

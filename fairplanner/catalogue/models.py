@@ -168,7 +168,7 @@ class Fair(db.Model):
     stand_area_max: Mapped[Decimal] = mapped_column(Numeric(8, 1), default=Decimal(500))
     website: Mapped[str | None] = mapped_column(String(300))
     # Case- and ё-folded copies of the names and descriptions: the same search on SQLite and
-    # PostgreSQL, whose LOWER() differ for Cyrillic.
+    # PostgreSQL, whose LOWER() differ for Cyrillic. Kept current by a mapper event.
     search_name: Mapped[str] = mapped_column(Text, default="")
     search_body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -240,3 +240,9 @@ def _touch_fair(fair: Fair, *args: object) -> None:
     moves its updated_at, which calendar feeds use for SEQUENCE, ETag and Last-Modified."""
     if fair.id is not None:
         fair.updated_at = utcnow()
+
+
+@event.listens_for(Fair, "before_insert")
+@event.listens_for(Fair, "before_update")
+def _refresh_fair_search(mapper: object, connection: object, fair: Fair) -> None:
+    fair.refresh_search()

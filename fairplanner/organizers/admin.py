@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from fairplanner.catalogue.models import Organizer
 from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
+from fairplanner.notifications.models import OutboxMessage, OutboxStatus
 from fairplanner.organizers.forms import SLUG
 from fairplanner.organizers.views import bp
 
@@ -113,10 +114,6 @@ def admin() -> ResponseReturnValue:
 @admin_required
 def outbox() -> ResponseReturnValue:
     """Outgoing mail: counts by status, the parked messages and a way to send them again."""
-    from flask import request
-
-    from fairplanner.notifications.models import OutboxMessage, OutboxStatus
-
     if request.method == "POST" and FlaskForm().validate_on_submit():
         retried = db.session.execute(
             update(OutboxMessage)

@@ -28,6 +28,7 @@ from fairplanner.catalogue.forms import KIND_LABELS
 from fairplanner.catalogue.models import CapacityUnit, EventKind, FairKind
 from fairplanner.organizers.queries import SORTS
 from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
+from fairplanner.text import blank_to_none
 
 STATUS_LABELS = {
     RegistrationStatus.SUBMITTED: _l("Submitted"),
@@ -49,11 +50,6 @@ EVENT_LABELS = {
     EventKind.EXCURSION: _l("Excursion"),
     EventKind.CLOSING: _l("Closing"),
 }
-
-
-def _none(value: str | None) -> str | None:
-    value = value.strip() if isinstance(value, str) else value
-    return value or None
 
 
 def _finite(value: Decimal | None) -> Decimal | None:
@@ -169,23 +165,25 @@ class FairForm(FlaskForm):
         ],
     )
     name_ru = StringField(_l("Name (Russian)"), validators=[DataRequired(), Length(max=300)])
-    name_en = StringField(_l("Name (English)"), filters=[_none], validators=[Length(max=300)])
+    name_en = StringField(
+        _l("Name (English)"), filters=[blank_to_none], validators=[Length(max=300)]
+    )
     description_ru = TextAreaField(
-        _l("Description (Russian)"), filters=[_none], validators=[Length(max=10000)]
+        _l("Description (Russian)"), filters=[blank_to_none], validators=[Length(max=10000)]
     )
     description_en = TextAreaField(
-        _l("Description (English)"), filters=[_none], validators=[Length(max=10000)]
+        _l("Description (English)"), filters=[blank_to_none], validators=[Length(max=10000)]
     )
     kind = SelectField(_l("Type"), choices=KIND_CHOICES, validators=[DataRequired()])
     starts_on = DateField(_l("First day"), validators=[DataRequired(), SANE_DATE])
     ends_on = DateField(_l("Last day"), validators=[DataRequired(), SANE_DATE])
     venue = SelectField(_l("Venue"), choices=[], validate_choice=False)
     new_venue_name = StringField(
-        _l("…or a new venue: its name"), filters=[_none], validators=[Length(max=300)]
+        _l("…or a new venue: its name"), filters=[blank_to_none], validators=[Length(max=300)]
     )
     new_venue_city = SelectField(_l("City of the new venue"), choices=[], validate_choice=False)
     new_venue_address = StringField(
-        _l("Address of the new venue"), filters=[_none], validators=[Length(max=300)]
+        _l("Address of the new venue"), filters=[blank_to_none], validators=[Length(max=300)]
     )
     sectors = MultiCheckboxField(_l("Sectors"), choices=[])
     registration_opens_on = DateField(
@@ -217,7 +215,7 @@ class FairForm(FlaskForm):
         validators=[DataRequired(), NumberRange(min=1, max=100_000)],
     )
     website = URLField(
-        _l("Website"), filters=[_none], validators=[Optional(), URL(), Length(max=300)]
+        _l("Website"), filters=[blank_to_none], validators=[Optional(), URL(), Length(max=300)]
     )
 
     def validate_venue(self, field: SelectField) -> None:
@@ -233,7 +231,7 @@ class FairForm(FlaskForm):
 class CancelForm(FlaskForm):
     reason_ru = TextAreaField(_l("Reason (Russian)"), validators=[DataRequired(), Length(max=2000)])
     reason_en = TextAreaField(
-        _l("Reason (English)"), filters=[_none], validators=[Length(max=2000)]
+        _l("Reason (English)"), filters=[blank_to_none], validators=[Length(max=2000)]
     )
 
 
@@ -242,18 +240,24 @@ class EventForm(FlaskForm):
 
     revision = HiddenField()
     title_ru = StringField(_l("Title (Russian)"), validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(_l("Title (English)"), filters=[_none], validators=[Length(max=300)])
+    title_en = StringField(
+        _l("Title (English)"), filters=[blank_to_none], validators=[Length(max=300)]
+    )
     kind = SelectField(
         _l("Kind"), choices=[SelectChoice(k.value, EVENT_LABELS[k]) for k in EventKind]
     )
     day = DateField(_l("Day"), validators=[DataRequired(), SANE_DATE])
     start = TimeField(_l("Starts (Minsk time)"), validators=[DataRequired()])
     end = TimeField(_l("Ends (Minsk time)"), validators=[DataRequired()])
-    hall_ru = StringField(_l("Hall (Russian)"), filters=[_none], validators=[Length(max=120)])
-    hall_en = StringField(_l("Hall (English)"), filters=[_none], validators=[Length(max=120)])
+    hall_ru = StringField(
+        _l("Hall (Russian)"), filters=[blank_to_none], validators=[Length(max=120)]
+    )
+    hall_en = StringField(
+        _l("Hall (English)"), filters=[blank_to_none], validators=[Length(max=120)]
+    )
     description_ru = TextAreaField(
-        _l("Description (Russian)"), filters=[_none], validators=[Length(max=4000)]
+        _l("Description (Russian)"), filters=[blank_to_none], validators=[Length(max=4000)]
     )
     description_en = TextAreaField(
-        _l("Description (English)"), filters=[_none], validators=[Length(max=4000)]
+        _l("Description (English)"), filters=[blank_to_none], validators=[Length(max=4000)]
     )

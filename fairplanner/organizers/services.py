@@ -111,7 +111,6 @@ def _apply(fair: Fair, data: FairData) -> dict[str, list[Any]]:
         if json_value(old) != json_value(value):
             changes[name] = [json_value(old), json_value(value)]
             setattr(fair, name, value)
-    fair.refresh_search()
     return changes
 
 
@@ -239,7 +238,6 @@ def copy_fair(fair: Fair, *, actor: User) -> Fair:
             for e in fair.programme
         ],
     )
-    copy.refresh_search()
     db.session.add(copy)
     db.session.flush()
     log_change(copy, "copied", actor=actor, changes={"from": [fair.slug, None]})

@@ -25,6 +25,7 @@ from fairplanner.accounts.forms import MultiCheckboxField
 from fairplanner.catalogue.models import Fair
 from fairplanner.registrations.models import StandType, VisitAim
 from fairplanner.registrations.services import ExhibitorRequest, VisitRequest
+from fairplanner.text import blank_to_none
 
 TEXT_MAX = 2000
 MAX_DELEGATES = 30
@@ -51,11 +52,6 @@ class AreaField(DecimalField):
         super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
 
 
-def _blank_to_none(value: str | None) -> str | None:
-    value = value.strip() if isinstance(value, str) else value
-    return value or None
-
-
 class ExhibitorForm(FlaskForm):
     stand_type = RadioField(
         _l("Stand"),
@@ -73,12 +69,12 @@ class ExhibitorForm(FlaskForm):
     needs_internet = BooleanField(_l("Internet"))
     products = TextAreaField(
         _l("Products to show"),
-        filters=[_blank_to_none],
+        filters=[blank_to_none],
         validators=[Optional(), Length(max=TEXT_MAX)],
     )
     note = TextAreaField(
         _l("Note for the organizer"),
-        filters=[_blank_to_none],
+        filters=[blank_to_none],
         validators=[Optional(), Length(max=TEXT_MAX)],
     )
 
@@ -115,10 +111,10 @@ def _num(value: Decimal) -> str:
 
 class DelegateForm(Form):
     name = StringField(
-        _l("Name"), filters=[_blank_to_none], validators=[Optional(), Length(max=200)]
+        _l("Name"), filters=[blank_to_none], validators=[Optional(), Length(max=200)]
     )
     position = StringField(
-        _l("Position"), filters=[_blank_to_none], validators=[Optional(), Length(max=200)]
+        _l("Position"), filters=[blank_to_none], validators=[Optional(), Length(max=200)]
     )
 
     def validate_position(self, field: StringField) -> None:
@@ -135,7 +131,7 @@ class VisitorForm(FlaskForm):
     )
     note = TextAreaField(
         _l("Note for the organizer"),
-        filters=[_blank_to_none],
+        filters=[blank_to_none],
         validators=[Optional(), Length(max=TEXT_MAX)],
     )
 

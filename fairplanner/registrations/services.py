@@ -17,6 +17,7 @@ from fairplanner.catalogue.models import CapacityUnit, Fair, FairStatus, Registr
 from fairplanner.db import json_value
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
+from fairplanner.notifications.messages import registration_event
 from fairplanner.registrations import queries
 from fairplanner.registrations.models import (
     HOLDING,
@@ -88,8 +89,6 @@ def _tell(
     reply_to: str | None = None,
 ) -> None:
     """Queue the company's message in this same transaction (the outbox)."""
-    from fairplanner.notifications.messages import registration_event
-
     position = None
     if registration.status == RegistrationStatus.WAITLISTED:
         position = db.session.scalar(queries.waitlist_rank(registration))
@@ -119,9 +118,9 @@ def lock_registration(registration: Registration) -> Fair:
     return fair
 
 
-def capacity_need(fair: Fair, request: ExhibitorRequest) -> Decimal:
-    """How much of the fair's capacity one exhibitor request takes."""
-    return request.area if fair.capacity_unit == CapacityUnit.SQM else Decimal(1)
+def capacity_need(fair: Fair, request: ExhibitorRequest | Registration) -> Decimal:
+    """How much of the fair's capacity one exhibitor request (or stored application) takes."""
+    return Decimal(request.area) if fair.capacity_unit == CapacityUnit.SQM else Decimal(1)
 
 
 def record(
@@ -308,9 +307,9 @@ def decide_registration(
         # From the waiting list: it must fit beside everything held. A submitted request holds
         # its space already, but the capacity may have been lowered since: approvals alone must
         # never exceed it.
-        request = ExhibitorRequest(stand_type=registration.stand_type, area=registration.area)
         held = HOLDING if before not in HOLDING else (RegistrationStatus.APPROVED,)
-        if not _fits(fair, capacity_need(fair, request), ignoring=registration, counting=held):
+        need = capacity_need(fair, registration)
+        if not _fits(fair, need, ignoring=registration, counting=held):
             raise CapacityExceeded(_("Approving this application would exceed the capacity."))
     registration.status = status
     if status == RegistrationStatus.WAITLISTED and registration.waitlist_number is None:
@@ -355,8 +354,7 @@ def promote_waitlist(
     for waiting in db.session.scalars(queries.waitlist(fair.id)):
         if waiting.id in skip:
             continue
-        request = ExhibitorRequest(stand_type=waiting.stand_type, area=waiting.area)
-        if not _fits(fair, capacity_need(fair, request)):
+        if not _fits(fair, capacity_need(fair, waiting)):
             break  # first come, first served: nobody jumps the queue
         waiting.status = RegistrationStatus.APPROVED
         record(waiting, "promoted", actor=None, status_from=RegistrationStatus.WAITLISTED)
