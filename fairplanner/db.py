@@ -65,7 +65,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 @event.listens_for(Engine, "connect")
@@ -83,6 +83,11 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         # Readers do not wait for the writer; harmless ("memory") for in-memory databases.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+    elif type(dbapi_connection).__module__.startswith("psycopg"):
+        # Timestamps then arrive in datetime.UTC, which UTCDateTime passes through as it is.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
 
 
 # Set for requests that write. SQLite has no row locks, so such a request's transaction starts

@@ -67,5 +67,5 @@ def registration_attachment(registration: Registration, *, lang: str) -> dict[st
     return {
         "filename": f"{registration.fair.slug}.ics",
         "content_type": "text/calendar; method=PUBLISH; charset=utf-8",
-        "data": calendar.to_ical().decode("utf-8"),
+        "data": calendar.decode("utf-8"),
     }

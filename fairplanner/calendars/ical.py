@@ -1,17 +1,25 @@
-"""Pure iCalendar builders (RFC 5545 / 7986): no request, no database, no writes.
+"""iCalendar (RFC 5545 / 7986) writer: no request, no database, no writes.
 
 The view loads the fairs with their venue, organizer, sectors and programme, translates the
 few labels, and calls `build_calendar`. UIDs are stable ids plus the configured domain, so an
 edit updates the entry in every subscribed calendar instead of adding a copy.
+
+Feeds hold tens of thousands of events, so the content lines are written here directly rather
+than through icalendar's component objects (about 15 times slower). The output is the one
+icalendar writes — the same property order, TEXT escaping and folding at 75 octets without
+splitting a UTF-8 character or an escape — and the tests parse every calendar with both
+icalendar and vobject. icalendar still provides the Europe/Minsk VTIMEZONE, built once.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
-from icalendar import Calendar, Event, vDuration, vGeo, vText
+from icalendar import Calendar, Event
 
 from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent
 from fairplanner.i18n import MINSK, localized
@@ -19,6 +27,13 @@ from fairplanner.i18n import MINSK, localized
 PRODID = "-//FairPlanner//Trade fairs in Belarus//RU"
 # VTIMEZONE rules from here on are enough for anything a feed holds, and keep it short.
 TIMEZONE_HISTORY_FROM = date(2015, 1, 1)
+TZID = "Europe/Minsk"
+# A folded line holds at most 74 octets after its leading space (75 with it), as icalendar's.
+FOLD_AT = 74
+CRLF = b"\r\n"
+PARAGRAPH = "\n\n"
+# What TEXT may not hold once line breaks are escaped: the C0 controls but tab, and DEL.
+CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -52,95 +67,203 @@ class Entry:
     role: str | None = None  # a company may both exhibit and visit: one entry each
 
 
-def _uid(kind: str, ident: int, ctx: Context, entry: Entry) -> str:
-    scope = f".c{entry.owner}-{entry.role}" if entry.owner is not None else ""
-    return f"{kind}-{ident}{scope}@{ctx.domain}"
+# Values ------------------------------------------------------------------------------------
 
 
-def _location(fair: Fair, ctx: Context, hall: str | None = None) -> str:
-    venue = fair.venue
-    parts = [
-        hall,
-        localized(venue, "name", ctx.lang),
-        localized(venue, "address", ctx.lang),
-        localized(venue.city, "name", ctx.lang),
-    ]
-    return ", ".join(p for p in parts if p)
+def text(value: str) -> str:
+    """A TEXT value (RFC 5545 3.3.11); every line break becomes \\n, so none can end the
+    property early, and other control characters, which TEXT does not allow, are dropped."""
+    value = (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+    return value if value.isprintable() else CONTROL.sub("", value)
 
 
-def _summary(title: str, fair: Fair, entry: Entry, ctx: Context) -> str:
-    if fair.status == FairStatus.CANCELLED:
-        title = f"{ctx.labels.cancelled} {title}"
-    if entry.status:
-        title = f"{title} [{ctx.labels.statuses.get(entry.status, entry.status)}]"
-    return title
+def day(value: date) -> str:
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
-def _common(event: Event, fair: Fair, entry: Entry, ctx: Context, url: str) -> None:
-    event.add("dtstamp", ctx.now)
-    event.add("status", "CANCELLED" if fair.status == FairStatus.CANCELLED else "CONFIRMED")
-    event.add("url", url)
-    event.add("class", "PUBLIC" if entry.owner is None else "PRIVATE")
+def utc(value: datetime) -> str:
+    v = value if value.tzinfo is UTC else value.astimezone(UTC)
+    return f"{v.year:04d}{v.month:02d}{v.day:02d}T{v.hour:02d}{v.minute:02d}{v.second:02d}Z"
 
 
-def fair_event(entry: Entry, ctx: Context) -> Event:
-    """The fair as an all-day event: DATE values with an exclusive end."""
-    fair = entry.fair
-    url = f"{ctx.base_url}/fairs/{fair.slug}"
+def local(value: datetime) -> str:
+    # "2026-09-29T10:00:00" -> "20260929T100000"; isoformat is the quickest way there.
+    return (
+        value.astimezone(MINSK).isoformat(timespec="seconds")[:19].replace("-", "").replace(":", "")
+    )
+
+
+def duration(value: timedelta) -> str:
+    days, seconds = value.days, value.seconds
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    return (
+        f"P{f'{days}D' if days else ''}{f'T{clock}' if clock else ''}" if days or clock else "PT0S"
+    )
+
+
+def fold(line: str) -> bytes:
+    return fold_bytes(line.encode())
+
+
+def fold_bytes(data: bytes) -> bytes:
+    """One content line, folded at 75 octets; never inside a UTF-8 character, and never just
+    after a backslash, so that an escape stays whole on one line."""
+    if len(data) <= FOLD_AT:
+        return data
+    parts = []
+    start, size = 0, len(data)
+    while size - start > FOLD_AT:
+        end = start + FOLD_AT
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: back to the character's start
+            end -= 1
+        if data[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        parts.append(data[start:end])
+        start = end
+    parts.append(data[start:])
+    return b"\r\n ".join(parts)
+
+
+@cache
+def vtimezone() -> bytes:
+    """Europe/Minsk as icalendar derives it from the tz database (computed once)."""
+    calendar = Calendar()
     event = Event()
-    event.add("uid", _uid("fair", fair.id, ctx, entry))
-    event.add("summary", _summary(localized(fair, "name", ctx.lang), fair, entry, ctx))
-    event.add("dtstart", fair.starts_on)
-    event.add("dtend", fair.ends_on + timedelta(days=1))
-    event.add("transp", "TRANSPARENT")  # a multi-day fair does not make the whole week busy
-    event.add("created", fair.created_at)
-    event.add("last-modified", fair.updated_at)
-    event.add("sequence", fair.revision + entry.version)
-    event.add("location", _location(fair, ctx))
-    if fair.venue.latitude is not None and fair.venue.longitude is not None:
-        event.add("geo", vGeo((fair.venue.latitude, fair.venue.longitude)))
-    categories = [localized(s, "name", ctx.lang) for s in fair.sectors]
-    if categories:
-        event.add("categories", categories)
+    event.add("dtstart", datetime(2020, 1, 1, tzinfo=MINSK))
+    calendar.add_component(event)
+    calendar.add_missing_timezones(first_date=TIMEZONE_HISTORY_FROM)
+    return calendar.walk("VTIMEZONE")[0].to_ical()
+
+
+# Events ------------------------------------------------------------------------------------
+
+
+class _Fair:
+    """What every event of one fair (and one application) shares, worked out once."""
+
+    def __init__(self, entry: Entry, ctx: Context) -> None:
+        self.entry, self.ctx = entry, ctx
+        fair, labels = entry.fair, ctx.labels
+        lang = ctx.lang
+        self.cancelled = fair.status == FairStatus.CANCELLED
+        self.prefix = f"{labels.cancelled} " if self.cancelled else ""
+        status = labels.statuses.get(entry.status, entry.status) if entry.status else ""
+        self.suffix = f" [{status}]" if status else ""
+        self.name = localized(fair, "name", lang)
+        self.page = f"{ctx.base_url}/fairs/{fair.slug}"
+        self.scope = (
+            f".c{entry.owner}-{entry.role}@{ctx.domain}"
+            if entry.owner is not None
+            else f"@{ctx.domain}"
+        )
+        venue = fair.venue
+        place = (
+            localized(venue, "name", lang),
+            localized(venue, "address", lang),
+            localized(venue.city, "name", lang),
+        )
+        self.place = text(", ".join(p for p in place if p))
+        self.comma_place = text(", ") + self.place  # after a hall
+        geo = venue.latitude is not None and venue.longitude is not None
+        self.geo = f"GEO:{venue.latitude};{venue.longitude}\n" if geo else ""
+        self.status = "CANCELLED" if self.cancelled else "CONFIRMED"
+        self.access = "PUBLIC" if entry.owner is None else "PRIVATE"
+
+
+class _Stamps(dict[datetime, str]):
+    """UTC timestamps as iCalendar writes them, each formatted once per calendar."""
+
+    def __missing__(self, value: datetime) -> str:
+        formatted = self[value] = utc(value)
+        return formatted
+
+
+def _fair_event(shared: _Fair, stamps: _Stamps) -> str:
+    """The fair as an all-day event: DATE values with an exclusive end (lines joined by LF)."""
+    entry, ctx = shared.entry, shared.ctx
+    fair, labels, lang = entry.fair, ctx.labels, ctx.lang
     lines = []
     if entry.status:
         lines.append(
-            f"{ctx.labels.your_application}: {ctx.labels.statuses.get(entry.status, entry.status)}"
+            f"{labels.your_application}: {labels.statuses.get(entry.status, entry.status)}"
         )
-    if fair.status == FairStatus.CANCELLED:
-        reason = localized(fair, "cancel_reason", ctx.lang)
-        lines.append(f"{ctx.labels.cancelled} {reason}".strip())
-    lines.append(localized(fair, "description", ctx.lang))
-    lines.append(f"{ctx.labels.organizer}: {localized(fair.organizer, 'name', ctx.lang)}")
-    lines.append(f"{ctx.labels.more}: {url}")
-    event.add("description", "\n\n".join(line for line in lines if line))
-    _common(event, fair, entry, ctx, url)
-    return event
-
-
-def programme_event(item: ProgrammeEvent, entry: Entry, ctx: Context) -> Event:
-    """A programme item as a timed event in Europe/Minsk."""
-    fair = entry.fair
-    url = f"{ctx.base_url}/fairs/{fair.slug}#event-{item.id}"
-    fair_name = localized(fair, "name", ctx.lang)
-    event = Event()
-    event.add("uid", _uid("event", item.id, ctx, entry))
-    event.add(
-        "summary", _summary(f"{localized(item, 'title', ctx.lang)} · {fair_name}", fair, entry, ctx)
+    if shared.cancelled:
+        lines.append(f"{labels.cancelled} {localized(fair, 'cancel_reason', lang)}".strip())
+    lines.append(localized(fair, "description", lang))
+    lines.append(f"{labels.organizer}: {localized(fair.organizer, 'name', lang)}")
+    lines.append(f"{labels.more}: {shared.page}")
+    categories = ",".join(text(localized(s, "name", lang)) for s in fair.sectors)
+    return (
+        "BEGIN:VEVENT\n"
+        f"SUMMARY:{text(f'{shared.prefix}{shared.name}{shared.suffix}')}\n"
+        f"DTSTART;VALUE=DATE:{day(fair.starts_on)}\n"
+        f"DTEND;VALUE=DATE:{day(fair.ends_on + timedelta(days=1))}\n"
+        f"DTSTAMP:{stamps[ctx.now]}\n"
+        f"UID:fair-{fair.id}{shared.scope}\n"
+        f"SEQUENCE:{fair.revision + entry.version}\n"
+        f"{f'CATEGORIES:{categories}' + chr(10) if categories else ''}"
+        f"CLASS:{shared.access}\n"
+        f"CREATED:{stamps[fair.created_at]}\n"
+        f"DESCRIPTION:{text(PARAGRAPH.join(line for line in lines if line))}\n"
+        f"{shared.geo}"
+        f"LAST-MODIFIED:{stamps[fair.updated_at]}\n"
+        f"LOCATION:{shared.place}\n"
+        f"STATUS:{shared.status}\n"
+        # A multi-day fair does not make the whole week busy.
+        "TRANSP:TRANSPARENT\n"
+        f"URL:{shared.page}\n"
+        "END:VEVENT"
     )
-    event.add("dtstart", item.starts_at.astimezone(MINSK))
-    event.add("dtend", item.ends_at.astimezone(MINSK))
-    event.add("created", item.created_at)
-    event.add("last-modified", max(item.updated_at, fair.updated_at))
+
+
+def _programme_events(items: Iterable[ProgrammeEvent], shared: _Fair, stamps: _Stamps) -> list[str]:
+    """Programme items as timed events in Europe/Minsk (lines joined by LF)."""
+    entry, ctx = shared.entry, shared.ctx
+    fair, more = entry.fair, ctx.labels.more
+    lang, other = ctx.lang, "en" if ctx.lang == "ru" else "ru"
+    title_attrs, description_attrs, hall_attrs = (
+        (f"{name}_{lang}", f"{name}_{other}") for name in ("title", "description", "hall")
+    )
     # Either the item or the fair (its place, its status) may change.
-    event.add("sequence", item.revision + fair.revision + entry.version)
-    event.add("location", _location(fair, ctx, hall=localized(item, "hall", ctx.lang) or None))
-    if fair.venue.latitude is not None and fair.venue.longitude is not None:
-        event.add("geo", vGeo((fair.venue.latitude, fair.venue.longitude)))
-    description = [localized(item, "description", ctx.lang), f"{ctx.labels.more}: {url}"]
-    event.add("description", "\n\n".join(d for d in description if d))
-    _common(event, fair, entry, ctx, url)
-    return event
+    sequence = fair.revision + entry.version
+    head = f"DTSTAMP:{stamps[ctx.now]}\n"
+    tail = f"STATUS:{shared.status}\n"
+    events = []
+    for item in items:
+        # (The public feed's rows hold only the one language's texts.)
+        title = getattr(item, title_attrs[0]) or getattr(item, title_attrs[1], None) or ""
+        about = getattr(item, description_attrs[0]) or getattr(item, description_attrs[1], None)
+        hall = getattr(item, hall_attrs[0]) or getattr(item, hall_attrs[1], None)
+        url = f"{shared.page}#event-{item.id}"
+        description = f"{about}\n\n{more}: {url}" if about else f"{more}: {url}"
+        events.append(
+            "BEGIN:VEVENT\n"
+            f"SUMMARY:{text(f'{shared.prefix}{title} · {shared.name}{shared.suffix}')}\n"
+            f"DTSTART;TZID={TZID}:{local(item.starts_at)}\n"
+            f"DTEND;TZID={TZID}:{local(item.ends_at)}\n"
+            f"{head}"
+            f"UID:event-{item.id}{shared.scope}\n"
+            f"SEQUENCE:{item.revision + sequence}\n"
+            f"CLASS:{shared.access}\n"
+            f"CREATED:{stamps[item.created_at]}\n"
+            f"DESCRIPTION:{text(description)}\n"
+            f"{shared.geo}"
+            f"LAST-MODIFIED:{stamps[max(item.updated_at, fair.updated_at)]}\n"
+            f"LOCATION:{text(hall) + shared.comma_place if hall else shared.place}\n"
+            f"{tail}"
+            f"URL:{url}\n"
+            "END:VEVENT"
+        )
+    return events
 
 
 def build_calendar(
@@ -151,27 +274,40 @@ def build_calendar(
     refresh: timedelta,
     programme: bool = True,
     only: ProgrammeEvent | None = None,
-) -> Calendar:
+) -> bytes:
     """A whole VCALENDAR: the fairs (and their programmes), or just the one programme item."""
-    # icalendar escapes line breaks in event text, but not in the calendar's own NAME.
-    name = " ".join(name.split())
-    calendar = Calendar()
-    calendar.add("version", "2.0")
-    calendar.add("prodid", PRODID)
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", vText(name))
-    calendar.add("x-wr-calname", vText(name))
-    calendar.add("x-wr-timezone", "Europe/Minsk")
-    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(refresh))
+    name = text(" ".join(name.split()))
+    events: list[str] = []
+    stamps = _Stamps()
+    timed = only is not None  # timed events refer to the VTIMEZONE by its TZID
     for entry in entries:
+        shared = _Fair(entry, ctx)
         if only is not None:
-            calendar.add_component(programme_event(only, entry, ctx))
+            events += _programme_events([only], shared, stamps)
             continue
-        calendar.add_component(fair_event(entry, ctx))
-        if programme:
-            for item in entry.fair.programme:
-                calendar.add_component(programme_event(item, entry, ctx))
-    calendar.add_missing_timezones(first_date=TIMEZONE_HISTORY_FROM)
-    return calendar
+        events.append(_fair_event(shared, stamps))
+        if programme and entry.fair.programme:
+            events += _programme_events(entry.fair.programme, shared, stamps)
+            timed = True
+    head = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{name}",
+        f"X-WR-CALNAME:{name}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{duration(refresh)}",
+        f"X-PUBLISHED-TTL:{duration(refresh)}",
+        f"X-WR-TIMEZONE:{TZID}",
+    ]
+    # One encode for the whole text; only the lines longer than 74 octets need folding.
+    # (No line holds a line break: TEXT values have theirs escaped.)
+    lines = "\n".join(events).encode().split(b"\n") if events else []
+    out = [fold(line) for line in head]
+    if timed:
+        out.append(vtimezone().removesuffix(CRLF))
+    out += [line if len(line) <= FOLD_AT else fold_bytes(line) for line in lines]
+    out.append(b"END:VCALENDAR")
+    out.append(b"")
+    return CRLF.join(out)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, func, or_, select, true
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from fairplanner.calendars.models import CalendarToken
 from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent, Venue
@@ -32,16 +32,6 @@ def public_feed(filters: FairFilters, *, today: date, now: datetime) -> Select[t
     return matching(window, today=today).where(
         or_(Fair.status == FairStatus.PUBLISHED, Fair.cancelled_at >= since)
     )
-
-
-def with_contents(stmt: Select[tuple[Fair]]) -> Select[tuple[Fair]]:
-    """What each calendar entry shows: place, organizer, sectors and the programme."""
-    return stmt.options(
-        joinedload(Fair.venue).joinedload(Venue.city),
-        joinedload(Fair.organizer),
-        selectinload(Fair.sectors),
-        selectinload(Fair.programme),
-    ).order_by(Fair.starts_on, Fair.id)
 
 
 def fingerprint(fairs: Select[tuple[Fair]], *extra: Select) -> Select:

@@ -1,0 +1,126 @@
+"""The public feed's fairs read as plain rows: a national feed holds 5,000 fairs and 20,000
+programme items, and building ORM objects for them would take longer than writing the
+calendar. The rows carry the same attribute names as the models (`fair.venue.city.name_ru`,
+`fair.programme`), so the iCalendar builders take either."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from fairplanner.catalogue.models import (
+    City,
+    Fair,
+    Organizer,
+    ProgrammeEvent,
+    Sector,
+    Venue,
+    fair_sectors,
+)
+from fairplanner.extensions import db
+
+
+def _in(model: type, name: str, lang: str) -> ColumnElement[str | None]:
+    """`name` in `lang`, or in the other language where it is empty (as `localized` does), under
+    the name `<name>_<lang>`: only one language's texts travel from the database."""
+    other = "en" if lang == "ru" else "ru"
+    own, fallback = getattr(model, f"{name}_{lang}"), getattr(model, f"{name}_{other}")
+    return func.coalesce(func.nullif(own, ""), fallback).label(f"{name}_{lang}")
+
+
+def _fair_columns(lang: str) -> tuple[ColumnElement, ...]:
+    return (
+        Fair.id,
+        Fair.slug,
+        _in(Fair, "name", lang),
+        _in(Fair, "description", lang),
+        _in(Fair, "cancel_reason", lang),
+        Fair.status,
+        Fair.starts_on,
+        Fair.ends_on,
+        Fair.created_at,
+        Fair.updated_at,
+        Fair.revision,
+        Fair.venue_id,
+        Fair.organizer_id,
+    )
+
+
+def _programme_columns(lang: str) -> tuple[ColumnElement, ...]:
+    return (
+        ProgrammeEvent.id,
+        ProgrammeEvent.fair_id,
+        _in(ProgrammeEvent, "title", lang),
+        _in(ProgrammeEvent, "description", lang),
+        _in(ProgrammeEvent, "hall", lang),
+        ProgrammeEvent.starts_at,
+        ProgrammeEvent.ends_at,
+        ProgrammeEvent.created_at,
+        ProgrammeEvent.updated_at,
+        ProgrammeEvent.revision,
+    )
+
+
+def _rows(stmt: Select) -> Iterator[SimpleNamespace]:
+    result = db.session.execute(stmt)
+    keys = tuple(result.keys())
+    for row in result:
+        yield SimpleNamespace(**dict(zip(keys, row, strict=True)))
+
+
+def _by_id(stmt: Select) -> dict[int, SimpleNamespace]:
+    return {row.id: row for row in _rows(stmt)}
+
+
+def load(fairs: Select[tuple[Fair]], lang: str) -> list[SimpleNamespace]:
+    """The fairs `fairs` selects, by start date, each with its venue (and city), organizer,
+    sectors and programme, their texts in `lang`: seven queries, whatever the number of fairs.
+    """
+    ids = fairs.with_only_columns(Fair.id).order_by(None)
+    cities = _by_id(select(City.id, City.name_ru, City.name_en))
+    venues = _by_id(
+        select(
+            Venue.id,
+            Venue.name_ru,
+            Venue.name_en,
+            Venue.address_ru,
+            Venue.address_en,
+            Venue.latitude,
+            Venue.longitude,
+            Venue.city_id,
+        ).where(Venue.id.in_(fairs.with_only_columns(Fair.venue_id).order_by(None)))
+    )
+    for venue in venues.values():
+        venue.city = cities[venue.city_id]
+    organizers = _by_id(
+        select(Organizer.id, Organizer.name_ru, Organizer.name_en).where(
+            Organizer.id.in_(fairs.with_only_columns(Fair.organizer_id).order_by(None))
+        )
+    )
+    sectors = _by_id(select(Sector.id, Sector.name_ru, Sector.name_en, Sector.code))
+    fair_sector_ids = defaultdict(list)
+    links = select(fair_sectors.c.fair_id, fair_sectors.c.sector_id).where(
+        fair_sectors.c.fair_id.in_(ids)
+    )
+    for fair_id, sector_id in db.session.execute(links):
+        fair_sector_ids[fair_id].append(sectors[sector_id])
+    programme = defaultdict(list)
+    items = (
+        select(*_programme_columns(lang))
+        .where(ProgrammeEvent.fair_id.in_(ids))
+        .order_by(ProgrammeEvent.starts_at, ProgrammeEvent.id)
+    )
+    for item in db.session.execute(items):
+        programme[item.fair_id].append(item)
+    result = []
+    rows = select(*_fair_columns(lang)).where(Fair.id.in_(ids)).order_by(Fair.starts_on, Fair.id)
+    for fair in _rows(rows):
+        fair.venue = venues[fair.venue_id]
+        fair.organizer = organizers[fair.organizer_id]
+        fair.sectors = sorted(fair_sector_ids[fair.id], key=lambda s: s.code)
+        fair.programme = programme[fair.id]
+        result.append(fair)
+    return result
