@@ -60,6 +60,12 @@ class Config:
     LANGUAGES = ("ru", "en")
     LANGUAGE_COOKIE = "lang"
 
+    # Anonymous visitors' catalogue pages and the feeds' validators are cached (fairplanner.cache)
+    # and keyed by generations, which each process re-reads after this many seconds.
+    PAGE_CACHE = True
+    PAGE_CACHE_SECONDS = 600
+    CACHE_GENERATION_SECONDS = 1.0
+
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_QUERY_LENGTH = 200
@@ -81,6 +87,8 @@ class TestingConfig(Config):
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = False  # tests that check the limits turn it back on
+    # The tests share one app across rolled-back transactions: the cache tests turn it on.
+    PAGE_CACHE = False
 
 
 class ProductionConfig(Config):

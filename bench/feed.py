@@ -30,7 +30,7 @@ from sqlalchemy import insert
 from werkzeug.test import TestResponse
 
 from bench.common import bare_client, bench_app
-from fairplanner.calendars import cache
+from fairplanner import cache
 from fairplanner.catalogue.models import (
     City,
     Fair,

@@ -40,6 +40,9 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     register_template_helpers(app)
     register_request_hooks(app)
     register_security_headers(app)
+    from fairplanner import pagecache
+
+    pagecache.init_app(app)
     from fairplanner.errors import register_error_handlers
 
     register_error_handlers(app)
@@ -93,7 +96,7 @@ def register_extensions(app: Flask) -> None:
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
     extensions.limiter.init_app(app)
-    from fairplanner.calendars import cache
+    from fairplanner import cache
 
     cache.init_app(app)
     extensions.babel.init_app(

@@ -126,16 +126,25 @@ class TestCsrf:
         return fresh_app(WTF_CSRF_ENABLED=True).test_client()
 
     def test_forged_post_is_rejected(self, csrf_client):
-        response = csrf_client.post("/language", data={"lang": "en", "next": "/"})
+        response = csrf_client.post("/login", data={"email": "a@b.c", "password": "secret"})
         assert response.status_code == 400
-        assert "lang=" not in response.headers.get("Set-Cookie", "")
+        assert "session=" not in response.headers.get("Set-Cookie", "")
 
-    def test_post_with_the_pages_token_is_accepted(self, csrf_client):
-        page = csrf_client.get("/fairs/none").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        response = csrf_client.post(
-            "/language", data={"lang": "en", "next": "/", "csrf_token": token}
+    def test_post_with_the_pages_token_is_accepted(self, app, client, monkeypatch):
+        monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        response = client.post(
+            "/login", data={"email": "a@b.c", "password": "secret", "csrf_token": token}
         )
+        assert response.status_code == 422  # the form with its error: past the CSRF check (400)
+
+    def test_language_switch_needs_no_token(self, csrf_client):
+        """Its only effect is the language; a token would give every visitor a session."""
+        page = csrf_client.get("/")
+        assert "Set-Cookie" not in page.headers
+        assert b"csrf_token" not in page.data
+        response = csrf_client.post("/language", data={"lang": "en", "next": "/"})
         assert response.status_code == 302
         assert "lang=en" in response.headers["Set-Cookie"]
 

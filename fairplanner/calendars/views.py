@@ -24,12 +24,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import is_resource_modified
 
 from fairplanner.accounts.views import company_required
+from fairplanner.cache import generations, shared_cache
 from fairplanner.calendars import feed, ical, queries, services
-from fairplanner.calendars.cache import feed_cache
 from fairplanner.calendars.context import context, refresh
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.catalogue.models import Fair, FairKind, Oblast
@@ -49,27 +50,34 @@ def feed_language() -> str:
     return lang if lang in current_app.config["LANGUAGES"] else current_language()
 
 
-def calendar_response(
-    build: Callable[[], bytes],
-    *,
-    validator: Sequence[Any],
-    last_modified: datetime | None,
-    filename: str | None = None,
-    private: bool = False,
-) -> Response:
-    """200 with the calendar, or 304 when the client's copy is current (without building it)."""
+def etag_of(validator: Sequence[Any]) -> str:
     # The build version and the addresses are part of every calendar too: a deploy that
     # changes them must not be answered from an old cached body or with a 304.
     config = current_app.config
     key = (CALENDAR_BUILD, config["PUBLIC_BASE_URL"], config["ICAL_DOMAIN"], *validator)
-    etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+
+
+def calendar_response(
+    build: Callable[[], bytes],
+    *,
+    validator: Sequence[Any] = (),
+    last_modified: datetime | None,
+    etag: str | None = None,
+    filename: str | None = None,
+    private: bool = False,
+) -> Response:
+    """200 with the calendar, or 304 when the client's copy is current (without building it).
+
+    The ETag is derived from `validator` (everything the calendar shows), unless given."""
+    etag = etag or etag_of(validator)
     modified = (last_modified or datetime(2000, 1, 1, tzinfo=UTC)).replace(microsecond=0)
     cache_control = f"{'private' if private else 'public'}, max-age=300"
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
         response = Response(status=304)
     else:
-        cache = feed_cache()
-        body = cache.get(etag)
+        cache = shared_cache()
+        body = cache.get(f"ics:{etag}")
         if body is None:
             # Tens of thousands of short-lived objects: collection passes would only slow
             # the build down (a third of it, measured); nothing here forms a cycle to collect.
@@ -78,7 +86,7 @@ def calendar_response(
                 body = build()
             finally:
                 gc.enable()
-            cache.set(etag, body)
+            cache.set(f"ics:{etag}", body)
         response = Response(body, content_type="text/calendar; charset=utf-8")
         disposition = "attachment" if filename else "inline"
         response.headers["Content-Disposition"] = (
@@ -176,22 +184,37 @@ def public_feed() -> ResponseReturnValue:
     today, now = minsk_today(), utcnow()
     filters = feed_filters(request.args)
     stmt = queries.public_feed(filters, today=today, now=now)
+    etag, last_modified = _public_validators(stmt, lang, today, filters)
+
+    def build() -> bytes:
+        with force_locale(lang):
+            name = _("Trade fairs in Belarus · FairPlanner")
+        fairs = [ical.Entry(f) for f in feed.load(stmt, lang)]
+        return ical.build_calendar(fairs, context(lang), name=name, refresh=refresh())
+
+    return calendar_response(build, etag=etag, last_modified=last_modified)
+
+
+def _public_validators(
+    stmt: Select[tuple[Fair]], lang: str, today: date, filters: FairFilters
+) -> tuple[str, datetime | None]:
+    """The public feed's ETag and Last-Modified: from two aggregate queries, which are run
+    once per catalogue generation (fairplanner.cache); a poll in between costs no query."""
+    generation = generations().get("catalogue") if current_app.config["PAGE_CACHE"] else None
+    # The window moves with the date, so the day is part of both validators. The filters
+    # as understood, not the raw query string: junk parameters make no new versions.
+    key = f"feed:{etag_of((generation, lang, today, astuple(filters)))}"
+    if generation is not None and (known := shared_cache().get(key)) is not None:
+        etag, moment = known.decode().split(" ", 1)
+        return etag, datetime.fromisoformat(moment)
     row = db.session.execute(queries.fingerprint(stmt)).one()
     changed = db.session.execute(queries.last_change()).one()
-    with force_locale(lang):
-        name = _("Trade fairs in Belarus · FairPlanner")
-    return calendar_response(
-        lambda: ical.build_calendar(
-            [ical.Entry(f) for f in feed.load(stmt, lang)],
-            context(lang),
-            name=name,
-            refresh=refresh(),
-        ),
-        # The window moves with the date, so the day is part of both validators. The filters
-        # as understood, not the raw query string: junk parameters make no new versions.
-        validator=(lang, today, astuple(filters), tuple(row)),
-        last_modified=_latest(*changed, start_of(today)),
-    )
+    etag = etag_of((lang, today, astuple(filters), tuple(row)))
+    last_modified = _latest(*changed, start_of(today))
+    if generation is not None and last_modified is not None:
+        ttl = current_app.config["PAGE_CACHE_SECONDS"]
+        shared_cache().set(key, f"{etag} {last_modified.isoformat()}".encode(), ttl=ttl)
+    return etag, last_modified
 
 
 @bp.get("/calendar/<token>.ics")

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from fairplanner.extensions import db
+from fairplanner.extensions import csrf, db
 
 bp = Blueprint("core", __name__)
 log = logging.getLogger(__name__)
@@ -40,8 +40,13 @@ def healthz() -> ResponseReturnValue:
 
 
 @bp.post("/language")
+@csrf.exempt
 def set_language() -> ResponseReturnValue:
-    """Remember the chosen interface language in a cookie and go back where the user was."""
+    """Remember the chosen interface language in a cookie and go back where the user was.
+
+    Without a CSRF token: a forged request can only switch the language, and a token would
+    give every anonymous visitor a session, which keeps the catalogue's pages from the cache.
+    """
     lang = request.form.get("lang", "")
     if lang not in current_app.config["LANGUAGES"]:
         abort(400)

@@ -436,7 +436,7 @@ def test_a_built_feed_is_served_again_from_the_cache(client, db, fair, count_que
 
 
 def test_memory_cache_is_bounded():
-    from fairplanner.calendars.cache import MemoryCache
+    from fairplanner.cache import MemoryCache
 
     cache = MemoryCache(limit=10)
     cache.set("a", b"12345")
@@ -452,7 +452,7 @@ def test_memory_cache_is_bounded():
 def test_redis_cache_is_shared(app):
     import redis as redis_client
 
-    from fairplanner.calendars.cache import RedisCache
+    from fairplanner.cache import RedisCache
 
     url = "redis://127.0.0.1:6379/14"
     try:

@@ -1,0 +1,391 @@
+"""Load benchmark: FairPlanner served by gunicorn, driven by wrk from another process.
+
+Usage: python -m bench.load [--databases sqlite,postgresql] [--duration 10] [--connections 16]
+                            [--pg-url URL] [--sqlite PATH] [--redis-url URL] [--out FILE]
+
+For each database it builds the national-scale data set once (`bench.generate`: 5,000 fairs,
+50,000 programme items, 20,000 companies, 200,000 applications, 3,000 of them for fair-1),
+adds a staff account of fair-1's organizer and a calendar address for company 1, then serves
+
+- FairPlanner (`wsgi:app`, production settings) and
+- a bare Flask `return "ok"` route (`bench.bare:app`), the ceiling,
+
+each with gunicorn (`--workers`, default 2), and measures every path below with
+`wrk --latency` (`--connections` open connections, default 16). It prints requests per second,
+p50 and p99 latency and the throughput as a share of the bare route's, as a Markdown table,
+and writes the tables to `--out` (default bench/results/load.md).
+
+wrk comes from Debian's packages (`apt-get install wrk`; `make bench-load` installs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
+SECRET = "bench-secret-key-not-for-production-0123456789"  # noqa: S105 - a local benchmark
+STAFF_EMAIL, STAFF_PASSWORD = "bench-staff@fairplanner.example", "bench-password-2026"
+BIG_FAIR = "fair-1"  # bench.generate gives it 3,000 applications
+FAIRS, REGISTRATIONS = 5000, 200_000
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    target: Target
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    bad: int  # non-2xx/3xx responses and socket errors
+    bytes_per_request: int
+
+
+# The data set -------------------------------------------------------------------------------
+
+
+def create_database(url: str) -> None:
+    """Create the PostgreSQL database of `url` when it does not exist yet."""
+    target = sa.make_url(url)
+    engine = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": target.database},
+            )
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        engine.dispose()
+
+
+def database_ready(url: str) -> bool:
+    """True when `url` holds the generated data set (so it is built only once)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            fairs = conn.scalar(sa.text("SELECT count(*) FROM fairs"))
+            applications = conn.scalar(sa.text("SELECT count(*) FROM registrations"))
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+    return fairs == FAIRS and applications == REGISTRATIONS
+
+
+def analyze(url: str) -> None:
+    """Planner statistics, as autovacuum keeps them on a live database."""
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("ANALYZE"))
+    finally:
+        engine.dispose()
+
+
+def prepare(url: str) -> str:
+    """Generate the data when missing; add the staff account; return company 1's feed token."""
+    from bench import generate
+    from bench.common import bench_app
+    from fairplanner.accounts import services as accounts
+    from fairplanner.accounts.models import Company, Role
+    from fairplanner.calendars.services import feed_token
+    from fairplanner.catalogue.models import Fair
+    from fairplanner.extensions import db
+
+    if url.startswith("postgresql"):
+        create_database(url)
+    if not database_ready(url):
+        if url.startswith("sqlite:///"):
+            generate.main(["--sqlite", url.removeprefix("sqlite:///")])
+        else:
+            generate.main(["--url", url])
+    analyze(url)
+    app = bench_app(url)
+    with app.app_context():
+        fair = db.session.scalar(sa.select(Fair).where(Fair.slug == BIG_FAIR))
+        if accounts.find_user(STAFF_EMAIL) is None:
+            accounts.create_user(
+                STAFF_EMAIL, STAFF_PASSWORD, role=Role.STAFF, organizer=fair.organizer
+            )
+        token = feed_token(db.session.get(Company, 1)).token
+        db.session.commit()
+    return token
+
+
+# Servers and clients ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(app: str, env: dict[str, str], args: argparse.Namespace, log: Path) -> Iterator[int]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        app,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--timeout",
+        "120",
+    ]
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, _, _ = fetch(port, "/")
+                if status < 500:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn {app} did not start; see {log}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def fetch(
+    port: int, path: str, *, method: str = "GET", headers: dict[str, str] | None = None, body=None
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
+
+
+def log_in(port: int) -> str:
+    """The staff member's session cookie, from a real login (CSRF token included)."""
+    status, headers, page = fetch(port, "/login")
+    cookie = _cookie(headers)
+    found = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        rb'name="csrf_token" value="([^"]+)"', page
+    )
+    if status != 200 or found is None:
+        raise SystemExit("login page: no CSRF token")
+    form = (
+        f"csrf_token={quote(found.group(1).decode())}&email={quote(STAFF_EMAIL)}"
+        f"&password={quote(STAFF_PASSWORD)}"
+    )
+    status, headers, _ = fetch(
+        port,
+        "/login",
+        method="POST",
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        body=form,
+    )
+    if status != 302:
+        raise SystemExit(f"login failed: {status}")
+    return _cookie(headers) or cookie
+
+
+def _cookie(headers: http.client.HTTPMessage) -> str:
+    return "; ".join(h.split(";", 1)[0] for h in headers.get_all("Set-Cookie") or [])
+
+
+def wrk(port: int, target: Target, args: argparse.Namespace, duration: float) -> Result:
+    command = [
+        "wrk",
+        f"-t{args.wrk_threads}",
+        f"-c{args.connections}",
+        f"-d{duration:g}s",
+        "--timeout",
+        "60s",
+        "--latency",
+    ]
+    for name, value in target.headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(f"http://127.0.0.1:{port}{target.path}")
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return Result(
+        target,
+        rps=float(_match(r"Requests/sec:\s+([\d.]+)", out)),
+        p50_ms=_ms(_match(r"50%\s+([\d.]+\w+)", out)),
+        p99_ms=_ms(_match(r"99%\s+([\d.]+\w+)", out)),
+        bad=sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout):?\s+(\d+)", out))
+        + sum(int(n) for n in re.findall(r"(?:connect|read|write) (\d+)", out)),
+        bytes_per_request=0,
+    )
+
+
+def _match(pattern: str, text: str) -> str:
+    found = re.search(pattern, text)
+    if found is None:
+        raise SystemExit(f"unexpected wrk output:\n{text}")
+    return found.group(1)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+# The run ------------------------------------------------------------------------------------
+
+
+def targets(port: int, token: str, cookie: str) -> list[Target]:
+    """Every path, checked once (status) before it is measured."""
+    search = quote("продэкспо")
+    feed = "/calendar.ics?lang=ru"
+    status, headers, _ = fetch(port, feed)  # builds the feed (and fills that worker's cache)
+    etag = headers.get("ETag", "")
+    staff = {"Cookie": cookie}
+    month = (datetime.now(UTC).date().replace(day=1) + timedelta(days=31)).replace(day=1)
+    attendees = f"/organizer/fairs/{BIG_FAIR}/registrations"
+    found = [
+        Target("catalogue, first page", "/"),
+        Target("catalogue, sector + city", "/?sector=food&city=minsk"),
+        Target("catalogue, Cyrillic search", f"/?q={search}"),
+        Target("fair page", "/fairs/fair-2500"),
+        Target("month view (next month)", f"/calendar/{month.year}/{month.month}"),
+        Target("public feed, full (5,000 fairs)", feed),
+        Target("public feed, 304", feed, 304, {"If-None-Match": etag}),
+        Target("company's private feed", f"/calendar/{token}.ics"),
+        Target("attendee list (3,000)", attendees, 200, staff),
+        Target("attendee CSV (3,000)", f"{attendees}.csv", 200, staff),
+    ]
+    for target in found:
+        status, _, _ = fetch(port, target.path, headers=target.headers)
+        if status != target.status:
+            raise SystemExit(f"{target.name}: {target.path} answered {status}")
+    return found
+
+
+def run(kind: str, url: str, args: argparse.Namespace, log: Path) -> list[Result]:
+    started = time.perf_counter()
+    token = prepare(url)
+    print(f"[{kind}] data ready in {time.perf_counter() - started:.1f} s", flush=True)
+    env = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "FAIRPLANNER_CONFIG": "config.ProductionConfig",
+        "REDIS_URL": args.redis_url or "",
+    }
+    results = []
+    with gunicorn("bench.bare:app", {}, args, log) as bare_port:
+        bare = Target("bare Flask route (ceiling)", "/")
+        wrk(bare_port, bare, args, min(args.duration, 3))  # warm up
+        results.append(wrk(bare_port, bare, args, args.duration))
+    with gunicorn("wsgi:app", env, args, log) as port:
+        cookie = log_in(port)
+        for target in targets(port, token, cookie):
+            wrk(port, target, args, min(args.duration, 3))  # warm up: caches of both workers
+            result = wrk(port, target, args, args.duration)
+            _, _, body = fetch(port, target.path, headers=target.headers)
+            results.append(
+                Result(**{**result.__dict__, "bytes_per_request": len(body)})  # type: ignore[arg-type]
+            )
+            print(f"[{kind}] {_row(result, results[0])}", flush=True)
+    return results
+
+
+def _row(result: Result, bare: Result) -> str:
+    share = result.rps / bare.rps * 100 if bare.rps else 0
+    return (
+        f"| {result.target.name} | {result.rps:,.0f} | {result.p50_ms:.1f} | "
+        f"{result.p99_ms:.1f} | {share:.1f}% | {result.bad} |"
+    )
+
+
+def table(kind: str, results: list[Result], args: argparse.Namespace) -> str:
+    bare = results[0]
+    lines = [
+        f"### {kind}",
+        "",
+        "| path | requests/s | p50 ms | p99 ms | of bare route | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+        *(_row(r, bare) for r in results),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--pg-url", default=PG_URL, help="its public schema is rebuilt")
+    parser.add_argument("--sqlite", default=str(ROOT / "instance" / "bench.sqlite3"))
+    parser.add_argument("--redis-url", default=None, help="REDIS_URL for the app servers")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per path")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=4, help="per worker (gthread)")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.md"))
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (or make bench-load)")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    log = out.with_suffix(".log")
+    log.write_text("")
+    urls = {"sqlite": f"sqlite:///{Path(args.sqlite).resolve()}", "postgresql": args.pg_url}
+    tables = []
+    for kind in args.databases.split(","):
+        if kind not in urls:
+            raise SystemExit(f"unknown database {kind!r}: sqlite or postgresql")
+        tables.append(table(kind, run(kind, urls[kind], args, log), args))
+    header = (
+        f"## Load benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}; gunicorn "
+        f"{args.workers} workers ({args.worker_class}, {args.threads} threads), wrk "
+        f"{args.wrk_threads} threads, {args.connections} connections, {args.duration:g} s per "
+        f"path; cache: {'Redis' if args.redis_url else 'in-process memory'}."
+    )
+    report = "\n\n".join([header, *tables]) + "\n"
+    out.write_text(report)
+    print()
+    print(report)
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
