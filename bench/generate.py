@@ -167,6 +167,9 @@ def main(argv: list[str] | None = None) -> None:
                     )
                 )
         db.session.commit()
+        # Planner statistics, as autovacuum would gather them on a live database.
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
     took = time.perf_counter() - start
     print(
         f"{counts['fairs']} fairs, {counts['programme_events']} programme items, "
