@@ -315,6 +315,8 @@ def run(kind: str, url: str, args: argparse.Namespace, log: Path) -> list[Result
     with gunicorn("wsgi:app", env, args, log) as port:
         cookie = log_in(port)
         for target in targets(port, token, cookie):
+            if args.only and not any(word in target.name for word in args.only.split(",")):
+                continue
             wrk(port, target, args, min(args.duration, 3))  # warm up: caches of both workers
             result = wrk(port, target, args, args.duration)
             _, _, body = fetch(port, target.path, headers=target.headers)
@@ -359,6 +361,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--threads", type=int, default=4, help="per worker (gthread)")
+    parser.add_argument("--only", help="measure only the paths whose names contain these words")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.md"))
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:

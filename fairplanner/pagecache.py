@@ -74,5 +74,7 @@ def _store(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request_funcs.setdefault(None, []).insert(0, _serve)
+    from fairplanner.calendars.views import answer_unchanged_poll
+
+    app.before_request_funcs.setdefault(None, [])[:0] = [answer_unchanged_poll, _serve]
     app.after_request(_store)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import astuple
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
+from threading import Lock
 from typing import Any
 
 from flask import (
@@ -24,7 +25,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import is_resource_modified
 
@@ -72,12 +72,43 @@ def calendar_response(
     The ETag is derived from `validator` (everything the calendar shows), unless given."""
     etag = etag or etag_of(validator)
     modified = (last_modified or datetime(2000, 1, 1, tzinfo=UTC)).replace(microsecond=0)
-    cache_control = f"{'private' if private else 'public'}, max-age=300"
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
         response = Response(status=304)
     else:
-        cache = shared_cache()
-        body = cache.get(f"ics:{etag}")
+        body = _cached_or_built(f"ics:{etag}", build)
+        response = Response(body, content_type="text/calendar; charset=utf-8")
+        disposition = "attachment" if filename else "inline"
+        response.headers["Content-Disposition"] = (
+            f'{disposition}; filename="{filename or "fairplanner.ics"}"'
+        )
+    return _with_validators(response, etag, modified, private=private)
+
+
+def _with_validators(
+    response: Response, etag: str, modified: datetime, *, private: bool
+) -> Response:
+    response.set_etag(etag)
+    response.last_modified = modified.replace(microsecond=0)
+    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age=300"
+    return response
+
+
+_building: dict[str, Lock] = {}
+_building_guard = Lock()
+
+
+def _cached_or_built(key: str, build: Callable[[], bytes]) -> bytes:
+    """The body from the shared cache, or built by one thread of this process while any
+    others asking for the same one wait for it (the national feed takes about a second, and
+    a burst of subscribers must not build it once each)."""
+    cache = shared_cache()
+    body = cache.get(key)
+    if body is not None:
+        return body
+    with _building_guard:
+        lock = _building.setdefault(key, Lock())
+    with lock:
+        body = cache.get(key)
         if body is None:
             # Tens of thousands of short-lived objects: collection passes would only slow
             # the build down (a third of it, measured); nothing here forms a cycle to collect.
@@ -86,16 +117,10 @@ def calendar_response(
                 body = build()
             finally:
                 gc.enable()
-            cache.set(f"ics:{etag}", body)
-        response = Response(body, content_type="text/calendar; charset=utf-8")
-        disposition = "attachment" if filename else "inline"
-        response.headers["Content-Disposition"] = (
-            f'{disposition}; filename="{filename or "fairplanner.ics"}"'
-        )
-    response.set_etag(etag)
-    response.last_modified = modified
-    response.headers["Cache-Control"] = cache_control
-    return response
+            cache.set(key, body)
+    with _building_guard:
+        _building.pop(key, None)
+    return body
 
 
 def feed_filters(args: MultiDict[str, str]) -> FairFilters:
@@ -184,7 +209,19 @@ def public_feed() -> ResponseReturnValue:
     today, now = minsk_today(), utcnow()
     filters = feed_filters(request.args)
     stmt = queries.public_feed(filters, today=today, now=now)
-    etag, last_modified = _public_validators(stmt, lang, today, filters)
+    key, known = _known_validators(lang, today, filters)
+    if known is None:
+        row = db.session.execute(queries.fingerprint(stmt)).one()
+        changed = db.session.execute(queries.last_change()).one()
+        # The window moves with the date, so the day is part of both validators. The filters
+        # as understood, not the raw query string: junk parameters make no new versions.
+        known = (
+            etag_of((lang, today, astuple(filters), tuple(row))),
+            _latest(*changed, start_of(today)),
+        )
+        if key is not None:
+            value = f"{known[0]} {known[1].isoformat()}".encode()
+            shared_cache().set(key, value, ttl=current_app.config["PAGE_CACHE_SECONDS"])
 
     def build() -> bytes:
         with force_locale(lang):
@@ -192,29 +229,57 @@ def public_feed() -> ResponseReturnValue:
         fairs = [ical.Entry(f) for f in feed.load(stmt, lang)]
         return ical.build_calendar(fairs, context(lang), name=name, refresh=refresh())
 
-    return calendar_response(build, etag=etag, last_modified=last_modified)
+    return calendar_response(build, etag=known[0], last_modified=known[1])
 
 
-def _public_validators(
-    stmt: Select[tuple[Fair]], lang: str, today: date, filters: FairFilters
-) -> tuple[str, datetime | None]:
-    """The public feed's ETag and Last-Modified: from two aggregate queries, which are run
-    once per catalogue generation (fairplanner.cache); a poll in between costs no query."""
-    generation = generations().get("catalogue") if current_app.config["PAGE_CACHE"] else None
-    # The window moves with the date, so the day is part of both validators. The filters
-    # as understood, not the raw query string: junk parameters make no new versions.
+def _known_validators(
+    lang: str, today: date, filters: FairFilters
+) -> tuple[str | None, tuple[str, datetime] | None]:
+    """The public feed's cache key for its validators, and the validators (ETag and
+    Last-Modified) when known: they come from two aggregate queries that are run once per
+    catalogue generation (fairplanner.cache), so a poll in between costs no query."""
+    if not current_app.config["PAGE_CACHE"]:
+        return None, None
+    generation = generations().get("catalogue")
+    if generation is None:
+        return None, None
     key = f"feed:{etag_of((generation, lang, today, astuple(filters)))}"
-    if generation is not None and (known := shared_cache().get(key)) is not None:
-        etag, moment = known.decode().split(" ", 1)
-        return etag, datetime.fromisoformat(moment)
-    row = db.session.execute(queries.fingerprint(stmt)).one()
-    changed = db.session.execute(queries.last_change()).one()
-    etag = etag_of((lang, today, astuple(filters), tuple(row)))
-    last_modified = _latest(*changed, start_of(today))
-    if generation is not None and last_modified is not None:
-        ttl = current_app.config["PAGE_CACHE_SECONDS"]
-        shared_cache().set(key, f"{etag} {last_modified.isoformat()}".encode(), ttl=ttl)
-    return etag, last_modified
+    known = shared_cache().get(key)
+    if known is None:
+        return key, None
+    etag, moment = known.decode().split(" ", 1)
+    return key, (etag, datetime.fromisoformat(moment))
+
+
+# (catalogue generation, date, query string, language) -> validators: this process's memory of
+# the shared cache's answers, so that a poll needs no filter parsing and no cache round trip.
+_polls: dict[tuple[int, date, bytes, str], tuple[str, datetime]] = {}
+POLLS_REMEMBERED = 10_000
+
+
+def answer_unchanged_poll() -> Response | None:
+    """The most frequent request of all, a calendar client's poll of the public feed with the
+    current ETag, answered before every other hook (rate limits, sessions) with its 304."""
+    if request.endpoint != "calendars.public_feed" or not current_app.config["PAGE_CACHE"]:
+        return None
+    client_etag = request.headers.get("If-None-Match")
+    generation = generations().get("catalogue")
+    if not client_etag or generation is None:
+        return None
+    lang, today = feed_language(), minsk_today()
+    memo = (generation, today, request.query_string, lang)
+    known = _polls.get(memo)
+    if known is None:
+        _, known = _known_validators(lang, today, feed_filters(request.args))
+        if known is None:
+            return None
+        if len(_polls) >= POLLS_REMEMBERED:
+            _polls.clear()
+        _polls[memo] = known
+    etag, last_modified = known
+    if client_etag.strip() not in (f'"{etag}"', f'W/"{etag}"'):
+        return None  # another ETag, or several: the view decides
+    return _with_validators(Response(status=304), etag, last_modified, private=False)
 
 
 @bp.get("/calendar/<token>.ics")
