@@ -3,7 +3,8 @@ this process's memory.
 
 What may be cached is keyed by *generations*: random numbers stored in the database and
 replaced, in the same transaction, by every change to what they cover ("catalogue": fairs,
-their programmes, venues, cities, organizers, sectors; "registrations": applications). A key
+their programmes, venues, cities, organizers, sectors; "registrations": applications and the
+companies that make them). A key
 that includes the generation can never serve content older than the last committed change,
 across any number of processes, with no invalidation messages. Each process reads the
 generations at most once per `CACHE_GENERATION_SECONDS` (another process's change shows after
@@ -12,10 +13,13 @@ that long at most; this process's own change at once).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from functools import cache
 from threading import Lock
 from typing import Any
 
@@ -114,12 +118,18 @@ class CacheGeneration(db.Model):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
+@cache
 def _covered() -> dict[type, str]:
+    from fairplanner.accounts.models import Company
     from fairplanner.catalogue.models import City, Fair, Organizer, ProgrammeEvent, Sector, Venue
     from fairplanner.registrations.models import Registration
 
     catalogue = (Fair, ProgrammeEvent, Venue, City, Organizer, Sector)
-    return {model: "catalogue" for model in catalogue} | {Registration: "registrations"}
+    # Attendee lists show the companies as well as their applications.
+    registrations = (Registration, Company)
+    return {model: "catalogue" for model in catalogue} | dict.fromkeys(
+        registrations, "registrations"
+    )
 
 
 def new_generation() -> int:
@@ -173,3 +183,23 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop("bumped_generations", None)
+
+
+def cached(
+    kind: str, depends_on: tuple[str, ...], parts: tuple[Any, ...], compute: Callable[[], bytes]
+) -> bytes:
+    """`compute()`, kept in the shared cache under the current generations of `depends_on`
+    and `parts` (everything else the result depends on). The caller checks access first:
+    the key says what the content is, not who may see it."""
+    if not current_app.config["PAGE_CACHE"]:
+        return compute()
+    current = generations()
+    if any(name not in current for name in depends_on):
+        return compute()
+    raw = repr((kind, *(current[name] for name in depends_on), *parts))
+    key = f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    value = shared_cache().get(key)
+    if value is None:
+        value = compute()
+        shared_cache().set(key, value, ttl=current_app.config["PAGE_CACHE_SECONDS"])
+    return value

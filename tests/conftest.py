@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 import config
 from fairplanner import create_app
+from fairplanner.cache import forget_generations
 from fairplanner.extensions import db as _db
 from tests.factories import Factories
 
@@ -192,6 +193,17 @@ def login_as(client: FlaskClient) -> Callable[[Any], Any]:
 def member(make_user: Callable[..., Any], login_as: Callable[[Any], Any]) -> Any:
     """A logged-in member of a company whose profile is complete."""
     return login_as(make_user())
+
+
+@pytest.fixture
+def caching(app, db, monkeypatch) -> Iterator[None]:
+    """Page caching on (TestingConfig keeps it off), with an empty cache before and after."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE", True)
+    app.extensions["cache"].clear()
+    forget_generations()
+    yield
+    app.extensions["cache"].clear()
+    forget_generations()
 
 
 @pytest.fixture

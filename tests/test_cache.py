@@ -3,7 +3,6 @@ and never to anyone but anonymous visitors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,19 +10,8 @@ from flask import Response, g, session
 from sqlalchemy import select
 
 from fairplanner import pagecache
-from fairplanner.cache import CacheGeneration, forget_generations, shared_cache
+from fairplanner.cache import CacheGeneration, shared_cache
 from fairplanner.registrations.models import Registration, RegistrationRole, RegistrationStatus
-
-
-@pytest.fixture
-def caching(app, db, monkeypatch) -> Iterator[None]:
-    """Page caching on (TestingConfig keeps it off), with an empty cache before and after."""
-    monkeypatch.setitem(app.config, "PAGE_CACHE", True)
-    app.extensions["cache"].clear()
-    forget_generations()
-    yield
-    app.extensions["cache"].clear()
-    forget_generations()
 
 
 def generation(db: Any, name: str) -> int:

@@ -22,11 +22,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+FORMULA_FIRST = frozenset(FORMULA_START)
+
+
 def neutralize(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV)."""
-    if isinstance(value, str) and (
-        value.startswith(FORMULA_START) or value.lstrip(" \u00a0").startswith(FORMULA_START)
-    ):
+    if isinstance(value, str) and value.lstrip(" \u00a0")[:1] in FORMULA_FIRST:
         return "'" + value
     return value
 
@@ -35,17 +36,21 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([neutralize(h) for h in header])
-    for row in rows:
-        writer.writerow([neutralize(_text(v)) for v in row])
+    writer.writerows([_cell(v) for v in row] for row in rows)
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
-def _text(value: Any) -> Any:
+def _cell(value: Any) -> Any:
+    """A CSV cell: ISO dates, plain decimals, and text that cannot be taken for a formula."""
+    if isinstance(value, str):
+        return "'" + value if value.lstrip(" \u00a0")[:1] in FORMULA_FIRST else value
+    if value is None:
+        return ""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    return "" if value is None else value
+    return value
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str) -> bytes:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from fairplanner.accounts.models import Company, Country
+from fairplanner.accounts.models import Company, Country, company_sectors
 from fairplanner.catalogue.models import CapacityUnit, Fair, Sector, Venue
 from fairplanner.registrations.models import (
     Registration,
@@ -78,10 +78,60 @@ def attendees(fair_id: int, filters: AttendeeFilters) -> Select[tuple[Registrati
     stmt = (
         select(Registration)
         .join(Registration.company)
-        .where(Registration.fair_id == fair_id)
-        # Each row shows its company and the company's sectors.
-        .options(joinedload(Registration.company).selectinload(Company.sectors))
+        # Each row shows its company and the company's sectors (contains_eager: the join
+        # above serves both the filters and the loading).
+        .options(contains_eager(Registration.company).selectinload(Company.sectors))
     )
+    return _ordered(_where(stmt, fair_id, filters), filters)
+
+
+def attendee_count(fair_id: int, filters: AttendeeFilters) -> Select[tuple[int]]:
+    """How many applications `attendees` lists; the companies are joined only when a filter
+    needs them, so the usual count is read from the index alone."""
+    stmt = select(func.count(Registration.id))
+    if filters.country or filters.region or filters.sector or filters.q:
+        stmt = stmt.join(Registration.company)
+    return _where(stmt, fair_id, filters)
+
+
+# What an export shows of each application, read as plain rows (3,000 of them for a big fair).
+EXPORT_COLUMNS = (
+    Registration.role,
+    Registration.status,
+    Registration.stand_type,
+    Registration.area,
+    Registration.delegates,
+    Registration.created_at,
+    Registration.updated_at,
+    Company.id.label("company_id"),
+    Company.legal_name,
+    Company.tax_id,
+    Company.country,
+    Company.region,
+    Company.contact_person,
+    Company.phone,
+    Company.email,
+)
+
+
+def attendee_rows(fair_id: int, filters: AttendeeFilters) -> Select:
+    """The same list as `attendees`, as plain rows for the exports."""
+    stmt = select(*EXPORT_COLUMNS).join(Registration.company)
+    return _ordered(_where(stmt, fair_id, filters), filters)
+
+
+def sectors_of(companies: Select) -> Select:
+    """(company id, sector) for the companies `companies` selects (their ids), in code order."""
+    return (
+        select(company_sectors.c.company_id, Sector)
+        .join(Sector, Sector.id == company_sectors.c.sector_id)
+        .where(company_sectors.c.company_id.in_(companies))
+        .order_by(company_sectors.c.company_id, Sector.code)
+    )
+
+
+def _where(stmt: Select, fair_id: int, filters: AttendeeFilters) -> Select:
+    stmt = stmt.where(Registration.fair_id == fair_id)
     if filters.status:
         stmt = stmt.where(Registration.status == filters.status)
     if filters.role:
@@ -94,6 +144,10 @@ def attendees(fair_id: int, filters: AttendeeFilters) -> Select[tuple[Registrati
         stmt = stmt.where(Company.sectors.any(Sector.code == filters.sector))
     for term in fold(filters.q or "").split()[:8]:
         stmt = stmt.where(Company.search_text.contains(term, autoescape=True))
+    return stmt
+
+
+def _ordered(stmt: Select, filters: AttendeeFilters) -> Select:
     column = SORTS.get(filters.sort, Registration.created_at)
     order = column.desc() if filters.descending else column.asc()
     return stmt.order_by(order, Registration.id)

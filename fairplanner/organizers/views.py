@@ -11,16 +11,18 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from fairplanner.accounts.models import Company, Country, Role
+from fairplanner.cache import cached
 from fairplanner.catalogue.models import (
     Fair,
     Sector,
 )
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
-from fairplanner.i18n import localized
+from fairplanner.i18n import current_language, localized
 from fairplanner.organizers import exports, queries
 from fairplanner.organizers.forms import (
     ACTIONS,
@@ -105,28 +107,38 @@ def _filters(form: AttendeeFilterForm) -> queries.AttendeeFilters:
 @staff_required
 def attendees(slug: str) -> ResponseReturnValue:
     """Every application for the fair, filtered, searched, sorted and paginated."""
-    fair = scoped_fair(slug)
+    fair = scoped_fair(slug)  # access first: the cached listing is keyed by fair, not by user
     form = AttendeeFilterForm(formdata=request.args)
     filters = _filters(form)
-    pagination = db.paginate(
-        queries.attendees(fair.id, filters),
-        page=form.page.data or 1,
-        per_page=PER_PAGE,
-        error_out=False,
-    )
-    meter = queries.meter(fair, db.session.execute(queries.capacity_use(fair)).all())
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template(
-        "organizers/attendees.html",
-        fair=fair,
-        form=form,
-        pagination=pagination,
-        meter=meter,
-        args=args,
-        statuses=STATUS_LABELS,
-        roles=ROLE_LABELS,
-        decide=DecisionForm(),
-    )
+    page = form.page.data or 1
+
+    def listing() -> bytes:
+        pagination = db.paginate(
+            queries.attendees(fair.id, filters),
+            page=page,
+            per_page=PER_PAGE,
+            error_out=False,
+            count=False,
+        )
+        pagination.total = db.session.scalar(queries.attendee_count(fair.id, filters))
+        meter = queries.meter(fair, db.session.execute(queries.capacity_use(fair)).all())
+        html = render_template(
+            "organizers/_attendees.html",
+            fair=fair,
+            form=form,
+            pagination=pagination,
+            meter=meter,
+            args={k: v for k, v in request.args.items() if k != "page" and v},
+            statuses=STATUS_LABELS,
+            roles=ROLE_LABELS,
+        )
+        return html.encode()
+
+    parts = (fair.id, current_language(), filters, page, sorted(request.args.items(multi=True)))
+    html = cached("attendees", ("catalogue", "registrations"), parts, listing).decode()
+    # Our own template's output, escaped when it was rendered.
+    body = Markup(html)  # noqa: S704
+    return render_template("organizers/attendees.html", fair=fair, listing=body)
 
 
 @bp.post("/fairs/<slug>/registrations/decide")
@@ -236,9 +248,24 @@ def add_note(registration_id: int) -> ResponseReturnValue:
     return redirect(url_for("organizers.registration", registration_id=registration_id))
 
 
+def _export(kind: str, fair: Fair, make: Callable[[], bytes]) -> bytes:
+    """An export file, made once per generation of the applications (and of the catalogue),
+    language and query; the caller has checked access to the fair."""
+    parts = (fair.id, current_language(), sorted(request.args.items(multi=True)))
+    return cached(f"export-{kind}", ("catalogue", "registrations"), parts, make)
+
+
 def _export_rows(fair: Fair) -> tuple[list[str], list[list[Any]]]:
+    """The attendee list as filtered, one row per application: three queries, plain rows."""
     form = AttendeeFilterForm(formdata=request.args)
-    registrations = db.session.scalars(queries.attendees(fair.id, _filters(form))).unique()
+    stmt = queries.attendee_rows(fair.id, _filters(form))
+    sectors: dict[int, list[str]] = {}
+    lang = current_language()
+    companies = stmt.with_only_columns(Registration.company_id).order_by(None)
+    for company_id, sector in db.session.execute(queries.sectors_of(companies)):
+        sectors.setdefault(company_id, []).append(localized(sector, "name", lang))
+    roles = {role: str(label) for role, label in ROLE_LABELS.items()}
+    statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
     header = [
         _("Company"),
         _("Tax number"),
@@ -256,28 +283,26 @@ def _export_rows(fair: Fair) -> tuple[list[str], list[list[Any]]]:
         _("Applied"),
         _("Updated"),
     ]
-    rows = []
-    for r in registrations:
-        c = r.company
-        rows.append(
-            [
-                c.legal_name,
-                c.tax_id,
-                c.country.value if c.country else None,
-                c.region,
-                str(ROLE_LABELS[r.role]),
-                str(STATUS_LABELS[r.status]),
-                r.stand_type.value if r.stand_type else None,
-                r.area,
-                "; ".join(d["name"] for d in r.delegates or []),
-                c.contact_person,
-                c.phone,
-                c.email,
-                ", ".join(localized(s, "name") for s in c.sectors),
-                r.created_at,
-                r.updated_at,
-            ]
-        )
+    rows = [
+        [
+            r.legal_name,
+            r.tax_id,
+            r.country.value if r.country else None,
+            r.region,
+            roles[r.role],
+            statuses[r.status],
+            r.stand_type.value if r.stand_type else None,
+            r.area,
+            "; ".join(d["name"] for d in r.delegates or []),
+            r.contact_person,
+            r.phone,
+            r.email,
+            ", ".join(sectors.get(r.company_id, ())),
+            r.created_at,
+            r.updated_at,
+        ]
+        for r in db.session.execute(stmt)
+    ]
     return header, rows
 
 
@@ -286,9 +311,8 @@ def _export_rows(fair: Fair) -> tuple[list[str], list[list[Any]]]:
 def export_csv(slug: str) -> ResponseReturnValue:
     """The list as filtered, for Excel (UTF-8 with a BOM) and every other tool."""
     fair = scoped_fair(slug)
-    header, rows = _export_rows(fair)
     return Response(
-        exports.to_csv(header, rows),
+        _export("csv", fair, lambda: exports.to_csv(*_export_rows(fair))),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{fair.slug}-registrations.csv"'},
     )
@@ -298,9 +322,8 @@ def export_csv(slug: str) -> ResponseReturnValue:
 @staff_required
 def export_xlsx(slug: str) -> ResponseReturnValue:
     fair = scoped_fair(slug)
-    header, rows = _export_rows(fair)
     return Response(
-        exports.to_xlsx(header, rows, title=fair.slug),
+        _export("xlsx", fair, lambda: exports.to_xlsx(*_export_rows(fair), title=fair.slug)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{fair.slug}-registrations.xlsx"'},
     )

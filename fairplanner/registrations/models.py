@@ -75,10 +75,12 @@ class Registration(db.Model):
             postgresql_where=db.text(_active_sql),
         ),
         Index("ix_registrations_fair_role_status", "fair_id", "role", "status"),
+        # The attendee list's default order (and the first page of 3,000 without a sort).
+        Index("ix_registrations_fair_created", "fair_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id"), index=True)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id"))  # (indexes above)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
     role: Mapped[RegistrationRole] = mapped_column(db_enum(RegistrationRole))
     status: Mapped[RegistrationStatus] = mapped_column(

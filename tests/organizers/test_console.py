@@ -524,3 +524,47 @@ def test_exports_statement_count_does_not_grow(
     with count_queries() as many:
         client.get(f"/organizer/fairs/prodexpo/{path}")
     assert few.count == many.count
+
+
+@pytest.mark.usefixtures("caching")
+class TestCachedListings:
+    """The attendee list and the exports are kept per fair (caching on, as in production)."""
+
+    LIST = "/organizer/fairs/prodexpo/registrations"
+
+    def test_the_list_is_read_once_and_follows_every_change(
+        self, client, db, setup, login_as, count_queries
+    ):
+        login_as(setup["staff"])
+        first = client.get(self.LIST)
+        with count_queries() as counter:
+            again = client.get(self.LIST)
+        assert again.data == first.data
+        assert counter.count <= 2  # the user and the fair; no list, count or meter
+        setup["regs"][0].status = S.APPROVED
+        setup["companies"][0].legal_name = "ООО «Вятские сладости и пряники»"
+        db.session.commit()
+        assert "status-approved" not in first.get_data(as_text=True)
+        page = client.get(self.LIST).get_data(as_text=True)
+        assert "ООО «Вятские сладости и пряники»" in page
+        assert "status-approved" in page
+        assert 'form="decide-many"' in page  # the session's own token, outside the cache
+
+    def test_a_cached_list_is_still_refused_to_another_organizer(
+        self, client, setup, login_as, make_user, factories
+    ):
+        login_as(setup["staff"])
+        assert client.get(self.LIST).status_code == 200
+        theirs = factories.organizer("minskexpo")
+        login_as(make_user("staff@minskexpo.by", role=Role.STAFF, organizer_id=theirs.id))
+        assert client.get(self.LIST).status_code == 404
+        assert client.get(f"{self.LIST}.csv").status_code == 404
+
+    def test_exports_follow_changes(self, client, db, setup, login_as):
+        login_as(setup["staff"])
+        client.get(f"{self.LIST}.csv")
+        setup["companies"][2].legal_name = "ОАО «Гомельдрев-Экспорт»"
+        db.session.commit()
+        assert "ОАО «Гомельдрев-Экспорт»" in client.get(f"{self.LIST}.csv").data.decode()
+        workbook = load_workbook(io.BytesIO(client.get(f"{self.LIST}.xlsx").data))
+        assert "ОАО «Гомельдрев-Экспорт»" in [c.value for c in workbook.active["A"]]
