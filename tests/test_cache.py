@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from fairplanner import pagecache
 from fairplanner.cache import CacheGeneration, shared_cache
+from fairplanner.calendars.services import feed_token
 from fairplanner.registrations.models import Registration, RegistrationRole, RegistrationStatus
 
 
@@ -165,3 +166,21 @@ class TestFeedValidators:
         cached = client.get("/calendar.ics").headers["ETag"]
         app.config["PAGE_CACHE"] = False
         assert client.get("/calendar.ics").headers["ETag"] == cached
+
+    def test_a_private_feed_follows_its_applications(self, client, db, factories):
+        fair = factories.fair(name_en="Belagro")
+        db.session.commit()
+        registration = register(db, factories, fair)
+        token = feed_token(registration.company).token
+        db.session.commit()
+        url = f"/calendar/{token}.ics?lang=en"
+        first = client.get(url)
+        assert b"[Submitted]" in first.data
+        etag = first.headers["ETag"]
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+        registration.status = RegistrationStatus.APPROVED
+        registration.version += 1
+        db.session.commit()
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 200
+        assert b"[Approved]" in again.data

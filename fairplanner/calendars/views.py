@@ -29,7 +29,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.http import is_resource_modified
 
 from fairplanner.accounts.views import company_required
-from fairplanner.cache import generations, shared_cache
+from fairplanner.cache import cached, generations, shared_cache
 from fairplanner.calendars import feed, ical, queries, services
 from fairplanner.calendars.context import context, refresh
 from fairplanner.catalogue import queries as catalogue_queries
@@ -291,7 +291,16 @@ def company_feed(token: str) -> ResponseReturnValue:
     if found.revoked_at is not None:
         abort(410)  # Thunderbird disables a calendar on 410; a 404 reads as "now empty"
     lang = feed_language()
-    row = db.session.execute(queries.company_fingerprint(found.company_id)).one()
+
+    def validators() -> bytes:
+        row = db.session.execute(queries.company_fingerprint(found.company_id)).one()
+        last_modified = _latest(row[1], row[4], row[7])
+        moment = last_modified.isoformat() if last_modified else ""
+        return f"{etag_of((lang, found.token, tuple(row)))} {moment}".encode()
+
+    # The fingerprint's aggregates, once per generation of the catalogue and applications.
+    known = cached("company-feed", ("catalogue", "registrations"), (found.token, lang), validators)
+    etag, moment = known.decode().split(" ", 1)
 
     def build() -> bytes:
         rows = db.session.execute(queries.company_feed(found.company_id)).unique().all()
@@ -311,8 +320,8 @@ def company_feed(token: str) -> ResponseReturnValue:
 
     return calendar_response(
         build,
-        validator=(lang, found.token, tuple(row)),
-        last_modified=_latest(row[1], row[4], row[7]),
+        etag=etag,
+        last_modified=datetime.fromisoformat(moment) if moment else None,
         private=True,
     )
 

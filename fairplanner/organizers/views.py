@@ -108,11 +108,12 @@ def _filters(form: AttendeeFilterForm) -> queries.AttendeeFilters:
 def attendees(slug: str) -> ResponseReturnValue:
     """Every application for the fair, filtered, searched, sorted and paginated."""
     fair = scoped_fair(slug)  # access first: the cached listing is keyed by fair, not by user
-    form = AttendeeFilterForm(formdata=request.args)
-    filters = _filters(form)
-    page = form.page.data or 1
 
     def listing() -> bytes:
+        # (The form is only read when the listing is made: the query string is the key.)
+        form = AttendeeFilterForm(formdata=request.args)
+        filters = _filters(form)
+        page = form.page.data or 1
         pagination = db.paginate(
             queries.attendees(fair.id, filters),
             page=page,
@@ -134,7 +135,7 @@ def attendees(slug: str) -> ResponseReturnValue:
         )
         return html.encode()
 
-    parts = (fair.id, current_language(), filters, page, sorted(request.args.items(multi=True)))
+    parts = (fair.id, current_language(), sorted(request.args.items(multi=True)))
     html = cached("attendees", ("catalogue", "registrations"), parts, listing).decode()
     # Our own template's output, escaped when it was rendered.
     body = Markup(html)  # noqa: S704
