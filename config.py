@@ -25,7 +25,10 @@ def database_url(value: str | None) -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
+    # No ping before each checkout (a round trip on every request, a tenth of a cached page's
+    # time): connections are renewed after half an hour instead, and one that the database
+    # dropped (a restart) fails a single request and is replaced.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_recycle": 1800}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Rate limits live in Redis when there is one, so that every app server counts together.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"

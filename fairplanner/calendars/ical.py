@@ -14,10 +14,11 @@ icalendar and vobject. icalendar still provides the Europe/Minsk VTIMEZONE, buil
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from icalendar import Calendar, Event
 
@@ -31,6 +32,7 @@ TZID = "Europe/Minsk"
 # A folded line holds at most 74 octets after its leading space (75 with it), as icalendar's.
 FOLD_AT = 74
 CRLF = b"\r\n"
+CRLF_TEXT = "\r\n"
 PARAGRAPH = "\n\n"
 # What TEXT may not hold once line breaks are escaped: the C0 controls but tab, and DEL.
 CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
@@ -114,6 +116,16 @@ def fold(line: str) -> bytes:
     return fold_bytes(line.encode())
 
 
+def fold_line(line: str) -> str:
+    """`fold` for text: most lines are short, and are returned as they are."""
+    if len(line) <= FOLD_AT // 4 or (len(line) <= FOLD_AT and line.isascii()):
+        return line
+    data = line.encode()
+    if len(data) <= FOLD_AT:
+        return line
+    return fold_bytes(data).decode()
+
+
 def fold_bytes(data: bytes) -> bytes:
     """One content line, folded at 75 octets; never inside a UTF-8 character, and never just
     after a backslash, so that an escape stays whole on one line."""
@@ -155,10 +167,10 @@ class _Fair:
         fair, labels = entry.fair, ctx.labels
         lang = ctx.lang
         self.cancelled = fair.status == FairStatus.CANCELLED
-        self.prefix = f"{labels.cancelled} " if self.cancelled else ""
+        self.prefix = text(f"{labels.cancelled} ") if self.cancelled else ""
         status = labels.statuses.get(entry.status, entry.status) if entry.status else ""
-        self.suffix = f" [{status}]" if status else ""
-        self.name = localized(fair, "name", lang)
+        self.suffix = text(f" [{status}]") if status else ""
+        self.name = text(localized(fair, "name", lang))
         self.page = f"{ctx.base_url}/fairs/{fair.slug}"
         self.scope = (
             f".c{entry.owner}-{entry.role}@{ctx.domain}"
@@ -172,95 +184,113 @@ class _Fair:
             localized(venue.city, "name", lang),
         )
         self.place = text(", ".join(p for p in place if p))
-        self.comma_place = text(", ") + self.place  # after a hall
         geo = venue.latitude is not None and venue.longitude is not None
-        self.geo = f"GEO:{venue.latitude};{venue.longitude}\n" if geo else ""
+        self.geo = f"GEO:{venue.latitude};{venue.longitude}\r\n" if geo else ""
         self.status = "CANCELLED" if self.cancelled else "CONFIRMED"
         self.access = "PUBLIC" if entry.owner is None else "PRIVATE"
 
 
-class _Stamps(dict[datetime, str]):
-    """UTC timestamps as iCalendar writes them, each formatted once per calendar."""
+class _Memo(dict[Any, str]):
+    """Values formatted once per calendar: timestamps, the texts that repeat (halls, titles),
+    whole LOCATION lines (one per hall and fair)."""
 
-    def __missing__(self, value: datetime) -> str:
-        formatted = self[value] = utc(value)
-        return formatted
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value: Any) -> str:
+        made = self[value] = self.make(value)
+        return made
 
 
-def _fair_event(shared: _Fair, stamps: _Stamps) -> str:
-    """The fair as an all-day event: DATE values with an exclusive end (lines joined by LF)."""
+class _Memos:
+    def __init__(self) -> None:
+        self.utc = _Memo(utc)
+        self.local = _Memo(local)
+        self.text = _Memo(text)
+        self.line = _Memo(fold_line)
+
+
+def _fair_event(shared: _Fair, memos: _Memos) -> str:
+    """The fair as an all-day event: DATE values with an exclusive end."""
     entry, ctx = shared.entry, shared.ctx
     fair, labels, lang = entry.fair, ctx.labels, ctx.lang
     lines = []
     if entry.status:
-        lines.append(
-            f"{labels.your_application}: {labels.statuses.get(entry.status, entry.status)}"
-        )
+        status = labels.statuses.get(entry.status, entry.status)
+        lines.append(f"{labels.your_application}: {status}")
     if shared.cancelled:
         lines.append(f"{labels.cancelled} {localized(fair, 'cancel_reason', lang)}".strip())
     lines.append(localized(fair, "description", lang))
     lines.append(f"{labels.organizer}: {localized(fair.organizer, 'name', lang)}")
     lines.append(f"{labels.more}: {shared.page}")
-    categories = ",".join(text(localized(s, "name", lang)) for s in fair.sectors)
+    categories = ",".join(memos.text[localized(s, "name", lang)] for s in fair.sectors)
+    description = text(PARAGRAPH.join(line for line in lines if line))
     return (
-        "BEGIN:VEVENT\n"
-        f"SUMMARY:{text(f'{shared.prefix}{shared.name}{shared.suffix}')}\n"
-        f"DTSTART;VALUE=DATE:{day(fair.starts_on)}\n"
-        f"DTEND;VALUE=DATE:{day(fair.ends_on + timedelta(days=1))}\n"
-        f"DTSTAMP:{stamps[ctx.now]}\n"
-        f"UID:fair-{fair.id}{shared.scope}\n"
-        f"SEQUENCE:{fair.revision + entry.version}\n"
-        f"{f'CATEGORIES:{categories}' + chr(10) if categories else ''}"
-        f"CLASS:{shared.access}\n"
-        f"CREATED:{stamps[fair.created_at]}\n"
-        f"DESCRIPTION:{text(PARAGRAPH.join(line for line in lines if line))}\n"
+        "BEGIN:VEVENT\r\n"
+        f"{fold_line(f'SUMMARY:{shared.prefix}{shared.name}{shared.suffix}')}\r\n"
+        f"DTSTART;VALUE=DATE:{day(fair.starts_on)}\r\n"
+        f"DTEND;VALUE=DATE:{day(fair.ends_on + timedelta(days=1))}\r\n"
+        f"DTSTAMP:{memos.utc[ctx.now]}\r\n"
+        f"{fold_line(f'UID:fair-{fair.id}{shared.scope}')}\r\n"
+        f"SEQUENCE:{fair.revision + entry.version}\r\n"
+        f"{fold_line(f'CATEGORIES:{categories}') + CRLF_TEXT if categories else ''}"
+        f"CLASS:{shared.access}\r\n"
+        f"CREATED:{memos.utc[fair.created_at]}\r\n"
+        f"{fold_line(f'DESCRIPTION:{description}')}\r\n"
         f"{shared.geo}"
-        f"LAST-MODIFIED:{stamps[fair.updated_at]}\n"
-        f"LOCATION:{shared.place}\n"
-        f"STATUS:{shared.status}\n"
+        f"LAST-MODIFIED:{memos.utc[fair.updated_at]}\r\n"
+        f"{memos.line[f'LOCATION:{shared.place}']}\r\n"
+        f"STATUS:{shared.status}\r\n"
         # A multi-day fair does not make the whole week busy.
-        "TRANSP:TRANSPARENT\n"
-        f"URL:{shared.page}\n"
+        "TRANSP:TRANSPARENT\r\n"
+        f"{fold_line(f'URL:{shared.page}')}\r\n"
         "END:VEVENT"
     )
 
 
-def _programme_events(items: Iterable[ProgrammeEvent], shared: _Fair, stamps: _Stamps) -> list[str]:
-    """Programme items as timed events in Europe/Minsk (lines joined by LF)."""
+def _programme_events(items: Iterable[ProgrammeEvent], shared: _Fair, memos: _Memos) -> list[str]:
+    """Programme items as timed events in Europe/Minsk."""
     entry, ctx = shared.entry, shared.ctx
-    fair, more = entry.fair, ctx.labels.more
+    fair = entry.fair
+    more = text(f"{ctx.labels.more}: ")
     lang, other = ctx.lang, "en" if ctx.lang == "ru" else "ru"
     title_attrs, description_attrs, hall_attrs = (
         (f"{name}_{lang}", f"{name}_{other}") for name in ("title", "description", "hall")
     )
     # Either the item or the fair (its place, its status) may change.
     sequence = fair.revision + entry.version
-    head = f"DTSTAMP:{stamps[ctx.now]}\n"
-    tail = f"STATUS:{shared.status}\n"
+    stamp = f"DTSTAMP:{memos.utc[ctx.now]}\r\n"
+    tail = f"STATUS:{shared.status}\r\n"
+    # Text values are escaped part by part: TEXT escaping works character by character.
+    page = text(shared.page)
+    summary_tail = f" · {shared.name}{shared.suffix}"
+    texts, line, local_time, utc_time = memos.text, memos.line, memos.local, memos.utc
     events = []
     for item in items:
         # (The public feed's rows hold only the one language's texts.)
         title = getattr(item, title_attrs[0]) or getattr(item, title_attrs[1], None) or ""
         about = getattr(item, description_attrs[0]) or getattr(item, description_attrs[1], None)
         hall = getattr(item, hall_attrs[0]) or getattr(item, hall_attrs[1], None)
-        url = f"{shared.page}#event-{item.id}"
-        description = f"{about}\n\n{more}: {url}" if about else f"{more}: {url}"
+        link = f"{page}#event-{item.id}"
+        description = f"{text(about)}\\n\\n{more}{link}" if about else f"{more}{link}"
+        location = f"{texts[hall]}\\, {shared.place}" if hall else shared.place
         events.append(
-            "BEGIN:VEVENT\n"
-            f"SUMMARY:{text(f'{shared.prefix}{title} · {shared.name}{shared.suffix}')}\n"
-            f"DTSTART;TZID={TZID}:{local(item.starts_at)}\n"
-            f"DTEND;TZID={TZID}:{local(item.ends_at)}\n"
-            f"{head}"
-            f"UID:event-{item.id}{shared.scope}\n"
-            f"SEQUENCE:{item.revision + sequence}\n"
-            f"CLASS:{shared.access}\n"
-            f"CREATED:{stamps[item.created_at]}\n"
-            f"DESCRIPTION:{text(description)}\n"
+            "BEGIN:VEVENT\r\n"
+            f"{fold_line(f'SUMMARY:{shared.prefix}{texts[title]}{summary_tail}')}\r\n"
+            f"DTSTART;TZID={TZID}:{local_time[item.starts_at]}\r\n"
+            f"DTEND;TZID={TZID}:{local_time[item.ends_at]}\r\n"
+            f"{stamp}"
+            f"{fold_line(f'UID:event-{item.id}{shared.scope}')}\r\n"
+            f"SEQUENCE:{item.revision + sequence}\r\n"
+            f"CLASS:{shared.access}\r\n"
+            f"CREATED:{utc_time[item.created_at]}\r\n"
+            f"{fold_line(f'DESCRIPTION:{description}')}\r\n"
             f"{shared.geo}"
-            f"LAST-MODIFIED:{stamps[max(item.updated_at, fair.updated_at)]}\n"
-            f"LOCATION:{text(hall) + shared.comma_place if hall else shared.place}\n"
+            f"LAST-MODIFIED:{utc_time[max(item.updated_at, fair.updated_at)]}\r\n"
+            f"{line[f'LOCATION:{location}']}\r\n"
             f"{tail}"
-            f"URL:{url}\n"
+            f"{fold_line(f'URL:{shared.page}#event-{item.id}')}\r\n"
             "END:VEVENT"
         )
     return events
@@ -277,17 +307,17 @@ def build_calendar(
 ) -> bytes:
     """A whole VCALENDAR: the fairs (and their programmes), or just the one programme item."""
     name = text(" ".join(name.split()))
+    memos = _Memos()
     events: list[str] = []
-    stamps = _Stamps()
     timed = only is not None  # timed events refer to the VTIMEZONE by its TZID
     for entry in entries:
         shared = _Fair(entry, ctx)
         if only is not None:
-            events += _programme_events([only], shared, stamps)
+            events += _programme_events([only], shared, memos)
             continue
-        events.append(_fair_event(shared, stamps))
+        events.append(_fair_event(shared, memos))
         if programme and entry.fair.programme:
-            events += _programme_events(entry.fair.programme, shared, stamps)
+            events += _programme_events(entry.fair.programme, shared, memos)
             timed = True
     head = [
         "BEGIN:VCALENDAR",
@@ -295,19 +325,12 @@ def build_calendar(
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"NAME:{name}",
-        f"X-WR-CALNAME:{name}",
+        fold_line(f"NAME:{name}"),
+        fold_line(f"X-WR-CALNAME:{name}"),
         f"REFRESH-INTERVAL;VALUE=DURATION:{duration(refresh)}",
         f"X-PUBLISHED-TTL:{duration(refresh)}",
         f"X-WR-TIMEZONE:{TZID}",
     ]
-    # One encode for the whole text; only the lines longer than 74 octets need folding.
-    # (No line holds a line break: TEXT values have theirs escaped.)
-    lines = "\n".join(events).encode().split(b"\n") if events else []
-    out = [fold(line) for line in head]
     if timed:
-        out.append(vtimezone().removesuffix(CRLF))
-    out += [line if len(line) <= FOLD_AT else fold_bytes(line) for line in lines]
-    out.append(b"END:VCALENDAR")
-    out.append(b"")
-    return CRLF.join(out)
+        head.append(vtimezone().decode().removesuffix(CRLF_TEXT))
+    return CRLF_TEXT.join([*head, *events, "END:VCALENDAR", ""]).encode()
