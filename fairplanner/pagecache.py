@@ -74,7 +74,8 @@ def _store(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from fairplanner.calendars.views import answer_unchanged_poll
+    from fairplanner.calendars.views import AnswerPolls, answer_unchanged_poll
 
     app.before_request_funcs.setdefault(None, [])[:0] = [answer_unchanged_poll, _serve]
+    app.wsgi_app = AnswerPolls(app, app.wsgi_app)  # type: ignore[method-assign]
     app.after_request(_store)

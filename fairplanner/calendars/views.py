@@ -9,10 +9,12 @@ from dataclasses import astuple
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from threading import Lock
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -38,6 +40,9 @@ from fairplanner.catalogue.queries import FairFilters
 from fairplanner.db import utcnow
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, current_language, localized, minsk_today
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 bp = Blueprint("calendars", __name__)
 # Raise when the builders or their translations change, so that every feed is rebuilt.
@@ -280,6 +285,43 @@ def answer_unchanged_poll() -> Response | None:
     if client_etag.strip() not in (f'"{etag}"', f'W/"{etag}"'):
         return None  # another ETag, or several: the view decides
     return _with_validators(Response(status=304), etag, last_modified, private=False)
+
+
+class AnswerPolls:
+    """WSGI middleware in front of Flask: a poll of the public feed that names its language
+    (`?lang=`, as every subscription address does) and sends the ETag this process last
+    answered for that generation, date and query, gets its 304 without Flask's request
+    machinery (sessions, rate limits, security headers are of no use to an empty answer).
+    Anything else, including the first poll after a change, goes to the app."""
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApplication) -> None:
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        client_etag = environ.get("HTTP_IF_NONE_MATCH")
+        if (
+            client_etag
+            and environ.get("PATH_INFO") == "/calendar.ics"
+            and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and self.app.config["PAGE_CACHE"]
+        ):
+            answer = self._answer(environ.get("QUERY_STRING", ""), client_etag)
+            if answer is not None:
+                return answer(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def _answer(self, query: str, client_etag: str) -> Response | None:
+        lang = next((value for key, value in parse_qsl(query) if key == "lang"), None)
+        if lang not in self.app.config["LANGUAGES"]:
+            return None
+        with self.app.app_context():
+            generation = generations().get("catalogue")
+        if generation is None:
+            return None
+        known = _polls.get((generation, minsk_today(), query.encode("latin-1"), lang))
+        if known is None or client_etag.strip() not in (f'"{known[0]}"', f'W/"{known[0]}"'):
+            return None
+        return _with_validators(Response(status=304), *known, private=False)
 
 
 @bp.get("/calendar/<token>.ics")

@@ -26,6 +26,7 @@ def test_text_lines_are_written_as_icalendar_writes_them(seed: int) -> None:
     value = "".join(rng.choice(ALPHABET) for _ in range(rng.randrange(0, 400)))
     ours = ical.fold(f"DESCRIPTION:{ical.text(value)}")
     assert ours == icalendar_line(value)
+    assert ical.fold_line(f"DESCRIPTION:{ical.text(value)}") == ours.decode()
     for physical in ours.split(b"\r\n"):
         assert len(physical) <= 75
         physical.decode()  # no UTF-8 character is split between two lines
