@@ -28,6 +28,7 @@ import platform
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -327,6 +328,35 @@ def run(kind: str, url: str, args: argparse.Namespace, log: Path) -> list[Result
     return results
 
 
+def build_line(url: str) -> str:
+    ms, size, events = uncached_build(url)
+    return (
+        f"Full public feed built with an empty cache (in-process, median of 3): **{ms:,.0f} ms** "
+        f"for {events:,} events, {size / 1e6:.1f} MB."
+    )
+
+
+def uncached_build(url: str, runs: int = 3) -> tuple[float, int, int]:
+    """The full public feed built with an empty cache, in this process: median ms, bytes and
+    events (the same request the servers answered, minus the network)."""
+    import config
+    from fairplanner import create_app
+
+    app = create_app(config.DevelopmentConfig, SQLALCHEMY_DATABASE_URI=url)
+    client = app.test_client()
+    times, body = [], b""
+    for _ in range(runs):
+        for name in ("cache", "feed_cache"):  # (the latter: FairPlanner before issue 7)
+            store = app.extensions.get(name)
+            if store is not None:
+                store.items.clear()
+                store.size = 0
+        started = time.perf_counter()
+        body = client.get("/calendar.ics?lang=ru").get_data()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), len(body), body.count(b"BEGIN:VEVENT")
+
+
 def _row(result: Result, bare: Result) -> str:
     share = result.rps / bare.rps * 100 if bare.rps else 0
     return (
@@ -375,7 +405,8 @@ def main(argv: list[str] | None = None) -> None:
     for kind in args.databases.split(","):
         if kind not in urls:
             raise SystemExit(f"unknown database {kind!r}: sqlite or postgresql")
-        tables.append(table(kind, run(kind, urls[kind], args, log), args))
+        results = run(kind, urls[kind], args, log)
+        tables.append(f"{table(kind, results, args)}\n\n{build_line(urls[kind])}")
     header = (
         f"## Load benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}; gunicorn "
