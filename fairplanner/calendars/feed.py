@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from types import SimpleNamespace
 
-from sqlalchemy import ColumnElement, Result, Select, func, select
+from sqlalchemy import ColumnElement, DateTime, Result, Select, func, select, type_coerce
 
 from fairplanner.catalogue.models import (
     City,
@@ -31,6 +31,12 @@ def _in(model: type, name: str, lang: str) -> ColumnElement[str | None]:
     return func.coalesce(func.nullif(own, ""), fallback).label(f"{name}_{lang}")
 
 
+def _moment(column: ColumnElement) -> ColumnElement:
+    """A timestamp as the driver gives it (aware UTC from PostgreSQL, naive UTC from SQLite),
+    without UTCDateTime's conversion: 200,000 calls saved, and the writer takes both."""
+    return type_coerce(column, DateTime(timezone=True)).label(column.key)
+
+
 def _fair_columns(lang: str) -> tuple[ColumnElement, ...]:
     return (
         Fair.id,
@@ -41,8 +47,8 @@ def _fair_columns(lang: str) -> tuple[ColumnElement, ...]:
         Fair.status,
         Fair.starts_on,
         Fair.ends_on,
-        Fair.created_at,
-        Fair.updated_at,
+        _moment(Fair.created_at),
+        _moment(Fair.updated_at),
         Fair.revision,
         Fair.venue_id,
         Fair.organizer_id,
@@ -56,10 +62,10 @@ def _programme_columns(lang: str) -> tuple[ColumnElement, ...]:
         _in(ProgrammeEvent, "title", lang),
         _in(ProgrammeEvent, "description", lang),
         _in(ProgrammeEvent, "hall", lang),
-        ProgrammeEvent.starts_at,
-        ProgrammeEvent.ends_at,
-        ProgrammeEvent.created_at,
-        ProgrammeEvent.updated_at,
+        _moment(ProgrammeEvent.starts_at),
+        _moment(ProgrammeEvent.ends_at),
+        _moment(ProgrammeEvent.created_at),
+        _moment(ProgrammeEvent.updated_at),
         ProgrammeEvent.revision,
     )
 

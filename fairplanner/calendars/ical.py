@@ -91,15 +91,18 @@ def day(value: date) -> str:
 
 
 def utc(value: datetime) -> str:
-    v = value if value.tzinfo is UTC else value.astimezone(UTC)
+    """YYYYMMDDTHHMMSSZ; a naive value is UTC already (as SQLite returns stored ones)."""
+    v = value if value.tzinfo is UTC or value.tzinfo is None else value.astimezone(UTC)
     return f"{v.year:04d}{v.month:02d}{v.day:02d}T{v.hour:02d}{v.minute:02d}{v.second:02d}Z"
 
 
 def local(value: datetime) -> str:
+    """Minsk wall time, YYYYMMDDTHHMMSS; a naive value is taken as UTC, like `utc`."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
     # "2026-09-29T10:00:00" -> "20260929T100000"; isoformat is the quickest way there.
-    return (
-        value.astimezone(MINSK).isoformat(timespec="seconds")[:19].replace("-", "").replace(":", "")
-    )
+    iso = value.astimezone(MINSK).isoformat(timespec="seconds")
+    return iso[:19].replace("-", "").replace(":", "")
 
 
 def duration(value: timedelta) -> str:
@@ -114,6 +117,10 @@ def duration(value: timedelta) -> str:
 
 def fold(line: str) -> bytes:
     return fold_bytes(line.encode())
+
+
+def _fits(line: str) -> bool:
+    return len(line) <= FOLD_AT and line.isascii()
 
 
 def fold_line(line: str) -> str:
@@ -260,38 +267,47 @@ def _programme_events(items: Iterable[ProgrammeEvent], shared: _Fair, memos: _Me
     )
     # Either the item or the fair (its place, its status) may change.
     sequence = fair.revision + entry.version
-    stamp = f"DTSTAMP:{memos.utc[ctx.now]}\r\n"
-    tail = f"STATUS:{shared.status}\r\n"
     # Text values are escaped part by part: TEXT escaping works character by character.
     page = text(shared.page)
     summary_tail = f" · {shared.name}{shared.suffix}"
     texts, line, local_time, utc_time = memos.text, memos.line, memos.local, memos.utc
+    # What lies between the item's own values, joined once per fair.
+    after_summary = f"\r\nDTSTART;TZID={TZID}:"
+    after_start = f"\r\nDTEND;TZID={TZID}:"
+    after_end = f"\r\nDTSTAMP:{utc_time[ctx.now]}\r\n"
+    after_sequence = f"\r\nCLASS:{shared.access}\r\nCREATED:"
+    after_description = f"\r\n{shared.geo}LAST-MODIFIED:"
+    after_location = f"\r\nSTATUS:{shared.status}\r\n"
+    # The UID and URL lines differ only by the item's id: short ASCII unless the domain or
+    # the address is very long, and then folded like any other line.
+    widest = 2**31
+    fold_uid = not _fits(f"UID:event-{widest}{shared.scope}")
+    fold_url = not _fits(f"URL:{shared.page}#event-{widest}")
     events = []
     for item in items:
         # (The public feed's rows hold only the one language's texts.)
         title = getattr(item, title_attrs[0]) or getattr(item, title_attrs[1], None) or ""
         about = getattr(item, description_attrs[0]) or getattr(item, description_attrs[1], None)
         hall = getattr(item, hall_attrs[0]) or getattr(item, hall_attrs[1], None)
-        link = f"{page}#event-{item.id}"
+        ident = item.id
+        link = f"{page}#event-{ident}"
         description = f"{text(about)}\\n\\n{more}{link}" if about else f"{more}{link}"
         location = f"{texts[hall]}\\, {shared.place}" if hall else shared.place
+        uid = f"UID:event-{ident}{shared.scope}"
+        url = f"URL:{shared.page}#event-{ident}"
         events.append(
             "BEGIN:VEVENT\r\n"
-            f"{fold_line(f'SUMMARY:{shared.prefix}{texts[title]}{summary_tail}')}\r\n"
-            f"DTSTART;TZID={TZID}:{local_time[item.starts_at]}\r\n"
-            f"DTEND;TZID={TZID}:{local_time[item.ends_at]}\r\n"
-            f"{stamp}"
-            f"{fold_line(f'UID:event-{item.id}{shared.scope}')}\r\n"
-            f"SEQUENCE:{item.revision + sequence}\r\n"
-            f"CLASS:{shared.access}\r\n"
-            f"CREATED:{utc_time[item.created_at]}\r\n"
-            f"{fold_line(f'DESCRIPTION:{description}')}\r\n"
-            f"{shared.geo}"
-            f"LAST-MODIFIED:{utc_time[max(item.updated_at, fair.updated_at)]}\r\n"
-            f"{line[f'LOCATION:{location}']}\r\n"
-            f"{tail}"
-            f"{fold_line(f'URL:{shared.page}#event-{item.id}')}\r\n"
-            "END:VEVENT"
+            f"{fold_line(f'SUMMARY:{shared.prefix}{texts[title]}{summary_tail}')}"
+            f"{after_summary}{local_time[item.starts_at]}"
+            f"{after_start}{local_time[item.ends_at]}"
+            f"{after_end}{fold_line(uid) if fold_uid else uid}"
+            f"\r\nSEQUENCE:{item.revision + sequence}"
+            f"{after_sequence}{utc_time[item.created_at]}"
+            f"\r\n{fold_line(f'DESCRIPTION:{description}')}"
+            f"{after_description}{utc_time[max(item.updated_at, fair.updated_at)]}"
+            f"\r\n{line[f'LOCATION:{location}']}"
+            f"{after_location}{fold_line(url) if fold_url else url}"
+            "\r\nEND:VEVENT"
         )
     return events
 
