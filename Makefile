@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app fairplanner
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install run worker test lint fmt i18n migrate bench browser clean
+.PHONY: help install run worker test lint fmt i18n migrate bench bench-load browser clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -49,8 +49,12 @@ i18n: install ## Extract messages and update the ru/en catalogues
 migrate: install ## Generate a migration from the models: make migrate m="what changed"
 	$(FLASK) db migrate -m "$(m)"
 
-bench: install ## Run the benchmarks
+bench: install ## Run the in-process benchmarks (pages, and the feed at 5,000 fairs)
 	$(BIN)/python -m bench
+
+bench-load: install ## Load benchmark: gunicorn + wrk on SQLite and PostgreSQL (BENCH_ARGS=...)
+	@sh scripts/install-wrk.sh
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and the development database
 	rm -rf $(VENV) instance/fairplanner.sqlite3
