@@ -85,6 +85,15 @@ class TestPageCache:
         assert page.headers["X-Cache"] == "miss"
         assert "Белагро-2027" in page.get_data(as_text=True)
 
+    def test_the_filters_offer_a_new_sector_at_once(self, client, db, factories, make_fair):
+        make_fair()
+        assert 'value="woodworking"' not in client.get("/?page=1").get_data(as_text=True)
+        factories.sector("woodworking", name_ru="Деревообработка")
+        db.session.commit()
+        page = client.get("/?page=2").get_data(as_text=True)  # another page, not a stored one
+        assert 'value="woodworking"' in page
+        assert "Деревообработка" in page
+
     def test_a_new_application_renews_the_fair_page_with_its_free_stands(
         self, client, db, factories
     ):

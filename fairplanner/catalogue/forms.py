@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -12,11 +13,12 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from fairplanner.cache import cached
 from fairplanner.catalogue import queries
 from fairplanner.catalogue.models import FairKind, Oblast
 from fairplanner.catalogue.queries import FairFilters
 from fairplanner.extensions import db
-from fairplanner.i18n import localized
+from fairplanner.i18n import current_language, localized
 from fairplanner.text import fold, strip
 
 FALSE_VALUES = ("false", "", "0", "off", "no")
@@ -78,6 +80,30 @@ class ParsedFilters:
     notices: list[str]
 
 
+def _choices(lang: str) -> dict[str, list[list[str]]]:
+    """The sectors, cities and organizers to choose from, sorted by name in `lang`: three
+    queries, made once per catalogue generation and language (fairplanner.cache)."""
+
+    def compute() -> bytes:
+        choices = {
+            "sector": [
+                [s.code, localized(s, "name", lang)] for s in db.session.scalars(queries.sectors())
+            ],
+            "city": [
+                [c.slug, localized(c, "name", lang)] for c in db.session.scalars(queries.cities())
+            ],
+            "organizer": [
+                [o.slug, localized(o, "short_name", lang) or localized(o, "name", lang)]
+                for o in db.session.scalars(queries.organizers())
+            ],
+        }
+        for options in choices.values():
+            options.sort(key=lambda option: fold(option[1]))
+        return json.dumps(choices, ensure_ascii=False).encode()
+
+    return json.loads(cached("filter-choices", ("catalogue",), (lang,), compute))
+
+
 def parse_filters(args: MultiDict[str, str], *, max_query: int) -> ParsedFilters:
     """Read the public filter parameters; a bad value is dropped with a notice, never an error."""
     form = FilterForm(formdata=args)
@@ -86,22 +112,10 @@ def parse_filters(args: MultiDict[str, str], *, max_query: int) -> ParsedFilters
         "city": _("All cities"),
         "organizer": _("All organizers"),
     }
-    choices = {
-        "sector": [
-            SelectChoice(s.code, localized(s, "name"))
-            for s in db.session.scalars(queries.sectors())
-        ],
-        "city": [
-            SelectChoice(c.slug, localized(c, "name")) for c in db.session.scalars(queries.cities())
-        ],
-        "organizer": [
-            SelectChoice(o.slug, localized(o, "short_name") or localized(o, "name"))
-            for o in db.session.scalars(queries.organizers())
-        ],
-    }
-    for name, options in choices.items():
-        options.sort(key=lambda option: fold(option.label))
-        form[name].choices = [SelectChoice("", all_label[name]), *options]
+    for name, options in _choices(current_language()).items():
+        form[name].choices = [SelectChoice("", all_label[name])] + [
+            SelectChoice(value, label) for value, label in options
+        ]
     notices: list[str] = []
     form.validate()
     for field in form:
