@@ -20,6 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from threading import Lock
 from typing import Any
 
@@ -100,6 +101,24 @@ def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     app.extensions["cache"] = RedisCache(url) if url else MemoryCache()
     app.extensions["cache_generations"] = (0.0, {})
+    app.extensions["cache_build"] = _build_of(Path(app.root_path), Path(app.template_folder or ""))
+
+
+def _build_of(package: Path, templates: Path) -> str:
+    """A digest of the code, templates and translations: part of every key, so that a cache
+    shared across a deploy (Redis) never serves what the previous version rendered. By
+    content, not file times, so that every app server of one version agrees."""
+    digest = hashlib.sha256()
+    for base, patterns in ((package, ("*.py", "*.mo")), (templates, ("*.html",))):
+        files = sorted(path for pattern in patterns for path in base.rglob(pattern))
+        for path in files:
+            digest.update(path.relative_to(base).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def build_id() -> str:
+    return current_app.extensions["cache_build"]
 
 
 def shared_cache() -> MemoryCache | RedisCache:
@@ -155,34 +174,50 @@ def forget_generations() -> None:
 
 
 @event.listens_for(Session, "after_flush")
-def _bump_after_flush(session: Session, context: Any) -> None:
-    """Replace the generation of whatever this flush changed, in the same transaction."""
+def _note_changes(session: Session, context: Any) -> None:
+    """Remember which generations this transaction's changes touch."""
     covered = _covered()
     names = {
         name
         for instance in (*session.new, *session.dirty, *session.deleted)
         if (name := covered.get(type(instance))) is not None
     }
-    bumped = session.info.setdefault("bumped_generations", set())
-    for name in names - bumped:
-        session.connection().execute(
+    if names:
+        session.info.setdefault("changed_generations", set()).update(names)
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_before_commit(session: Session) -> None:
+    """Replace those generations as the last statements of the real commit (not of a
+    savepoint's release): in the same transaction as the changes, and holding the row lock
+    for as short a time as possible, since every writer of the kind needs it."""
+    if session.in_nested_transaction():
+        return
+    session.flush()  # the commit's own flush may still add changes
+    names = session.info.pop("changed_generations", None)
+    if not names:
+        return
+    connection = session.connection()
+    for name in sorted(names):  # always in the same order: no deadlock between two writers
+        connection.execute(
             update(CacheGeneration)
             .where(CacheGeneration.name == name)
             .values(value=new_generation())
         )
-        bumped.add(name)
+    session.info["bumped_generations"] = True
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    # (Scripts without an app have nothing to forget.)
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    """At the end of the real transaction, committed or not: a rolled-back savepoint may have
+    noted changes the commit never made (replacing a generation for nothing is harmless), and
+    this process reads the generations again after its own commit. (Scripts without an app
+    have nothing to forget.)"""
+    if transaction.parent is not None:
+        return
+    session.info.pop("changed_generations", None)
     if session.info.pop("bumped_generations", None) and has_app_context():
         forget_generations()
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, previous_transaction: Any) -> None:
-    session.info.pop("bumped_generations", None)
 
 
 def cached(
@@ -196,7 +231,7 @@ def cached(
     current = generations()
     if any(name not in current for name in depends_on):
         return compute()
-    raw = repr((kind, *(current[name] for name in depends_on), *parts))
+    raw = repr((kind, build_id(), *(current[name] for name in depends_on), *parts))
     key = f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
     value = shared_cache().get(key)
     if value is None:

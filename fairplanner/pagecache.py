@@ -14,7 +14,7 @@ import hashlib
 
 from flask import Flask, Response, current_app, g, request, session
 
-from fairplanner.cache import generations, shared_cache
+from fairplanner.cache import build_id, generations, shared_cache
 from fairplanner.i18n import current_language, minsk_today
 
 # endpoint -> the generations its page depends on
@@ -41,7 +41,12 @@ def page_key() -> str | None:
     current = generations()
     if any(name not in current for name in names):
         return None
-    parts = [*(str(current[name]) for name in names), current_language(), str(minsk_today())]
+    parts = [
+        build_id(),
+        *(str(current[name]) for name in names),
+        current_language(),
+        str(minsk_today()),
+    ]
     raw = "\n".join([*parts, request.full_path])
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 

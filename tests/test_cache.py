@@ -3,6 +3,7 @@ and never to anyone but anonymous visitors."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from flask import Response, g, session
 from sqlalchemy import select
 
 from fairplanner import pagecache
-from fairplanner.cache import CacheGeneration, shared_cache
+from fairplanner.cache import CacheGeneration, _build_of, shared_cache
 from fairplanner.calendars.services import feed_token
 from fairplanner.registrations.models import Registration, RegistrationRole, RegistrationStatus
 
@@ -47,6 +48,28 @@ class TestGenerations:
         register(db, factories, fair)
         assert generation(db, "registrations") != registrations
         assert generation(db, "catalogue") == catalogue
+
+    def test_a_change_in_a_savepoint_is_counted_at_the_real_commit(self, db, make_fair):
+        fair = make_fair()
+        db.session.commit()
+        before = generation(db, "catalogue")
+        with db.session.begin_nested():
+            fair.name_ru = "В точке сохранения"
+        assert generation(db, "catalogue") == before  # not yet: the transaction goes on
+        db.session.commit()
+        assert generation(db, "catalogue") != before
+
+    def test_a_rolled_back_savepoint_does_not_hide_later_changes(self, db, make_fair):
+        fair, other = make_fair(), make_fair()
+        db.session.commit()
+        before = generation(db, "catalogue")
+        savepoint = db.session.begin_nested()
+        fair.name_ru = "Отменено"
+        db.session.flush()
+        savepoint.rollback()
+        other.name_ru = "Сохранено"
+        db.session.commit()
+        assert generation(db, "catalogue") != before
 
     def test_a_rolled_back_change_keeps_the_generation(self, db, make_fair):
         fair = make_fair()
@@ -143,6 +166,16 @@ class TestPageCache:
             pagecache._store(Response("personal"))
             assert shared_cache().get("page:test") is None
 
+    def test_another_version_of_the_code_has_its_own_pages(self, app, client, make_fair):
+        make_fair()
+        client.get("/")
+        assert client.get("/").headers["X-Cache"] == "hit"
+        app.extensions["cache_build"] = "next-deploy"
+        try:
+            assert client.get("/").headers["X-Cache"] == "miss"
+        finally:
+            app.extensions["cache_build"] = cache_build_of(app)
+
     def test_errors_are_not_stored(self, client):
         for _ in range(2):
             response = client.get("/fairs/no-such-fair")
@@ -179,6 +212,18 @@ class TestFeedValidators:
         )
         assert other.status_code == 200  # another language: another calendar
 
+    def test_a_blank_first_language_is_left_to_the_app(self, client, make_fair):
+        make_fair()
+        english = client.get("/calendar.ics?lang=en").headers["ETag"]
+        client.get("/calendar.ics?lang=en", headers={"If-None-Match": english})
+        # The app reads the first `lang` (blank: the interface language, Russian here).
+        response = client.get(
+            "/calendar.ics?lang=&lang=en",
+            headers={"If-None-Match": english, "Accept-Language": "ru"},
+        )
+        assert response.status_code == 200
+        assert response.headers["ETag"] != english
+
     def test_a_change_gives_a_new_etag_at_once(self, client, db, make_fair):
         fair = make_fair(name_en="Belagro")
         etag = client.get("/calendar.ics?lang=en").headers["ETag"]
@@ -212,3 +257,7 @@ class TestFeedValidators:
         again = client.get(url, headers={"If-None-Match": etag})
         assert again.status_code == 200
         assert b"[Approved]" in again.data
+
+
+def cache_build_of(app: Any) -> str:
+    return _build_of(Path(app.root_path), Path(app.template_folder))

@@ -89,10 +89,14 @@ def _by_id(stmt: Select) -> dict[int, SimpleNamespace]:
 
 def load(fairs: Select[tuple[Fair]], lang: str) -> list[SimpleNamespace]:
     """The fairs `fairs` selects, by start date, each with its venue (and city), organizer,
-    sectors and programme, their texts in `lang`: seven queries, whatever the number of fairs.
+    sectors and programme, their texts in `lang`: six queries, whatever the number of fairs.
     """
     ids = fairs.with_only_columns(Fair.id).order_by(None)
-    cities = _by_id(select(City.id, City.name_ru, City.name_en))
+    # Each statement sees what is committed when it runs (PostgreSQL, READ COMMITTED), so the
+    # fairs come first and every later read only looks up rows they refer to; a row that is
+    # missing all the same (deleted by hand meanwhile) leaves its fair out, not the feed.
+    rows = select(*_fair_columns(lang)).where(Fair.id.in_(ids)).order_by(Fair.starts_on, Fair.id)
+    found = list(_rows(rows))
     venues = _by_id(
         select(
             Venue.id,
@@ -102,23 +106,26 @@ def load(fairs: Select[tuple[Fair]], lang: str) -> list[SimpleNamespace]:
             Venue.address_en,
             Venue.latitude,
             Venue.longitude,
-            Venue.city_id,
-        ).where(Venue.id.in_(fairs.with_only_columns(Fair.venue_id).order_by(None)))
+            City.name_ru.label("city_name_ru"),
+            City.name_en.label("city_name_en"),
+        )
+        .join(Venue.city)
+        .where(Venue.id.in_({fair.venue_id for fair in found}))
     )
     for venue in venues.values():
-        venue.city = cities[venue.city_id]
+        venue.city = SimpleNamespace(name_ru=venue.city_name_ru, name_en=venue.city_name_en)
     organizers = _by_id(
         select(Organizer.id, Organizer.name_ru, Organizer.name_en).where(
-            Organizer.id.in_(fairs.with_only_columns(Fair.organizer_id).order_by(None))
+            Organizer.id.in_({fair.organizer_id for fair in found})
         )
     )
-    sectors = _by_id(select(Sector.id, Sector.name_ru, Sector.name_en, Sector.code))
     fair_sector_ids = defaultdict(list)
     links = select(fair_sectors.c.fair_id, fair_sectors.c.sector_id).where(
         fair_sectors.c.fair_id.in_(ids)
     )
     for fair_id, sector_id in _execute(links):
-        fair_sector_ids[fair_id].append(sectors[sector_id])
+        fair_sector_ids[fair_id].append(sector_id)
+    sectors = _by_id(select(Sector.id, Sector.name_ru, Sector.name_en, Sector.code))
     programme = defaultdict(list)
     items = (
         select(*_programme_columns(lang))
@@ -128,11 +135,13 @@ def load(fairs: Select[tuple[Fair]], lang: str) -> list[SimpleNamespace]:
     for item in _execute(items):
         programme[item.fair_id].append(item)
     result = []
-    rows = select(*_fair_columns(lang)).where(Fair.id.in_(ids)).order_by(Fair.starts_on, Fair.id)
-    for fair in _rows(rows):
-        fair.venue = venues[fair.venue_id]
-        fair.organizer = organizers[fair.organizer_id]
-        fair.sectors = sorted(fair_sector_ids[fair.id], key=lambda s: s.code)
+    for fair in found:
+        fair.venue = venues.get(fair.venue_id)
+        fair.organizer = organizers.get(fair.organizer_id)
+        if fair.venue is None or fair.organizer is None:
+            continue
+        known = (sectors[i] for i in fair_sector_ids[fair.id] if i in sectors)
+        fair.sectors = sorted(known, key=lambda s: s.code)
         fair.programme = programme[fair.id]
         result.append(fair)
     return result

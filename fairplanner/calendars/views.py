@@ -31,7 +31,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.http import is_resource_modified
 
 from fairplanner.accounts.views import company_required
-from fairplanner.cache import cached, generations, shared_cache
+from fairplanner.cache import build_id, cached, generations, shared_cache
 from fairplanner.calendars import feed, ical, queries, services
 from fairplanner.calendars.context import context, refresh
 from fairplanner.catalogue import queries as catalogue_queries
@@ -80,7 +80,7 @@ def calendar_response(
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
         response = Response(status=304)
     else:
-        body = _cached_or_built(f"ics:{etag}", build)
+        body = _cached_or_built(f"ics:{build_id()}:{etag}", build)
         response = Response(body, content_type="text/calendar; charset=utf-8")
         disposition = "attachment" if filename else "inline"
         response.headers["Content-Disposition"] = (
@@ -248,7 +248,7 @@ def _known_validators(
     generation = generations().get("catalogue")
     if generation is None:
         return None, None
-    key = f"feed:{etag_of((generation, lang, today, astuple(filters)))}"
+    key = f"feed:{etag_of((build_id(), generation, lang, today, astuple(filters)))}"
     known = shared_cache().get(key)
     if known is None:
         return key, None
@@ -311,7 +311,9 @@ class AnswerPolls:
         return self.wsgi_app(environ, start_response)
 
     def _answer(self, query: str, client_etag: str) -> Response | None:
-        lang = next((value for key, value in parse_qsl(query) if key == "lang"), None)
+        # The first `lang`, blank or not, as request.args.get() reads it.
+        pairs = parse_qsl(query, keep_blank_values=True)
+        lang = next((value for key, value in pairs if key == "lang"), None)
         if lang not in self.app.config["LANGUAGES"]:
             return None
         with self.app.app_context():
@@ -321,7 +323,9 @@ class AnswerPolls:
         known = _polls.get((generation, minsk_today(), query.encode("latin-1"), lang))
         if known is None or client_etag.strip() not in (f'"{known[0]}"', f'W/"{known[0]}"'):
             return None
-        return _with_validators(Response(status=304), *known, private=False)
+        response = _with_validators(Response(status=304), *known, private=False)
+        response.headers["Vary"] = "Cookie, Accept-Language"  # as on the app's own answers
+        return response
 
 
 @bp.get("/calendar/<token>.ics")

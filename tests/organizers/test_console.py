@@ -550,6 +550,18 @@ class TestCachedListings:
         assert "status-approved" in page
         assert 'form="decide-many"' in page  # the session's own token, outside the cache
 
+    def test_a_bulk_decision_shows_on_the_list_it_returns_to(self, client, setup, login_as):
+        login_as(setup["staff"])
+        client.get(self.LIST)  # the listing is now cached
+        reg = setup["regs"][0]
+        response = client.post(
+            "/organizer/fairs/prodexpo/registrations/decide",
+            data={"action": "approve", "ids": [reg.id], f"v-{reg.id}": reg.version},
+            follow_redirects=True,
+        )
+        assert response.status_code == 200
+        assert "status-approved" in response.get_data(as_text=True)
+
     def test_a_cached_list_is_still_refused_to_another_organizer(
         self, client, setup, login_as, make_user, factories
     ):
