@@ -1,7 +1,8 @@
 """Time the catalogue pages against a bare Flask route in the same process and run.
 
-Usage: python -m bench [--requests N]. Prints mean milliseconds per request and the ratio to a
-bare `return "ok"` Flask route, so the figures can be compared across machines. Then runs the
+Usage: python -m bench [--requests N]. Prints mean milliseconds per request, rendered and from
+the page cache, and the ratio to a bare `return "ok"` Flask route, so the figures can be
+compared across machines. Then runs the
 calendar feed benchmark (`python -m bench.feed` runs it alone, with its own options).
 """
 
@@ -59,11 +60,19 @@ def main() -> None:
             "healthz": lambda: client.get("/healthz"),
         }
         base = None
-        print(f"{'page':45} {'ms/request':>10} {'x bare':>8}")
+        # Rendered every time (a signed-in visitor, the first visit after a change) and
+        # from the page cache (an anonymous visitor, as most are).
+        print(f"{'page':45} {'rendered':>10} {'x bare':>8} {'cached':>8} {'x bare':>8}")
         for name, call in pages.items():
-            ms = timed(call, args.requests)
-            base = base or ms
-            print(f"{name:45} {ms:10.2f} {ms / base:8.1f}")
+            app.config["PAGE_CACHE"] = False
+            rendered = timed(call, args.requests)
+            app.config["PAGE_CACHE"] = True
+            cached = timed(call, args.requests)
+            base = base or rendered
+            print(
+                f"{name:45} {rendered:10.2f} {rendered / base:8.1f} {cached:8.2f} "
+                f"{cached / base:8.1f}"
+            )
 
     print()
     feed.main(argv=[])
