@@ -53,7 +53,8 @@ bench: install ## Run the in-process benchmarks (pages, and the feed at 5,000 fa
 	$(BIN)/python -m bench
 
 bench-load: install ## Load benchmark: gunicorn + wrk on SQLite and PostgreSQL (BENCH_ARGS=...)
-	@sh scripts/install-wrk.sh
+	@sh scripts/apt-install.sh wrk "the load benchmark" wrk \
+	  || { echo "wrk is missing and could not be installed: apt-get install wrk" >&2; exit 1; }
 	$(BIN)/python -m bench.load $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and the development database

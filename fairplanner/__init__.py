@@ -41,8 +41,10 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     register_request_hooks(app)
     register_security_headers(app)
     from fairplanner import pagecache
+    from fairplanner.calendars.views import AnswerPolls
 
     pagecache.init_app(app)
+    app.wsgi_app = AnswerPolls(app, app.wsgi_app)  # type: ignore[method-assign]
     from fairplanner.errors import register_error_handlers
 
     register_error_handlers(app)

@@ -101,7 +101,7 @@ def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     app.extensions["cache"] = RedisCache(url) if url else MemoryCache()
     app.extensions["cache_generations"] = (0.0, {})
-    app.extensions["cache_build"] = _build_of(Path(app.root_path), Path(app.template_folder or ""))
+    app.extensions["cache_build"] = None  # worked out on first use (not by CLI commands)
 
 
 def _build_of(package: Path, templates: Path) -> str:
@@ -118,7 +118,11 @@ def _build_of(package: Path, templates: Path) -> str:
 
 
 def build_id() -> str:
-    return current_app.extensions["cache_build"]
+    app = current_app
+    if app.extensions["cache_build"] is None:
+        package, templates = Path(app.root_path), Path(app.template_folder or "")
+        app.extensions["cache_build"] = _build_of(package, templates)
+    return app.extensions["cache_build"]
 
 
 def shared_cache() -> MemoryCache | RedisCache:
@@ -220,19 +224,26 @@ def _after_transaction_end(session: Session, transaction: Any) -> None:
         forget_generations()
 
 
+def cache_key(kind: str, depends_on: tuple[str, ...], parts: tuple[Any, ...]) -> str | None:
+    """The key of content of `kind` under the current generations of `depends_on` and the
+    code version, with `parts` (everything else it depends on); None when caching is off."""
+    if not current_app.config["PAGE_CACHE"]:
+        return None
+    current = generations()
+    if any(name not in current for name in depends_on):
+        return None
+    raw = repr((kind, build_id(), *(current[name] for name in depends_on), *parts))
+    return f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
 def cached(
     kind: str, depends_on: tuple[str, ...], parts: tuple[Any, ...], compute: Callable[[], bytes]
 ) -> bytes:
-    """`compute()`, kept in the shared cache under the current generations of `depends_on`
-    and `parts` (everything else the result depends on). The caller checks access first:
-    the key says what the content is, not who may see it."""
-    if not current_app.config["PAGE_CACHE"]:
+    """`compute()`, kept in the shared cache under `cache_key`. The caller checks access
+    first: the key says what the content is, not who may see it."""
+    key = cache_key(kind, depends_on, parts)
+    if key is None:
         return compute()
-    current = generations()
-    if any(name not in current for name in depends_on):
-        return compute()
-    raw = repr((kind, build_id(), *(current[name] for name in depends_on), *parts))
-    key = f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
     value = shared_cache().get(key)
     if value is None:
         value = compute()

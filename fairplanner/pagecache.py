@@ -10,11 +10,9 @@ as cheap as a bare route; the security headers are still added to it.
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Flask, Response, current_app, g, request, session
 
-from fairplanner.cache import build_id, generations, shared_cache
+from fairplanner.cache import cache_key, shared_cache
 from fairplanner.i18n import current_language, minsk_today
 
 # endpoint -> the generations its page depends on
@@ -28,7 +26,7 @@ CACHED_PAGES = {
 def page_key() -> str | None:
     """The cache key of this request's page, or None when it must be rendered."""
     config = current_app.config
-    if not config["PAGE_CACHE"] or request.method not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD"):
         return None
     names = CACHED_PAGES.get(request.endpoint or "")
     if names is None:
@@ -38,17 +36,7 @@ def page_key() -> str | None:
         config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
     ):
         return None
-    current = generations()
-    if any(name not in current for name in names):
-        return None
-    parts = [
-        build_id(),
-        *(str(current[name]) for name in names),
-        current_language(),
-        str(minsk_today()),
-    ]
-    raw = "\n".join([*parts, request.full_path])
-    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    return cache_key("page", names, (current_language(), minsk_today(), request.full_path))
 
 
 def _serve() -> Response | None:
@@ -79,8 +67,5 @@ def _store(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from fairplanner.calendars.views import AnswerPolls, answer_unchanged_poll
-
-    app.before_request_funcs.setdefault(None, [])[:0] = [answer_unchanged_poll, _serve]
-    app.wsgi_app = AnswerPolls(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.before_request_funcs.setdefault(None, []).insert(0, _serve)
     app.after_request(_store)

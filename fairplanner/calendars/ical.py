@@ -31,8 +31,7 @@ TIMEZONE_HISTORY_FROM = date(2015, 1, 1)
 TZID = "Europe/Minsk"
 # A folded line holds at most 74 octets after its leading space (75 with it), as icalendar's.
 FOLD_AT = 74
-CRLF = b"\r\n"
-CRLF_TEXT = "\r\n"
+CRLF = "\r\n"
 PARAGRAPH = "\n\n"
 # What TEXT may not hold once line breaks are escaped: the C0 controls but tab, and DEL.
 CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
@@ -115,16 +114,12 @@ def duration(value: timedelta) -> str:
     )
 
 
-def fold(line: str) -> bytes:
-    return fold_bytes(line.encode())
-
-
 def _fits(line: str) -> bool:
     return len(line) <= FOLD_AT and line.isascii()
 
 
 def fold_line(line: str) -> str:
-    """`fold` for text: most lines are short, and are returned as they are."""
+    """One content line, folded (`fold_bytes`); most lines are short and returned as they are."""
     if len(line) <= FOLD_AT // 4 or (len(line) <= FOLD_AT and line.isascii()):
         return line
     data = line.encode()
@@ -153,14 +148,15 @@ def fold_bytes(data: bytes) -> bytes:
 
 
 @cache
-def vtimezone() -> bytes:
-    """Europe/Minsk as icalendar derives it from the tz database (computed once)."""
+def vtimezone() -> str:
+    """Europe/Minsk as icalendar derives it from the tz database (computed once), without
+    its final line break."""
     calendar = Calendar()
     event = Event()
     event.add("dtstart", datetime(2020, 1, 1, tzinfo=MINSK))
     calendar.add_component(event)
     calendar.add_missing_timezones(first_date=TIMEZONE_HISTORY_FROM)
-    return calendar.walk("VTIMEZONE")[0].to_ical()
+    return calendar.walk("VTIMEZONE")[0].to_ical().decode().removesuffix(CRLF)
 
 
 # Events ------------------------------------------------------------------------------------
@@ -241,7 +237,7 @@ def _fair_event(shared: _Fair, memos: _Memos) -> str:
         f"DTSTAMP:{memos.utc[ctx.now]}\r\n"
         f"{fold_line(f'UID:fair-{fair.id}{shared.scope}')}\r\n"
         f"SEQUENCE:{fair.revision + entry.version}\r\n"
-        f"{fold_line(f'CATEGORIES:{categories}') + CRLF_TEXT if categories else ''}"
+        f"{fold_line(f'CATEGORIES:{categories}') + CRLF if categories else ''}"
         f"CLASS:{shared.access}\r\n"
         f"CREATED:{memos.utc[fair.created_at]}\r\n"
         f"{fold_line(f'DESCRIPTION:{description}')}\r\n"
@@ -348,5 +344,5 @@ def build_calendar(
         f"X-WR-TIMEZONE:{TZID}",
     ]
     if timed:
-        head.append(vtimezone().decode().removesuffix(CRLF_TEXT))
-    return CRLF_TEXT.join([*head, *events, "END:VCALENDAR", ""]).encode()
+        head.append(vtimezone())
+    return CRLF.join([*head, *events, "END:VCALENDAR", ""]).encode()

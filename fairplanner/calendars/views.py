@@ -214,19 +214,23 @@ def public_feed() -> ResponseReturnValue:
     today, now = minsk_today(), utcnow()
     filters = feed_filters(request.args)
     stmt = queries.public_feed(filters, today=today, now=now)
-    key, known = _known_validators(lang, today, filters)
-    if known is None:
+    # Read before the validators: a change in between makes the remembered poll useless,
+    # never wrong (see AnswerPolls).
+    generation = generations().get("catalogue") if current_app.config["PAGE_CACHE"] else None
+
+    def fingerprint() -> tuple[Sequence[Any], datetime | None]:
         row = db.session.execute(queries.fingerprint(stmt)).one()
         changed = db.session.execute(queries.last_change()).one()
         # The window moves with the date, so the day is part of both validators. The filters
         # as understood, not the raw query string: junk parameters make no new versions.
-        known = (
-            etag_of((lang, today, astuple(filters), tuple(row))),
-            _latest(*changed, start_of(today)),
-        )
-        if key is not None:
-            value = f"{known[0]} {known[1].isoformat()}".encode()
-            shared_cache().set(key, value, ttl=current_app.config["PAGE_CACHE_SECONDS"])
+        return (lang, today, astuple(filters), tuple(row)), _latest(*changed, start_of(today))
+
+    parts = (lang, today, astuple(filters))
+    etag, last_modified = cached_validators("feed", ("catalogue",), parts, fingerprint)
+    if generation is not None and last_modified is not None:
+        if len(_polls) >= POLLS_REMEMBERED:
+            _polls.clear()
+        _polls[(generation, today, request.query_string, lang)] = (etag, last_modified)
 
     def build() -> bytes:
         with force_locale(lang):
@@ -234,57 +238,33 @@ def public_feed() -> ResponseReturnValue:
         fairs = [ical.Entry(f) for f in feed.load(stmt, lang)]
         return ical.build_calendar(fairs, context(lang), name=name, refresh=refresh())
 
-    return calendar_response(build, etag=known[0], last_modified=known[1])
+    return calendar_response(build, etag=etag, last_modified=last_modified)
 
 
-def _known_validators(
-    lang: str, today: date, filters: FairFilters
-) -> tuple[str | None, tuple[str, datetime] | None]:
-    """The public feed's cache key for its validators, and the validators (ETag and
-    Last-Modified) when known: they come from two aggregate queries that are run once per
-    catalogue generation (fairplanner.cache), so a poll in between costs no query."""
-    if not current_app.config["PAGE_CACHE"]:
-        return None, None
-    generation = generations().get("catalogue")
-    if generation is None:
-        return None, None
-    key = f"feed:{etag_of((build_id(), generation, lang, today, astuple(filters)))}"
-    known = shared_cache().get(key)
-    if known is None:
-        return key, None
-    etag, moment = known.decode().split(" ", 1)
-    return key, (etag, datetime.fromisoformat(moment))
+def cached_validators(
+    kind: str,
+    depends_on: tuple[str, ...],
+    parts: tuple[Any, ...],
+    fingerprint: Callable[[], tuple[Sequence[Any], datetime | None]],
+) -> tuple[str, datetime | None]:
+    """A feed's ETag and Last-Modified from its `fingerprint()` (aggregate queries), which is
+    run once per generation of what the feed shows (fairplanner.cache): a poll in between
+    costs no query."""
+
+    def encoded() -> bytes:
+        validator, last_modified = fingerprint()
+        moment = last_modified.isoformat() if last_modified else ""
+        return f"{etag_of(validator)} {moment}".encode()
+
+    etag, moment = cached(kind, depends_on, parts, encoded).decode().split(" ", 1)
+    return etag, datetime.fromisoformat(moment) if moment else None
 
 
-# (catalogue generation, date, query string, language) -> validators: this process's memory of
-# the shared cache's answers, so that a poll needs no filter parsing and no cache round trip.
+# (catalogue generation, date, query string, language) -> the validators the public feed last
+# answered with in this process, for AnswerPolls: a poll then needs neither Flask nor a cache
+# round trip.
 _polls: dict[tuple[int, date, bytes, str], tuple[str, datetime]] = {}
 POLLS_REMEMBERED = 10_000
-
-
-def answer_unchanged_poll() -> Response | None:
-    """The most frequent request of all, a calendar client's poll of the public feed with the
-    current ETag, answered before every other hook (rate limits, sessions) with its 304."""
-    if request.endpoint != "calendars.public_feed" or not current_app.config["PAGE_CACHE"]:
-        return None
-    client_etag = request.headers.get("If-None-Match")
-    generation = generations().get("catalogue")
-    if not client_etag or generation is None:
-        return None
-    lang, today = feed_language(), minsk_today()
-    memo = (generation, today, request.query_string, lang)
-    known = _polls.get(memo)
-    if known is None:
-        _, known = _known_validators(lang, today, feed_filters(request.args))
-        if known is None:
-            return None
-        if len(_polls) >= POLLS_REMEMBERED:
-            _polls.clear()
-        _polls[memo] = known
-    etag, last_modified = known
-    if client_etag.strip() not in (f'"{etag}"', f'W/"{etag}"'):
-        return None  # another ETag, or several: the view decides
-    return _with_validators(Response(status=304), etag, last_modified, private=False)
 
 
 class AnswerPolls:
@@ -292,7 +272,10 @@ class AnswerPolls:
     (`?lang=`, as every subscription address does) and sends the ETag this process last
     answered for that generation, date and query, gets its 304 without Flask's request
     machinery (sessions, rate limits, security headers are of no use to an empty answer).
-    Anything else, including the first poll after a change, goes to the app."""
+    Anything else, including the first poll after a change, goes to the app.
+
+    The answer is remembered under the generation read *before* the validators were: after a
+    change it no longer matches the current generation, and the poll goes to the app."""
 
     def __init__(self, app: Flask, wsgi_app: WSGIApplication) -> None:
         self.app, self.wsgi_app = app, wsgi_app
@@ -338,15 +321,13 @@ def company_feed(token: str) -> ResponseReturnValue:
         abort(410)  # Thunderbird disables a calendar on 410; a 404 reads as "now empty"
     lang = feed_language()
 
-    def validators() -> bytes:
+    def fingerprint() -> tuple[Sequence[Any], datetime | None]:
         row = db.session.execute(queries.company_fingerprint(found.company_id)).one()
-        last_modified = _latest(row[1], row[4], row[7])
-        moment = last_modified.isoformat() if last_modified else ""
-        return f"{etag_of((lang, found.token, tuple(row)))} {moment}".encode()
+        return (lang, found.token, tuple(row)), _latest(row[1], row[4], row[7])
 
-    # The fingerprint's aggregates, once per generation of the catalogue and applications.
-    known = cached("company-feed", ("catalogue", "registrations"), (found.token, lang), validators)
-    etag, moment = known.decode().split(" ", 1)
+    parts = (found.token, lang)
+    depends_on = ("catalogue", "registrations")
+    etag, last_modified = cached_validators("company-feed", depends_on, parts, fingerprint)
 
     def build() -> bytes:
         rows = db.session.execute(queries.company_feed(found.company_id)).unique().all()
@@ -364,12 +345,7 @@ def company_feed(token: str) -> ResponseReturnValue:
             name = _("My fairs · FairPlanner")
         return ical.build_calendar(entries, context(lang), name=name, refresh=refresh())
 
-    return calendar_response(
-        build,
-        etag=etag,
-        last_modified=datetime.fromisoformat(moment) if moment else None,
-        private=True,
-    )
+    return calendar_response(build, etag=etag, last_modified=last_modified, private=True)
 
 
 @bp.post("/my/calendar/regenerate")

@@ -42,6 +42,9 @@ from fairplanner.registrations.models import (
 
 bp = Blueprint("organizers", __name__, url_prefix="/organizer")
 PER_PAGE = 50
+# What the attendee list and its exports show: the fair, its applications and their companies
+# (the generations their cached copies depend on, fairplanner.cache).
+LISTED = ("catalogue", "registrations")
 DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: "²".isdigit() is True but int() refuses it
 
 
@@ -135,8 +138,7 @@ def attendees(slug: str) -> ResponseReturnValue:
         )
         return html.encode()
 
-    parts = (fair.id, current_language(), sorted(request.args.items(multi=True)))
-    html = cached("attendees", ("catalogue", "registrations"), parts, listing).decode()
+    html = cached("attendees", LISTED, _listing_parts(fair), listing).decode()
     # Our own template's output, escaped when it was rendered.
     body = Markup(html)  # noqa: S704
     return render_template("organizers/attendees.html", fair=fair, listing=body)
@@ -252,8 +254,13 @@ def add_note(registration_id: int) -> ResponseReturnValue:
 def _export(kind: str, fair: Fair, make: Callable[[], bytes]) -> bytes:
     """An export file, made once per generation of the applications (and of the catalogue),
     language and query; the caller has checked access to the fair."""
-    parts = (fair.id, current_language(), sorted(request.args.items(multi=True)))
-    return cached(f"export-{kind}", ("catalogue", "registrations"), parts, make)
+    return cached(f"export-{kind}", LISTED, _listing_parts(fair), make)
+
+
+def _listing_parts(fair: Fair) -> tuple[Any, ...]:
+    """Everything else a cached listing or export depends on: the fair, the language and the
+    query string as given (the filters, sort and page are read from it)."""
+    return (fair.id, current_language(), sorted(request.args.items(multi=True)))
 
 
 def _export_rows(fair: Fair) -> tuple[list[str], list[list[Any]]]:
