@@ -23,18 +23,19 @@ class Tick:
     minor: bool = False  # hidden when the chart is narrow
 
 
-def nice_ticks(maximum: Number, *, count: int = 5) -> list[float]:
+def nice_ticks(maximum: Number, *, count: int = 5) -> list[int | float]:
     """Round tick values from 0 to at least `maximum`: no more than `count` steps of 1, 2, 2.5
     or 5 times a power of ten (whole steps only: these charts count applications and m²)."""
     top = float(maximum)
     if top <= 0:
-        return [0.0, 1.0]
+        return [0, 1]
     raw = top / count
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     step = max(step, 1.0)
     steps = math.ceil(top / step - 1e-9)
-    return [round(i * step, 6) for i in range(steps + 1)]
+    values = [round(i * step, 6) for i in range(steps + 1)]
+    return [int(v) if float(v).is_integer() else v for v in values]
 
 
 def day_ticks(days: Sequence[date], *, most: int) -> list[int]:
