@@ -113,7 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.calendars.views import bp as calendars_bp
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
-    from fairplanner.organizers import admin, editor  # noqa: F401 - their routes join the bp
+    from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
     from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.registrations.views import bp as registrations_bp
 

@@ -14,11 +14,10 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from fairplanner.accounts.models import Company, Country, Role
+from fairplanner.accounts.models import Country, Role
 from fairplanner.cache import cached
 from fairplanner.catalogue.models import (
     Fair,
-    Sector,
 )
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
@@ -344,49 +343,3 @@ def print_view(slug: str) -> ResponseReturnValue:
     fair = scoped_fair(slug)
     header, rows = _export_rows(fair)
     return render_template("organizers/print.html", fair=fair, header=header, rows=rows)
-
-
-@bp.get("/fairs/<slug>/numbers")
-@staff_required
-def numbers(slug: str) -> ResponseReturnValue:
-    """Counts by status, role, sector, country and region; areas; applications per day."""
-    fair = scoped_fair(slug)
-    by = {
-        "status": db.session.execute(queries.counts_by(fair.id, Registration.status)).all(),
-        "role": db.session.execute(queries.counts_by(fair.id, Registration.role)).all(),
-        "country": db.session.execute(queries.counts_by(fair.id, Company.country)).all(),
-        "region": db.session.execute(queries.counts_by(fair.id, Company.region)).all(),
-        "sector": db.session.execute(queries.counts_by(fair.id, Sector.code)).all(),
-    }
-    requested, approved = db.session.execute(queries.area_totals(fair.id)).one()
-    per_day = db.session.execute(queries.applications_per_day(fair.id)).all()
-    return render_template(
-        "organizers/numbers.html",
-        fair=fair,
-        by=by,
-        requested=requested,
-        approved=approved,
-        chart=exports_chart(per_day),
-        statuses=STATUS_LABELS,
-        roles=ROLE_LABELS,
-    )
-
-
-def exports_chart(per_day: list[tuple[Any, int]]) -> dict[str, Any]:
-    """Bars for an SVG chart drawn by the template (no script, no external library)."""
-    if not per_day:
-        return {"bars": [], "max": 0}
-    top = max(n for _day, n in per_day)
-    width = 600 / len(per_day)
-    bars = [
-        {
-            "x": round(i * width, 1),
-            "w": round(max(width - 2, 1), 1),
-            "h": round(160 * n / top, 1),
-            "y": round(180 - 160 * n / top, 1),
-            "day": str(day),
-            "n": n,
-        }
-        for i, (day, n) in enumerate(per_day)
-    ]
-    return {"bars": bars, "max": top}
