@@ -115,8 +115,9 @@ class AttendeeFilterForm(FlaskForm):
             *(SelectChoice(c.value, COUNTRY_LABELS[c]) for c in Country),
         ],
     )
-    region = StringField(_l("Region code"), validators=[Optional(), Length(max=20)])
-    sector = StringField(_l("Sector code"), validators=[Optional(), Length(max=40)])
+    # Choices come from the view: regions grouped by country, sectors by name.
+    region = SelectField(_l("Region"), validators=[Optional()], choices=[])
+    sector = SelectField(_l("Sector"), validators=[Optional()], choices=[])
     q = StringField(_l("Company, tax number or contact"), validators=[Optional(), Length(max=200)])
     sort = SelectField(
         _l("Sort by"),
@@ -148,7 +149,12 @@ class NoteForm(FlaskForm):
 
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-KIND_CHOICES = [SelectChoice(k.value, KIND_LABELS[k]) for k in FairKind]
+# The kind is required: the select starts on an empty "Choose…" (a required select's first
+# option must be a placeholder, HTML 4.10.7).
+KIND_CHOICES = [
+    SelectChoice("", _l("Choose…")),
+    *(SelectChoice(k.value, KIND_LABELS[k]) for k in FairKind),
+]
 
 
 class FairForm(FlaskForm):
