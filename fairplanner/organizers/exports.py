@@ -5,9 +5,10 @@ CSV comes in two dialects:
 * `EXCEL` (the default, "CSV for Excel"): what Russian Excel opens with a double click —
   `;` between cells, UTF-8 with a BOM, decimals with the language's separator ("36,5" in
   Russian), times in Minsk time without seconds ("2026-11-27 14:05", which Excel reads as a date
-  in every locale and the XLSX shows the same moment).
-* `COMMA` ("CSV, comma-separated"): for Google Sheets, LibreOffice and scripts — `,` between
-  cells, a decimal point, the same times.
+  in every locale and the XLSX shows the same moment), phones as people write them
+  ("+375 17 123-45-67").
+* `COMMA` ("CSV for other programs"): for Google Sheets, LibreOffice and scripts — `,` between
+  cells, a decimal point, the same times, phones in E.164 ("+375171234567").
 
 Every cell is quoted, so a separator, a quote or a line break inside a value (a company named
 `ООО Ромашка;=1+1;`) never splits or ends it.
@@ -40,12 +41,20 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from fairplanner import display
 from fairplanner.i18n import MINSK
 
 
 class Dialect(enum.StrEnum):
     EXCEL = "excel"
     COMMA = "comma"
+
+
+class Phone(str):
+    """A phone number in E.164 ("+375171234567"): people's files show it as people write it
+    ("+375 17 123-45-67"), the comma-separated file for other programs keeps E.164."""
+
+    __slots__ = ()
 
 
 # A cell starting with one of these (after any spaces) may be taken for a formula when a CSV is
@@ -89,6 +98,8 @@ def _cell(value: Any, dialect: Dialect) -> str:
         return value.astimezone(MINSK).strftime(CSV_TIME)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Phone):
+        return neutralize(display.phone(value) if dialect == Dialect.EXCEL else str(value))
     if isinstance(value, Decimal):
         if dialect == Dialect.EXCEL:
             return format_decimal(value, "0.#")  # "36,5" in Russian, no group separator
@@ -113,6 +124,8 @@ def to_xlsx(
                 value = value.astimezone(MINSK).replace(tzinfo=None, second=0, microsecond=0)
             elif isinstance(value, Decimal):
                 value = float(value)
+            elif isinstance(value, Phone):
+                value = display.phone(value)
             elif isinstance(value, str):
                 value = ILLEGAL_XML.sub("", value)  # openpyxl refuses control characters
             values.append(value)
