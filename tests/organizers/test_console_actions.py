@@ -245,7 +245,10 @@ MARKUP_PAGES = [
 
 
 @pytest.mark.parametrize("path", MARKUP_PAGES)
-def test_console_markup_has_unique_ids_labels_and_no_form_in_p(client, console, path):
+def test_console_markup_has_unique_ids_labels_and_no_form_in_p(
+    app, client, console, monkeypatch, path
+):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # the tokens are on the page
     html = client.get(path.format(exhibitor=console["exhibitor"].id)).get_data(as_text=True)
     page = _Markup()
     page.feed(html)
