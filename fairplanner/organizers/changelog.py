@@ -214,11 +214,38 @@ REGISTRATION_FIELDS: dict[str, Field] = {
 }
 
 
+CONTEXT = 40  # characters kept around the changed part of a long text
+
+
+def _long_texts(old: str, new: str) -> tuple[str, str]:
+    """Two long texts cut to the part that differs, with a little context either side:
+    a description edited at its end must not read as two identical beginnings."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    start = max(start - CONTEXT, 0)
+    end = max(end - CONTEXT, 0)
+
+    def cut(text: str) -> str:
+        middle = text[start : len(text) - end]
+        middle = middle if len(middle) <= LONG_TEXT else middle[: LONG_TEXT - 1].rstrip() + "…"
+        return ("…" if start else "") + middle + ("…" if end else "")
+
+    return cut(old), cut(new)
+
+
 def _details(changes: dict[str, Any], fields: dict[str, Field], names: Names) -> list[Detail]:
     details = []
     for name, pair in changes.items():
         old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
         label, show = fields.get(name, (name.replace("_", " "), _plain))
+        long = isinstance(old, str) and isinstance(new, str) and len(old + new) > LONG_TEXT
+        if show is _plain and long:
+            details.append(Detail(str(label), *_long_texts(old, new)))
+            continue
         details.append(Detail(str(label), show(old, names), show(new, names)))
     return details
 

@@ -195,3 +195,29 @@ def test_sectors_are_sorted_by_name_in_the_fair_form(client, console):
     html = client.get(f"/organizer/fairs/{SLUG}/edit").get_data(as_text=True)
     positions = [html.index(f'value="{code}"') for code in ("light-industry", "forestry", "food")]
     assert positions == sorted(positions)  # Лёгкая, Лесная, Пищевая
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown_old", "shown_new"),
+    [
+        (
+            "a" * 300 + " конец.",
+            "a" * 300 + " финал.",
+            "…" + "a" * 39 + " конец.",
+            "…" + "a" * 39 + " финал.",
+        ),
+        (
+            "Начало. " + "b" * 300,
+            "Старт. " + "b" * 300,
+            "Начало. " + "b" * 38 + "…",
+            "Старт. " + "b" * 38 + "…",
+        ),
+        ("коротко", "кратко", "коротко", "кратко"),
+    ],
+)
+def test_long_texts_in_the_log_show_the_part_that_changed(app, old, new, shown_old, shown_new):
+    from fairplanner.organizers.changelog import Names, _details
+
+    with app.test_request_context():
+        [detail] = _details({"description_ru": [old, new]}, {}, Names())
+    assert (detail.old, detail.new) == (shown_old, shown_new)
