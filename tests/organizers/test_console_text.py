@@ -12,7 +12,7 @@ from babel.dates import format_date
 
 from fairplanner.i18n import minsk_today
 from tests.organizers.conftest import SECTORS, SLUG
-from tests.organizers.visible import codes_in, visible_text
+from tests.organizers.visible import PATTERNS, codes_in, input_values, visible_text
 
 
 def page_text(client, path: str, lang: str = "ru") -> str:
@@ -128,8 +128,10 @@ CONSOLE_PAGES = [
 @pytest.mark.parametrize("path", CONSOLE_PAGES)
 def test_no_codes_on_console_pages(client, console, path):
     url = path.format(exhibitor=console["exhibitor"].id, visitor=console["visitor"].id)
-    text = page_text(client, url)
+    html = client.get(url).get_data(as_text=True)
+    text = visible_text(html)
     assert codes_in(text, extra=set(SECTORS)) == [], text
+    assert not PATTERNS["x.0 decimal"].search(input_values(html)), input_values(html)
 
 
 def test_no_codes_in_the_csv_for_excel(client, console):

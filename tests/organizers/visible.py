@@ -143,3 +143,8 @@ def codes_in(text: str, *, extra: set[str] = frozenset()) -> list[str]:
             found.append(code)
     found += [f"{name}: {m.group(0)}" for name, p in PATTERNS.items() if (m := p.search(text))]
     return found
+
+
+def input_values(html: str) -> str:
+    """The values the page's text inputs show (a form field can show "4.0" too)."""
+    return " | ".join(re.findall(r'<input(?![^>]*type="hidden")[^>]*\svalue="([^"]*)"', html))
