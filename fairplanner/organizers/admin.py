@@ -25,9 +25,18 @@ from fairplanner.catalogue.models import Organizer
 from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
+from fairplanner.i18n import localized
 from fairplanner.notifications.models import OutboxMessage, OutboxStatus
 from fairplanner.organizers.forms import SLUG
 from fairplanner.organizers.views import bp
+from fairplanner.text import fold
+
+OUTBOX_LABELS = {
+    OutboxStatus.PENDING: _l("Waiting to be sent"),
+    OutboxStatus.SENDING: _l("Being sent"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.PARKED: _l("Parked after failures"),
+}
 
 
 def admin_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
@@ -61,8 +70,12 @@ def admin() -> ResponseReturnValue:
     """Organizers and staff: an admin adds both here (or with `flask create-user`)."""
     organizer_form = OrganizerForm(prefix="org")
     staff_form = StaffForm(prefix="staff")
-    organizers = db.session.scalars(select(Organizer).order_by(Organizer.slug)).all()
-    staff_form.organizer.choices = [SelectChoice(str(o.id), o.name_ru) for o in organizers]
+    organizers = sorted(
+        db.session.scalars(select(Organizer)), key=lambda o: fold(localized(o, "name"))
+    )
+    staff_form.organizer.choices = [
+        SelectChoice(str(o.id), localized(o, "name")) for o in organizers
+    ]
     # Both forms post here; the one whose fields came is the one meant.
     if organizer_form.slug.data and organizer_form.validate_on_submit():
         db.session.add(
@@ -99,7 +112,7 @@ def admin() -> ResponseReturnValue:
     staff = db.session.scalars(
         select(User).where(User.role == Role.STAFF).order_by(User.email)
     ).all()
-    names = {o.id: o.name_ru for o in organizers}
+    names = {o.id: localized(o, "name") for o in organizers}
     return render_template(
         "organizers/admin.html",
         organizers=organizers,
@@ -140,6 +153,6 @@ def outbox() -> ResponseReturnValue:
         "organizers/outbox.html",
         counts=counts,
         parked=parked,
-        statuses=OutboxStatus,
+        statuses=OUTBOX_LABELS,
         form=FlaskForm(),
     )

@@ -10,11 +10,13 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
+from fairplanner import confirm
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.catalogue.models import (
     CapacityUnit,
@@ -28,7 +30,7 @@ from fairplanner.catalogue.models import (
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, localized
-from fairplanner.organizers import services
+from fairplanner.organizers import changelog, queries, services
 from fairplanner.organizers.forms import CancelForm, DecisionForm, EventForm, FairForm
 from fairplanner.organizers.models import FairChange
 from fairplanner.organizers.views import DIGITS, bp, scoped_fair, staff_required
@@ -73,14 +75,23 @@ def _fair_form(fair: Fair | None) -> FairForm:
             key=lambda c: fold(c.label),
         ),
     ]
-    form.new_venue_city.choices = [SelectChoice("", _("Choose…"))] + [
-        SelectChoice(str(c.id), localized(c, "name"))
-        for c in db.session.scalars(select(City).order_by(City.slug))
+    form.new_venue_city.choices = [
+        SelectChoice("", _("Choose…")),
+        *sorted(
+            (
+                SelectChoice(str(c.id), localized(c, "name"))
+                for c in db.session.scalars(select(City))
+            ),
+            key=lambda c: fold(c.label),
+        ),
     ]
-    form.sectors.choices = [
-        SelectChoice(s.code, localized(s, "name"))
-        for s in db.session.scalars(catalogue_queries.sectors())
-    ]
+    form.sectors.choices = sorted(
+        (
+            SelectChoice(s.code, localized(s, "name"))
+            for s in db.session.scalars(catalogue_queries.sectors())
+        ),
+        key=lambda c: fold(c.label),
+    )
     return form
 
 
@@ -181,11 +192,33 @@ def publish(slug: str) -> ResponseReturnValue:
 @bp.post("/fairs/<slug>/cancel")
 @staff_required
 def cancel(slug: str) -> ResponseReturnValue:
-    scoped_fair(slug)  # another organizer's fair is a 404 before anything else is said
+    """Cancel the fair with a reason, after a page that says who will be told."""
+    fair = scoped_fair(slug)  # another organizer's fair is a 404 before anything else is said
     form = CancelForm()
     if not form.validate_on_submit():
         flash(_("Give the reason for the cancellation."), "error")
         return redirect(url_for("organizers.edit_fair", slug=slug))
+    if not confirm.confirmed():
+        told = db.session.scalar(queries.notified_on_change(fair.id)) or 0
+        return confirm.ask(
+            title=_("Cancel “%(name)s”?", name=localized(fair, "name")),
+            lines=[
+                _(
+                    "The fair page and calendars will show it as cancelled: “%(reason)s”.",
+                    reason=form.reason_ru.data.strip(),
+                ),
+                ngettext(
+                    "%(num)d company with an active application will get an email.",
+                    "%(num)d companies with active applications will get an email.",
+                    told,
+                )
+                if told
+                else _("No company has an active application: nobody gets an email."),
+                _("A cancellation cannot be undone."),
+            ],
+            button=_("Cancel the fair"),
+            back=url_for("organizers.edit_fair", slug=slug),
+        )
     return _fair_action(
         slug,
         lambda f: services.cancel_fair(
@@ -277,8 +310,20 @@ def edit_event(slug: str, event_id: int) -> ResponseReturnValue:
 @bp.post("/fairs/<slug>/programme/<int(max=2147483647):event_id>/delete")
 @staff_required
 def delete_event(slug: str, event_id: int) -> ResponseReturnValue:
+    """Delete a programme item, after a page that says what goes with it."""
     fair = scoped_fair(slug)
-    services.delete_event(fair, _scoped_event(fair, event_id), actor=current_user)
+    event = _scoped_event(fair, event_id)
+    if not confirm.confirmed():
+        return confirm.ask(
+            title=_("Delete “%(title)s”?", title=event.title_ru),
+            lines=[
+                _("The item leaves the programme on the fair page and in calendars."),
+                _("Nobody gets an email about it."),
+            ],
+            button=_("Delete"),
+            back=url_for("organizers.programme", slug=fair.slug),
+        )
+    services.delete_event(fair, event, actor=current_user)
     db.session.commit()
     flash(_("The programme item is deleted."), "success")
     return redirect(url_for("organizers.programme", slug=fair.slug))
@@ -305,4 +350,9 @@ def fair_log(slug: str) -> ResponseReturnValue:
         )
         .order_by(RegistrationChange.at.desc())
     ).all()
-    return render_template("organizers/log.html", fair=fair, edits=edits, decisions=decisions)
+    return render_template(
+        "organizers/log.html",
+        fair=fair,
+        edits=changelog.fair_entries(edits),
+        decisions=changelog.registration_entries(decisions),
+    )

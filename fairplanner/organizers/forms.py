@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -27,6 +26,7 @@ from fairplanner.accounts.models import Country
 from fairplanner.catalogue.forms import KIND_LABELS
 from fairplanner.catalogue.models import CapacityUnit, EventKind, FairKind
 from fairplanner.organizers.queries import SORTS
+from fairplanner.registrations.forms import AreaField
 from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
 from fairplanner.text import blank_to_none
 
@@ -115,8 +115,9 @@ class AttendeeFilterForm(FlaskForm):
             *(SelectChoice(c.value, COUNTRY_LABELS[c]) for c in Country),
         ],
     )
-    region = StringField(_l("Region code"), validators=[Optional(), Length(max=20)])
-    sector = StringField(_l("Sector code"), validators=[Optional(), Length(max=40)])
+    # Choices come from the view: regions grouped by country, sectors by name.
+    region = SelectField(_l("Region"), validators=[Optional()], choices=[])
+    sector = SelectField(_l("Sector"), validators=[Optional()], choices=[])
     q = StringField(_l("Company, tax number or contact"), validators=[Optional(), Length(max=200)])
     sort = SelectField(
         _l("Sort by"),
@@ -147,8 +148,22 @@ class NoteForm(FlaskForm):
     text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=4000)])
 
 
+class StandAreaField(AreaField):
+    """An area in m² that takes "12,5" and shows a stored 4.0 as "4", never "4.0"."""
+
+    def _value(self) -> str:
+        if not self.raw_data and isinstance(self.data, Decimal) and self.data.is_finite():
+            return format(self.data.normalize(), "f")
+        return super()._value()
+
+
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-KIND_CHOICES = [SelectChoice(k.value, KIND_LABELS[k]) for k in FairKind]
+# The kind is required: the select starts on an empty "Choose…" (a required select's first
+# option must be a placeholder, HTML 4.10.7).
+KIND_CHOICES = [
+    SelectChoice("", _l("Choose…")),
+    *(SelectChoice(k.value, KIND_LABELS[k]) for k in FairKind),
+]
 
 
 class FairForm(FlaskForm):
@@ -202,13 +217,13 @@ class FairForm(FlaskForm):
             SelectChoice(CapacityUnit.SQM.value, _l("m² of stand area")),
         ],
     )
-    stand_area_min = DecimalField(
+    stand_area_min = StandAreaField(
         _l("Smallest stand, m²"),
         places=1,
         filters=[_finite],
         validators=[DataRequired(), NumberRange(min=1, max=100_000)],
     )
-    stand_area_max = DecimalField(
+    stand_area_max = StandAreaField(
         _l("Largest stand, m²"),
         places=1,
         filters=[_finite],

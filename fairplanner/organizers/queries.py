@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from fairplanner.accounts.models import Company, Country, company_sectors
 from fairplanner.catalogue.models import CapacityUnit, Fair, Sector, Venue
 from fairplanner.registrations.models import (
+    ACTIVE,
     Registration,
     RegistrationChange,
     RegistrationRole,
@@ -30,12 +32,32 @@ SORTS = {
 }
 
 
-def organizer_fairs(organizer_id: int | None) -> Select[tuple[Fair]]:
-    """The organizer's fairs (every fair for an admin, `organizer_id=None`)."""
+def organizer_fairs(organizer_id: int | None, *, today: date) -> Select[tuple[Fair]]:
+    """The organizer's fairs (every fair for an admin, `organizer_id=None`): the running and
+    coming ones first, soonest first, then the past ones, the most recent first."""
     stmt = select(Fair).options(joinedload(Fair.venue).joinedload(Venue.city))
     if organizer_id is not None:
         stmt = stmt.where(Fair.organizer_id == organizer_id)
-    return stmt.order_by(Fair.starts_on.desc(), Fair.id)
+    past = Fair.ends_on < today
+    return stmt.order_by(
+        case((past, 1), else_=0),
+        case((past, Fair.ends_on), else_=None).desc(),
+        Fair.starts_on,
+        Fair.id,
+    )
+
+
+def notified_on_change(fair_id: int) -> Select[tuple[int]]:
+    """How many companies an email about the fair reaches (active applications, an address)."""
+    return (
+        select(func.count(func.distinct(Company.id)))
+        .join(Registration, Registration.company_id == Company.id)
+        .where(
+            Registration.fair_id == fair_id,
+            Registration.status.in_(ACTIVE),
+            Company.email.is_not(None),
+        )
+    )
 
 
 def fair_in_scope(slug: str, organizer_id: int | None) -> Select[tuple[Fair]]:
@@ -100,7 +122,13 @@ EXPORT_COLUMNS = (
     Registration.status,
     Registration.stand_type,
     Registration.area,
+    Registration.needs_power,
+    Registration.needs_water,
+    Registration.needs_internet,
+    Registration.products,
     Registration.delegates,
+    Registration.aims,
+    Registration.note,
     Registration.created_at,
     Registration.updated_at,
     Company.id.label("company_id"),

@@ -308,6 +308,7 @@ def update_event(
     if seen_revision is not None and seen_revision != event.revision:
         raise FairError(_("Someone changed this item after you opened it. Reload and repeat."))
     _check_event(fair, data, ignoring=event)
+    title = event.title_ru  # the log names the item as it was known before this edit
     changes = {}
     for name, value in asdict(data).items():
         old = getattr(event, name)
@@ -317,7 +318,12 @@ def update_event(
     if changes:
         fair.updated_at = utcnow()
         db.session.flush()
-        log_change(fair, "event edited", actor=actor, changes=changes)
+        log_change(
+            fair,
+            "event edited",
+            actor=actor,
+            changes={"event": [title, event.title_ru], **changes},
+        )
 
 
 def delete_event(fair: Fair, event: ProgrammeEvent, *, actor: User) -> None:

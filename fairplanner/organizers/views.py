@@ -10,24 +10,24 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from fairplanner.accounts.models import Country, Role
+from fairplanner import confirm
+from fairplanner.accounts.models import Role
 from fairplanner.cache import cached
 from fairplanner.catalogue.models import (
     Fair,
 )
+from fairplanner.display import label
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
-from fairplanner.i18n import current_language, localized
-from fairplanner.organizers import exports, queries
+from fairplanner.i18n import current_language, localized, minsk_today
+from fairplanner.organizers import changelog, exports, listing, queries
 from fairplanner.organizers.forms import (
     ACTIONS,
-    ROLE_LABELS,
-    STATUS_LABELS,
-    AttendeeFilterForm,
     DecisionForm,
     NoteForm,
 )
@@ -35,9 +35,9 @@ from fairplanner.organizers.models import RegistrationNote
 from fairplanner.registrations import services as registration_services
 from fairplanner.registrations.models import (
     Registration,
-    RegistrationRole,
-    RegistrationStatus,
+    VisitAim,
 )
+from fairplanner.text import fold
 
 bp = Blueprint("organizers", __name__, url_prefix="/organizer")
 PER_PAGE = 50
@@ -76,7 +76,7 @@ def scoped_fair(slug: str) -> Fair:
 @staff_required
 def index() -> ResponseReturnValue:
     """The organizer's fairs with their numbers of applications by status."""
-    fairs = db.session.scalars(queries.organizer_fairs(scope())).all()
+    fairs = db.session.scalars(queries.organizer_fairs(scope(), today=minsk_today())).all()
     counts: dict[int, dict[str, int]] = {}
     stmt = (
         select(Registration.fair_id, Registration.status, func.count(Registration.id))
@@ -85,23 +85,12 @@ def index() -> ResponseReturnValue:
     )
     for fair_id, status, n in db.session.execute(stmt):
         counts.setdefault(fair_id, {})[status.value] = n
-    return render_template("organizers/index.html", fairs=fairs, counts=counts)
-
-
-def _filters(form: AttendeeFilterForm) -> queries.AttendeeFilters:
-    form.validate()
-    for field in form:
-        if field.errors:
-            field.data = None
-    return queries.AttendeeFilters(
-        status=RegistrationStatus(form.status.data) if form.status.data else None,
-        role=RegistrationRole(form.role.data) if form.role.data else None,
-        country=Country(form.country.data) if form.country.data else None,
-        region=form.region.data or None,
-        sector=form.sector.data or None,
-        q=(form.q.data or "").strip() or None,
-        sort=form.sort.data or "created",
-        descending=form.dir.data == "desc",
+    today = minsk_today()
+    return render_template(
+        "organizers/index.html",
+        upcoming=[f for f in fairs if f.ends_on >= today],
+        past=[f for f in fairs if f.ends_on < today],
+        counts=counts,
     )
 
 
@@ -111,10 +100,10 @@ def attendees(slug: str) -> ResponseReturnValue:
     """Every application for the fair, filtered, searched, sorted and paginated."""
     fair = scoped_fair(slug)  # access first: the cached listing is keyed by fair, not by user
 
-    def listing() -> bytes:
+    def render_listing() -> bytes:
         # (The form is only read when the listing is made: the query string is the key.)
-        form = AttendeeFilterForm(formdata=request.args)
-        filters = _filters(form)
+        form = listing.filter_form(request.args)
+        filters, ignored = listing.read_filters(form)
         page = form.page.data or 1
         pagination = db.paginate(
             queries.attendees(fair.id, filters),
@@ -129,15 +118,14 @@ def attendees(slug: str) -> ResponseReturnValue:
             "organizers/_attendees.html",
             fair=fair,
             form=form,
+            ignored=ignored,
             pagination=pagination,
             meter=meter,
             args={k: v for k, v in request.args.items() if k != "page" and v},
-            statuses=STATUS_LABELS,
-            roles=ROLE_LABELS,
         )
         return html.encode()
 
-    html = cached("attendees", LISTED, _listing_parts(fair), listing).decode()
+    html = cached("attendees", LISTED, _listing_parts(fair), render_listing).decode()
     # Our own template's output, escaped when it was rendered.
     body = Markup(html)  # noqa: S704
     return render_template("organizers/attendees.html", fair=fair, listing=body)
@@ -153,6 +141,8 @@ def decide_many(slug: str) -> ResponseReturnValue:
         abort(400)
     ids = [int(i) for i in request.form.getlist("ids") if DIGITS.fullmatch(i)]
     reason = (request.form.get("reason") or "").strip()[:2000] or None
+    if action == "reject" and not confirm.confirmed():
+        return _confirm_rejection(fair, ids, reason)
     done, refused = 0, []
     for registration in db.session.scalars(
         select(Registration).where(Registration.fair_id == fair.id, Registration.id.in_(ids))
@@ -183,6 +173,28 @@ def decide_many(slug: str) -> ResponseReturnValue:
     return redirect(url_for("organizers.attendees", slug=fair.slug))
 
 
+def _confirm_rejection(fair: Fair, ids: list[int], reason: str | None) -> ResponseReturnValue:
+    """Rejections are final and each company is told: the staff see whom first."""
+    back = url_for("organizers.attendees", slug=fair.slug)
+    names = listing.selected_companies(fair.id, ids)
+    if not names:
+        flash(_("Select the applications first."), "error")
+        return redirect(back)
+    if not reason:
+        flash(_("Give the companies a reason for the rejection."), "error")
+        return redirect(back)
+    return confirm.ask(
+        title=ngettext("Reject %(num)d application?", "Reject %(num)d applications?", len(names)),
+        lines=[
+            _("Each company gets an email with your reason: “%(reason)s”.", reason=reason),
+            _("A rejection is final: the company would have to apply again."),
+        ],
+        items=names,
+        button=_("Reject"),
+        back=back,
+    )
+
+
 def _scoped_registration(registration_id: int) -> Registration:
     return db.one_or_404(queries.registration_in_scope(registration_id, scope()))
 
@@ -197,13 +209,15 @@ def registration(registration_id: int) -> ResponseReturnValue:
         .where(RegistrationNote.registration_id == registration.id)
         .order_by(RegistrationNote.id)
     ).all()
+    company = registration.company
     return render_template(
         "organizers/registration.html",
         registration=registration,
         notes=notes,
-        decide=DecisionForm(),
         note_form=NoteForm(),
-        statuses=STATUS_LABELS,
+        sectors=", ".join(sorted((localized(s, "name") for s in company.sectors), key=fold)),
+        aims=", ".join(label(a, VisitAim) for a in registration.aims or ()),
+        history=changelog.registration_entries(registration.history[::-1], with_subject=False),
     )
 
 
@@ -262,75 +276,48 @@ def _listing_parts(fair: Fair) -> tuple[Any, ...]:
     return (fair.id, current_language(), sorted(request.args.items(multi=True)))
 
 
-def _export_rows(fair: Fair) -> tuple[list[str], list[list[Any]]]:
-    """The attendee list as filtered, one row per application: three queries, plain rows."""
-    form = AttendeeFilterForm(formdata=request.args)
-    stmt = queries.attendee_rows(fair.id, _filters(form))
-    sectors: dict[int, list[str]] = {}
-    lang = current_language()
-    companies = stmt.with_only_columns(Registration.company_id).order_by(None)
-    for company_id, sector in db.session.execute(queries.sectors_of(companies)):
-        sectors.setdefault(company_id, []).append(localized(sector, "name", lang))
-    roles = {role: str(label) for role, label in ROLE_LABELS.items()}
-    statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
-    header = [
-        _("Company"),
-        _("Tax number"),
-        _("Country"),
-        _("Region"),
-        _("Role"),
-        _("Status"),
-        _("Stand"),
-        _("Area, m²"),
-        _("Delegates"),
-        _("Contact person"),
-        _("Phone"),
-        _("Email"),
-        _("Sectors"),
-        _("Applied"),
-        _("Updated"),
-    ]
-    rows = [
-        [
-            r.legal_name,
-            r.tax_id,
-            r.country.value if r.country else None,
-            r.region,
-            roles[r.role],
-            statuses[r.status],
-            r.stand_type.value if r.stand_type else None,
-            r.area,
-            "; ".join(d["name"] for d in r.delegates or []),
-            r.contact_person,
-            r.phone,
-            r.email,
-            ", ".join(sectors.get(r.company_id, ())),
-            r.created_at,
-            r.updated_at,
-        ]
-        for r in db.session.execute(stmt)
-    ]
-    return header, rows
+def _table(fair: Fair) -> tuple[list[str], list[list[Any]]]:
+    """The attendee list as filtered, as rows of names (the query string holds the filters)."""
+    filters, _ignored = listing.read_filters(listing.filter_form(request.args))
+    return listing.table(fair.id, filters)
+
+
+def _csv(fair: Fair, dialect: exports.Dialect) -> ResponseReturnValue:
+    suffix = "" if dialect == exports.Dialect.EXCEL else "-comma"
+    return Response(
+        _export(f"csv-{dialect}", fair, lambda: exports.to_csv(*_table(fair), dialect=dialect)),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{fair.slug}-registrations{suffix}.csv"'
+        },
+    )
 
 
 @bp.get("/fairs/<slug>/registrations.csv")
 @staff_required
 def export_csv(slug: str) -> ResponseReturnValue:
-    """The list as filtered, for Excel (UTF-8 with a BOM) and every other tool."""
-    fair = scoped_fair(slug)
-    return Response(
-        _export("csv", fair, lambda: exports.to_csv(*_export_rows(fair))),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{fair.slug}-registrations.csv"'},
-    )
+    """The list as filtered, for Excel: `;`-separated UTF-8 with a BOM (see exports.py)."""
+    return _csv(scoped_fair(slug), exports.Dialect.EXCEL)
+
+
+@bp.get("/fairs/<slug>/registrations-comma.csv")
+@staff_required
+def export_csv_comma(slug: str) -> ResponseReturnValue:
+    """The list as filtered, comma-separated with a decimal point, for other tools."""
+    return _csv(scoped_fair(slug), exports.Dialect.COMMA)
 
 
 @bp.get("/fairs/<slug>/registrations.xlsx")
 @staff_required
 def export_xlsx(slug: str) -> ResponseReturnValue:
+    """The list as filtered, as an Excel workbook."""
     fair = scoped_fair(slug)
+
+    def make() -> bytes:
+        return exports.to_xlsx(*_table(fair), title=fair.slug, lang=current_language())
+
     return Response(
-        _export("xlsx", fair, lambda: exports.to_xlsx(*_export_rows(fair), title=fair.slug)),
+        _export("xlsx", fair, make),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{fair.slug}-registrations.xlsx"'},
     )
@@ -339,7 +326,9 @@ def export_xlsx(slug: str) -> ResponseReturnValue:
 @bp.get("/fairs/<slug>/registrations/print")
 @staff_required
 def print_view(slug: str) -> ResponseReturnValue:
-    """A printable list (A4, the header row repeated on every page)."""
+    """A printable list (A4 landscape, the header row repeated on every page)."""
     fair = scoped_fair(slug)
-    header, rows = _export_rows(fair)
-    return render_template("organizers/print.html", fair=fair, header=header, rows=rows)
+    header, rows = _table(fair)
+    return render_template(
+        "organizers/print.html", fair=fair, header=header, rows=listing.printable(rows)
+    )

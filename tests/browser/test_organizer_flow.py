@@ -38,6 +38,7 @@ def test_staff_publish_company_applies_staff_approve_and_export(live, chromium):
     staff.get_by_label("Адрес (slug)").fill("kirov-week")
     staff.get_by_label("Название (по-русски)").fill("Неделя Кировской области")
     staff.get_by_label("Название (по-английски)").fill("Kirov Region Week")
+    staff.get_by_label("Тип", exact=True).select_option("exhibition")  # no default: a placeholder
     staff.get_by_label("Первый день").fill(start.isoformat())
     staff.get_by_label("Последний день").fill((start + timedelta(days=2)).isoformat())
     staff.get_by_label("Площадка", exact=True).select_option(index=1)
@@ -75,13 +76,13 @@ def test_staff_publish_company_applies_staff_approve_and_export(live, chromium):
     expect(staff.locator(".flash-success")).to_be_visible()
     staff.goto(f"{live.url}/organizer/fairs/kirov-week/registrations")
     with staff.expect_download() as download:
-        staff.get_by_role("link", name="CSV").click()
+        staff.get_by_role("link", name="CSV для Excel (через точку с запятой)").click()
     text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[1][0] == company_account["company"]["legal_name"]
     assert rows[1][5] == "Одобрена"
     with staff.expect_download() as download:
-        staff.get_by_role("link", name="XLSX").click()
+        staff.get_by_role("link", name="Excel (XLSX)").click()
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert book.active["A2"].value == company_account["company"]["legal_name"]
 
@@ -89,3 +90,69 @@ def test_staff_publish_company_applies_staff_approve_and_export(live, chromium):
     expect(company.locator(".status-line")).to_contain_text("Одобрена")
     staff_ctx.close()
     company_ctx.close()
+
+
+SIDEWAYS = """[...document.querySelectorAll('body *')]
+  .filter(el => el.scrollWidth > el.clientWidth + 1
+    && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+  .map(el => el.tagName + '.' + el.className)"""
+
+
+@pytest.fixture
+def applied_fair(live, open_fair):
+    """The open fair with a submitted exhibitor application from a company in Minsk."""
+    from fairplanner.accounts.models import Country
+    from fairplanner.catalogue.models import Fair
+    from fairplanner.extensions import db
+    from fairplanner.registrations.models import Registration
+    from tests.factories import Factories
+
+    with live.app.app_context():
+        factories = Factories(db.session)
+        fair = db.session.scalar(db.select(Fair).where(Fair.slug == open_fair))
+        company = factories.company(
+            legal_name="ОАО «Очень длинное название мебельного комбината имени Минска»",
+            country=Country.BELARUS,
+            region="minsk-city",
+            tax_id=None,
+        )
+        factories._save(
+            Registration(
+                fair_id=fair.id,
+                company_id=company.id,
+                role="exhibitor",
+                status="submitted",
+                stand_type="collective",
+                area=9,
+                needs_power=True,
+            )
+        )
+        return {"slug": open_fair, "company": company.legal_name}
+
+
+def test_attendee_list_fits_a_phone_and_bulk_reject_asks_first(live, chromium, applied_fair):
+    from playwright.sync_api import expect
+
+    staff_account = load_demo_file()["accounts"][1]
+    context = chromium.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
+    staff = context.new_page()
+    login(staff, live.url, staff_account)
+    staff.goto(f"{live.url}/organizer/fairs/{applied_fair['slug']}/registrations")
+    card = staff.locator("table.attendee-table tbody tr", has_text=applied_fair["company"])
+    expect(card).to_contain_text("Беларусь · г. Минск")
+    expect(card).to_contain_text("Место на коллективном региональном стенде, 9 м²")
+    width = staff.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways: {width}px wide at 390px"
+    # Nor does any part of it (a table in a scrolling box counts as scrolling sideways).
+    scrolling = staff.evaluate(SIDEWAYS)
+    assert scrolling == [], f"these scroll sideways at 390px: {scrolling}"
+
+    staff.get_by_role("checkbox", name=f"Выбрать: {applied_fair['company']}").check()
+    staff.get_by_label("Причина (для отказа; её увидит компания)").fill("Нет места")
+    staff.get_by_role("button", name="Отклонить выбранные").click()
+    expect(staff.locator("h1")).to_contain_text("Отклонить 1 заявку?")
+    expect(staff.locator(".confirm-items")).to_contain_text(applied_fair["company"])
+    staff.get_by_role("button", name="Отклонить", exact=True).click()
+    expect(staff.locator(".flash-success")).to_contain_text("1")
+    expect(card).to_contain_text("Отклонена")
+    context.close()

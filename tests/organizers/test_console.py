@@ -318,10 +318,10 @@ def test_csv_export_is_excel_friendly_and_safe(client, setup, login_as):
     response = client.get("/organizer/fairs/prodexpo/registrations.csv")
     assert response.status_code == 200
     assert response.data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     names = [row[0] for row in rows[1:]]
     assert "ООО «Вятские сладости»" in names
-    assert '\'=HYPERLINK("http://evil")' in names  # neutralised
+    assert '\t=HYPERLINK("http://evil")' in names  # neutralised
     filtered = client.get("/organizer/fairs/prodexpo/registrations.csv?country=RU")
     assert len(list(csv.reader(io.StringIO(filtered.data.decode("utf-8-sig"))))) == 2
 
@@ -336,22 +336,23 @@ def test_xlsx_export(client, setup, login_as):
     cells = {row[0].value: row[0] for row in sheet.iter_rows(min_row=2)}
     assert "ООО «Вятские сладости»" in cells
     assert cells['=HYPERLINK("http://evil")'].data_type == "s"  # text, never a formula
-    phones = [row[10] for row in sheet.iter_rows(min_row=2)]
+    header = [c.value for c in sheet[1]]
+    phones = [row[header.index("Телефон")] for row in sheet.iter_rows(min_row=2)]
     assert all(p.value.startswith("+") for p in phones)
     assert all(p.data_type == "s" for p in phones)
-    applied = sheet.cell(row=2, column=14)
+    applied = sheet.cell(row=2, column=header.index("Подана") + 1)
     assert applied.is_date
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("=1+1", "'=1+1"),
-        ("+7 900", "'+7 900"),
-        ("-5", "'-5"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
+        ("=1+1", "\t=1+1"),
+        ("+7 900", "\t+7 900"),
+        ("-5", "\t-5"),
+        ("@SUM(A1)", "\t@SUM(A1)"),
+        ("\tx", "\t\tx"),
+        ("\rx", "\t\rx"),
         ("ООО", "ООО"),
         (12, 12),
         (None, None),
@@ -494,7 +495,7 @@ def test_control_characters_do_not_break_the_xlsx(client, db, setup, login_as):
 
 @pytest.mark.parametrize("value", [" =1+1", "\u00a0=1+1", "＝1+1", "\n=1+1"])
 def test_formula_lookalikes_are_neutralised_in_csv(value):
-    assert neutralize(value) == "'" + value
+    assert neutralize(value) == "\t" + value
 
 
 @pytest.mark.parametrize(

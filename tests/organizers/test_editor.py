@@ -187,7 +187,9 @@ def test_every_change_raises_the_revision(client, db, draft):
     assert draft.revision > after_event
     assert draft.name_en == "PRODEXPO 2"
     event = draft.programme[0]
-    client.post(f"/organizer/fairs/prodexpo-test/programme/{event.id}/delete")
+    client.post(
+        f"/organizer/fairs/prodexpo-test/programme/{event.id}/delete", data={"confirmed": "1"}
+    )
     db.session.refresh(draft)
     assert draft.programme == []
     log = [c.action for c in db.session.scalars(select(FairChange).order_by(FairChange.id))]
@@ -217,7 +219,7 @@ def test_cancel_with_reason_and_copy_to_next_year(client, db, draft):
     assert draft.status == FairStatus.PUBLISHED
     client.post(
         "/organizer/fairs/prodexpo-test/cancel",
-        data={"reason_ru": "Площадка на ремонте", "reason_en": "Venue closed"},
+        data={"reason_ru": "Площадка на ремонте", "reason_en": "Venue closed", "confirmed": "1"},
     )
     db.session.refresh(draft)
     assert draft.status == FairStatus.CANCELLED
@@ -238,8 +240,10 @@ def test_cancel_with_reason_and_copy_to_next_year(client, db, draft):
 
 def test_log_page_shows_edits_and_decisions(client, draft):
     html = client.get("/organizer/fairs/prodexpo-test/log").get_data(as_text=True)
-    assert "created" in html
+    assert "Выставка создана" in html
     assert "staff@belexpo.by" in html
+    english = client.get("/organizer/fairs/prodexpo-test/log", headers={"Accept-Language": "en"})
+    assert "Fair created" in english.text
 
 
 def test_another_organizers_staff_cannot_edit(client, db, draft, factories, make_user, login_as):
