@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from fairplanner.catalogue.demo import DEMO_FILE, load_demo_file
-from fairplanner.catalogue.demo import seed_demo as load
+from fairplanner.demo.catalogue import DEMO_FILE, load_demo_file
+from fairplanner.demo.catalogue import seed_demo as load
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 
