@@ -22,6 +22,7 @@ from fairplanner.accounts.models import Company, Country, User
 from fairplanner.accounts.services import CompanyProfile, find_user, sign_up, update_company
 from fairplanner.catalogue.models import EventKind, Fair, FairStatus, RegistrationState
 from fairplanner.db import utcnow
+from fairplanner.demo import timeline
 from fairplanner.demo.catalogue import SeedReport
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
@@ -52,8 +53,9 @@ def seed_activity(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]
     members = {spec["key"]: _member(spec, reports["companies"]) for spec in data["companies"]}
     for key, plan in data["fairs"].items():
         for fair in open_editions(key, organizer_id=staff.organizer_id, today=today):
+            last_change = db.session.scalar(select(func.max(FairChange.id))) or 0
             _edit_fair(fair, plan, staff=staff, report=reports["fair edits"])
-            _apply(
+            created = _apply(
                 fair,
                 plan["applications"],
                 members,
@@ -61,6 +63,7 @@ def seed_activity(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]
                 today=today,
                 report=reports["applications"],
             )
+            timeline.spread(fair, created, after_fair_change=last_change, today=today)
     return reports
 
 
@@ -173,8 +176,9 @@ def _apply(
     staff: User,
     today: date,
     report: SeedReport,
-) -> None:
-    """Submit each application of the plan that the fair lacks, then take its steps.
+) -> list[Registration]:
+    """Submit each application of the plan that the fair lacks, then take its steps; returns
+    the new applications.
 
     The marker is the number of applications a company has in a role: the n-th entry for a
     company and role exists once the company has n of them (one rejected, then applied anew).
@@ -182,6 +186,7 @@ def _apply(
     """
     seen: dict[tuple[str, str], int] = {}
     waiting: list[tuple[Registration, dict[str, Any]]] = []
+    created: list[Registration] = []
     for entry in entries:
         member = members[entry["company"]]
         role = RegistrationRole(entry["role"])
@@ -205,6 +210,7 @@ def _apply(
                 waiting.append((registration, entry))
             else:
                 _step(registration, step, entry, member=member, staff=staff)
+        created.append(registration)
         report.created += 1
     for registration, entry in waiting:
         _step(
@@ -214,6 +220,7 @@ def _apply(
             member=members[entry["company"]],
             staff=staff,
         )
+    return created
 
 
 def _typed(edit: dict[str, Any]) -> dict[str, Any]:

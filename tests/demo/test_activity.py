@@ -3,7 +3,7 @@ services, so that the demo organizer has real work and a history whatever the da
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,10 +13,12 @@ from stdnum.ru import inn, ogrn
 from fairplanner.accounts.identifiers import check_ogrn, check_phone, check_tax_id, regions
 from fairplanner.accounts.models import Company, Country, User
 from fairplanner.catalogue.models import Fair, ProgrammeEvent
+from fairplanner.db import utcnow
 from fairplanner.demo import cli
 from fairplanner.demo.activity import load_activity_file, seed_activity
 from fairplanner.demo.catalogue import edition_start, load_demo_file, seed_demo
-from fairplanner.i18n import minsk_today
+from fairplanner.demo.timeline import moments
+from fairplanner.i18n import MINSK, minsk_today
 from fairplanner.notifications.models import OutboxMessage
 from fairplanner.organizers.models import FairChange
 from fairplanner.registrations.models import (
@@ -219,9 +221,7 @@ def test_two_planned_fairs_take_applications_on_every_day_of_the_year():
     assert min(open_planned_fairs(day) for day in days) >= 2
 
 
-@pytest.mark.parametrize(
-    "today", [date(2027, 3, 21), date(2027, 4, 10), date(2027, 8, 30), date(2027, 12, 7)]
-)
+@pytest.mark.parametrize("today", [date(2027, 3, 21), date(2027, 8, 30), date(2027, 12, 7)])
 def test_any_day_gives_every_status(db, today):
     seed_on(today)
     registrations = organizer_registrations(db)
@@ -229,3 +229,56 @@ def test_any_day_gives_every_status(db, today):
     assert {r.company.country for r in registrations} == {Country.BELARUS, Country.RUSSIA}
     demo = [r for r in registrations if r.company.tax_id == DEMO_COMPANY["company"]["tax_id"]]
     assert len({r.status for r in demo}) >= 2
+
+
+def test_history_is_spread_over_the_weeks_before_the_seed(runner, db):
+    runner.invoke(args=["seed-demo"])
+    now = utcnow()
+    spans = []
+    for fair in {r.fair for r in organizer_registrations(db)}:
+        log = db.session.scalars(
+            select(FairChange.at).where(FairChange.fair_id == fair.id).order_by(FairChange.id)
+        ).all()
+        log += db.session.scalars(
+            select(RegistrationChange.at)
+            .join(RegistrationChange.registration)
+            .where(Registration.fair_id == fair.id)
+            .order_by(RegistrationChange.id)
+        ).all()
+        assert log == sorted(log)
+        assert len(set(log)) == len(log)  # in the order the services wrote them, no ties
+        assert fair.registration_opens_on <= log[0].astimezone(MINSK).date()
+        assert log[-1] <= now
+        spans.append(log[-1] - log[0])
+    assert max(spans) >= timedelta(days=2)
+    for registration in organizer_registrations(db):
+        assert registration.created_at == registration.history[0].at
+        assert registration.updated_at == registration.history[-1].at
+
+
+@pytest.mark.parametrize(
+    ("count", "first_day", "last_day"),
+    [
+        (1, date(2026, 11, 1), date(2026, 11, 1)),
+        (9, date(2026, 11, 1), date(2026, 11, 1)),
+        (9, date(2026, 10, 1), date(2026, 11, 26)),
+        (40, date(2026, 11, 20), date(2026, 11, 26)),
+    ],
+)
+def test_moments_increase_in_office_hours(count, first_day, last_day):
+    now = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+    result = moments(count, first_day=first_day, last_day=last_day, now=now)
+    assert len(result) == count
+    assert result == sorted(set(result))
+    local = [m.astimezone(MINSK) for m in result]
+    assert first_day <= local[0].date()
+    assert local[-1].date() <= last_day
+    assert all(time(9) <= m.time() <= time(21) for m in local)
+    assert result[-1] <= now
+
+
+def test_moments_never_pass_now():
+    now = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # 10:00 in Minsk
+    result = moments(12, first_day=date(2026, 11, 27), last_day=date(2026, 11, 27), now=now)
+    assert result == sorted(set(result))
+    assert result[-1] <= now
