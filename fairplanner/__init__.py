@@ -197,7 +197,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from fairplanner.accounts.cli import create_user
-    from fairplanner.catalogue.cli import seed_demo
+    from fairplanner.demo.cli import seed_demo
     from fairplanner.notifications.cli import outbox
 
     app.cli.add_command(seed_demo)

@@ -7,7 +7,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from fairplanner.catalogue.demo import load_demo_file
+from fairplanner.demo.catalogue import load_demo_file
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from fairplanner.catalogue.demo import load_demo_file
+from fairplanner.demo.catalogue import load_demo_file
 from fairplanner.i18n import minsk_today
 
 pytestmark = pytest.mark.browser

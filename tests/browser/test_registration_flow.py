@@ -84,7 +84,7 @@ def test_company_signs_up_registers_edits_and_withdraws(live, open_fair, page):
 def test_a_delegation_larger_than_the_form_adds_rows(live, open_fair, page):
     from playwright.sync_api import expect
 
-    from fairplanner.catalogue.demo import load_demo_file
+    from fairplanner.demo.catalogue import load_demo_file
 
     account = load_demo_file()["accounts"][0]
     page.goto(live.url + "/login")

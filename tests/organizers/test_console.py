@@ -436,7 +436,7 @@ def test_staff_cannot_open_the_admin_screen(client, setup, login_as):
 
 
 def test_demo_staff_login_sees_its_console(runner, client, db):
-    from fairplanner.catalogue.demo import load_demo_file
+    from fairplanner.demo.catalogue import load_demo_file
 
     runner.invoke(args=["seed-demo"])
     staff = load_demo_file()["accounts"][1]

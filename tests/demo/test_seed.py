@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from fairplanner.catalogue.demo import edition_start, load_demo_file
 from fairplanner.catalogue.models import City, Fair, FairStatus, Oblast, Sector, Venue
+from fairplanner.demo.catalogue import edition_start, load_demo_file
 from fairplanner.i18n import minsk_today
 
 

@@ -1,4 +1,4 @@
-"""Demo data: real venues, organizers and recurring fairs of Belarus, dated around today."""
+"""The demo catalogue: real venues, organizers and recurring fairs of Belarus, around today."""
 
 from __future__ import annotations
 

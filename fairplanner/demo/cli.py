@@ -1,4 +1,4 @@
-"""`flask seed-demo`: load the demo catalogue."""
+"""`flask seed-demo`: the demo catalogue, logins, companies and their applications."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from fairplanner.catalogue.demo import DEMO_FILE, load_demo_file
-from fairplanner.catalogue.demo import seed_demo as load
+from fairplanner.demo.activity import load_activity_file, seed_activity
+from fairplanner.demo.catalogue import DEMO_FILE, load_demo_file
+from fairplanner.demo.catalogue import seed_demo as load
+from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 
@@ -24,13 +26,19 @@ from fairplanner.i18n import minsk_today
 )
 @with_appcontext
 def seed_demo(path: Path) -> None:
-    """Load demo fairs dated around today. Safe to run again: existing rows are kept."""
+    """Load demo fairs dated around today, demo logins, and companies' applications for the
+    demo organizer's open fairs. Safe to run again: what exists is kept, nothing is doubled."""
+    today = minsk_today()
     try:
         data = load_demo_file(path)
-        reports = load(data, today=minsk_today())
+        reports = load(data, today=today)
+        reports |= seed_activity(load_activity_file(), today=today)
     except (KeyError, ValueError, TypeError) as exc:
         db.session.rollback()
-        raise click.ClickException(f"demo data in {path} is not valid: {exc!r}") from exc
+        raise click.ClickException(f"demo data is not valid: {exc!r}") from exc
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"demo data breaks a rule: {exc.message}") from exc
     db.session.commit()
     for name, report in reports.items():
         click.echo(f"{name}: {report.created} added, {report.existing} already present")
