@@ -20,6 +20,7 @@ from fairplanner.accounts.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from fairplanner.accounts.landing import home_for, landing
 from fairplanner.accounts.models import Company, Country, Invitation, User
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.core.views import safe_next
@@ -68,7 +69,7 @@ def company_required() -> Company:
 def signup() -> ResponseReturnValue:
     """Create a company account: its first member, then the profile."""
     if current_user.is_authenticated:
-        return redirect(url_for("registrations.mine"))
+        return redirect(home_for(current_user))
     form = SignupForm()
     if form.validate_on_submit():
         try:
@@ -94,17 +95,17 @@ def signup() -> ResponseReturnValue:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
-    """Log in; `next` may only lead to a page of this site."""
-    target = safe_next(request.args.get("next"), url_for("registrations.mine"))
+    """Log in; `next` may only lead to a page of this site that the user may open."""
+    wanted = safe_next(request.args.get("next"), "")
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(landing(current_user, wanted))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(target)
+            return redirect(landing(user, wanted))
         form.password.errors.append(_("The email or the password is not correct."))
     status = 422 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
@@ -133,9 +134,10 @@ def password() -> ResponseReturnValue:
             db.session.rollback()
             form.current.errors.append(exc.message)
         else:
-            login_user(current_user)  # this session carries on under the new version
+            user = current_user._get_current_object()  # the User, not the proxy to it
+            login_user(user)  # this session carries on under the new version
             flash(_("Your password has been changed."), "success")
-            return redirect(url_for("registrations.mine"))
+            return redirect(home_for(user))
     status = 422 if form.errors else 200
     return render_template("accounts/password.html", form=form), status
 
@@ -270,9 +272,7 @@ def verify(token: str) -> ResponseReturnValue:
         db.session.commit()
         flash(_("Your email address is confirmed."), "success")
     return redirect(
-        url_for("registrations.mine")
-        if current_user.is_authenticated
-        else url_for("accounts.login")
+        home_for(current_user) if current_user.is_authenticated else url_for("accounts.login")
     )
 
 
@@ -285,7 +285,7 @@ def resend_verification() -> ResponseReturnValue:
         services.send_verification(current_user, lang=current_language())
         db.session.commit()
     flash(_("We have sent the confirmation link to %(email)s.", email=current_user.email), "info")
-    return redirect(url_for("registrations.mine"))
+    return redirect(home_for(current_user))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
