@@ -166,7 +166,9 @@ class Registration(db.Model):
 
 
 @event.listens_for(Registration, "before_insert")
-def _remember_what_was_applied_for(mapper: object, connection: object, target: Registration) -> None:
+def _remember_what_was_applied_for(
+    mapper: object, connection: object, target: Registration
+) -> None:
     """Keep the fair's dates and venue as they were when the company applied."""
     if target.applied_starts_on is not None:
         return

@@ -62,7 +62,10 @@ def test_company_signs_up_registers_edits_and_withdraws(live, open_fair, page):
     expect(page.locator(".history")).to_contain_text("12,5")
     expect(page.locator(".history ins").first).to_have_text("20")
 
-    # Withdraw it.
+    # Withdraw it: a confirmation page says what happens, then it is done.
+    page.get_by_role("button", name="Отозвать заявку").click()
+    expect(page.locator("h1")).to_have_text("Отозвать заявку?")
+    expect(page.locator(".confirm")).to_contain_text("Организатор сразу увидит")
     page.get_by_role("button", name="Отозвать заявку").click()
     expect(page.locator(".status-line")).to_contain_text("Отозвана")
     expect(page.get_by_role("link", name="Изменить заявку")).to_have_count(0)

@@ -96,7 +96,9 @@ def test_a_cancelled_fair_shows_on_the_list_and_the_page(client, db, applied, la
     # The history has the cancellation, at Minsk time.
     history = page.split('id="history-heading"')[1]
     assert "12:30" in history
-    assert ("The organizer cancelled the fair" if lang == "en" else "Организатор отменил") in history
+    assert (
+        "The organizer cancelled the fair" if lang == "en" else "Организатор отменил"
+    ) in history
 
 
 def test_withdrawing_from_a_cancelled_fair_is_refused(client, db, applied):
@@ -149,9 +151,7 @@ def test_an_application_made_after_the_move_shows_no_move(db, make_fair, member,
     applied.fair.starts_on = date(2027, 5, 17)
     applied.fair.ends_on = date(2027, 5, 19)
     db.session.commit()
-    later = Registration(
-        fair=applied.fair, company=member.company, role=RegistrationRole.VISITOR
-    )
+    later = Registration(fair=applied.fair, company=member.company, role=RegistrationRole.VISITOR)
     db.session.add(later)
     db.session.commit()
     assert not later.dates_changed
