@@ -79,7 +79,7 @@ def test_profile_is_saved_normalised(client, db, fresh_member, data):
         ({"ogrn": "304500116000191"}, "sole proprietor"),  # ОГРНИП with an organisation's ИНН
         ({"country": "BY", "region": "gomel", "tax_id": "190806803"}, "only for companies"),
         ({"phone": "12345"}, "phone"),
-        ({"website": "javascript:alert(1)"}, "Enter a full address"),
+        ({"website": "javascript:alert(1)"}, "Enter a website address"),
         ({"legal_name": "Ж" * 301}, "longer than 300"),
         ({"products": "x" * 4001}, "longer than 4000"),
         ({"email": "nope"}, "Enter a valid email address."),
@@ -163,13 +163,57 @@ def test_factory_inn_is_valid():
     assert check_tax_id(Country.RUSSIA, valid_inn(7)) == valid_inn(7)
 
 
-@pytest.mark.parametrize("url", ["javascript://example.com/%0Aalert(1)", "ftp://example.com/x"])
-def test_website_must_be_http(client, db, fresh_member, url):
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("beldrevprom.by", "https://beldrevprom.by"),
+        ("  www.beldrevprom.by/ru/  ", "https://www.beldrevprom.by/ru/"),
+        ("beldrevprom.by:8080/catalog", "https://beldrevprom.by:8080/catalog"),
+        ("//beldrevprom.by", "https://beldrevprom.by"),
+        ("http://beldrevprom.by", "http://beldrevprom.by"),
+        ("HTTPS://Beldrevprom.by/Каталог", "HTTPS://Beldrevprom.by/Каталог"),
+        ("белдревпром.бел", "https://белдревпром.бел"),
+        ("", None),
+    ],
+)
+def test_a_bare_domain_is_accepted_and_stored_with_https(client, db, fresh_member, typed, stored):
+    response = client.post("/company", data={**RUSSIAN, "website": typed})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(fresh_member.company)
+    assert fresh_member.company.website == stored
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript://example.com/%0Aalert(1)",
+        "javascript:alert(1)",
+        "ftp://example.com/x",
+        "mailto:info@beldrevprom.by",
+        "beldrevprom",
+        "beldrev prom.by",
+        "https://",
+        "https://" + "a" * 290 + ".by",
+    ],
+)
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "Enter a website address, such as beldrevprom.by."),
+        ("ru", "Введите адрес сайта, например beldrevprom.by."),
+    ],
+)
+def test_a_bad_website_is_refused_with_one_message(client, db, fresh_member, url, lang, message):
     response = client.post(
-        "/company", data={**RUSSIAN, "website": url}, headers={"Accept-Language": "en"}
+        "/company", data={**RUSSIAN, "website": url}, headers={"Accept-Language": lang}
     )
     assert response.status_code == 422
-    assert "Enter a full address" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    errors = re.search(r'<ul class="field-errors" id="website-errors">(.*?)</ul>', html, re.S)
+    assert errors is not None
+    assert len(re.findall(r"<li>", errors.group(1))) == 1
+    db.session.refresh(fresh_member.company)
+    assert fresh_member.company.website is None
 
 
 def test_superscript_digits_are_not_digits(client, db, fresh_member):
