@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from fairplanner.accounts import identifiers, services
 from fairplanner.accounts.forms import (
+    COUNTRY_LABELS,
     AcceptInvitationForm,
     ChangePasswordForm,
     CompanyForm,
@@ -148,14 +149,17 @@ def _company_form(company: Company) -> CompanyForm:
         form.country.data = company.country.value if company.country else ""
         form.sectors.data = [s.code for s in company.sectors]
         form.region.data = company.region or ""
+    # Grouped by country; static/js/regions.js keeps only the chosen country's group (without
+    # script every group shows, and validate_region refuses a region of another country).
     form.region.choices = [SelectChoice("", _("Choose…"))] + [
         SelectChoice(
             r.code,
             localized(r, "name"),
-            optgroup=_("Belarus") if country == Country.BELARUS else _("Russia"),
+            render_kw={"data-country": country.value},
+            optgroup=str(COUNTRY_LABELS[country]),
         )
         for country, items in identifiers.regions().items()
-        for r in items
+        for r in sorted(items, key=lambda r: fold(localized(r, "name")))
     ]
     sectors = [
         SelectChoice(s.code, localized(s, "name"))

@@ -219,3 +219,45 @@ def test_a_bad_website_is_refused_with_one_message(client, db, fresh_member, url
 def test_superscript_digits_are_not_digits(client, db, fresh_member):
     response = client.post("/company", data={**RUSSIAN, "tax_id": "7707083893", "ogrn": "²" * 13})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("lang", "legend", "belarus", "russia", "kirov"),
+    [
+        ("ru", "Реквизиты", "Беларусь", "Россия", "Кировская область"),
+        ("en", "Legal details", "Belarus", "Russia", "Kirov"),
+    ],
+)
+def test_profile_lists_region_names_grouped_by_country(
+    client, fresh_member, lang, legend, belarus, russia, kirov
+):
+    html = client.get("/company", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert f"<legend>{legend}</legend>" in html
+    select = re.search(r'<select[^>]*id="region".*?</select>', html, re.S).group(0)
+    assert f'<optgroup label="{belarus}">' in select
+    assert f'<optgroup label="{russia}">' in select
+    # Each option names its region and says which country it belongs to (for regions.js).
+    assert re.search(rf'data-country="RU" value="43">{kirov}', select) or re.search(
+        rf'value="43"[^>]*data-country="RU"[^>]*>{kirov}', select
+    )
+    labels = re.findall(r"<option[^>]*>([^<]*)</option>", select)
+    assert len(labels) == 1 + 7 + 83
+    assert not [label for label in labels if re.fullmatch(r"[\d-]+|[a-z-]+", label)]
+    # The script that narrows the list is a file of this site, not inline.
+    assert '<script src="/static/js/regions.js" defer></script>' in html
+    assert "<script>" not in html
+
+
+def test_russian_regions_are_sorted_by_name(client, fresh_member):
+    html = client.get("/company").get_data(as_text=True)
+    group = re.search(r'<optgroup label="Россия">(.*?)</optgroup>', html, re.S).group(1)
+    names = re.findall(r">([^<]+)</option>", group)
+    assert names == sorted(names, key=lambda n: n.casefold().replace("ё", "е"))
+    assert names[0].startswith("Алтайский")
+
+
+def test_a_region_of_another_country_is_refused(client, db, fresh_member):
+    response = client.post("/company", data={**BELARUSIAN, "region": "43"})
+    assert response.status_code == 422
+    db.session.refresh(fresh_member.company)
+    assert fresh_member.company.region is None
