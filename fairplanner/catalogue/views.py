@@ -111,8 +111,11 @@ def month(year: int, month: int) -> ResponseReturnValue:
         abort(404)
     parsed = parse_filters(request.args, max_query=current_app.config["MAX_QUERY_LENGTH"])
     grid = month_view.build_month(year, month, parsed.filters)
+    # An empty month says when the next fair is (one more query, only then).
+    upcoming = None if grid.fairs else month_view.next_fair_after(grid, parsed.filters)
     return render_template(
         "catalogue/month.html",
+        upcoming=upcoming,
         form=parsed.form,
         filters=parsed.filters,
         notices=parsed.notices,
