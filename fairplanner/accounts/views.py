@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from fairplanner import display
 from fairplanner.accounts import identifiers, services
 from fairplanner.accounts.forms import (
     COUNTRY_LABELS,
@@ -149,6 +150,7 @@ def _company_form(company: Company) -> CompanyForm:
         form.country.data = company.country.value if company.country else ""
         form.sectors.data = [s.code for s in company.sectors]
         form.region.data = company.region or ""
+        form.phone.data = display.phone(company.phone)  # as people write it; parsed on save
     # Grouped by country; static/js/regions.js keeps only the chosen country's group (without
     # script every group shows, and validate_region refuses a region of another country).
     form.region.choices = [SelectChoice("", _("Choose…"))] + [

@@ -261,3 +261,9 @@ def test_a_region_of_another_country_is_refused(client, db, fresh_member):
     assert response.status_code == 422
     db.session.refresh(fresh_member.company)
     assert fresh_member.company.region is None
+
+
+def test_the_profile_shows_the_phone_as_people_write_it(client, member):
+    html = client.get("/company").get_data(as_text=True)
+    assert 'value="+7 833 264-12-34"' in html
+    assert "+78332641234" not in html

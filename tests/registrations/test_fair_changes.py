@@ -156,3 +156,11 @@ def test_an_application_made_after_the_move_shows_no_move(db, make_fair, member,
     db.session.commit()
     assert not later.dates_changed
     assert applied.dates_changed
+
+
+@pytest.mark.parametrize(("lang", "area"), [("ru", "12,5 м²"), ("en", "12.5 m²")])
+def test_the_stand_area_reads_as_an_area(client, db, applied, lang, area):
+    applied.area = 12.5
+    db.session.commit()
+    page = client.get(f"/my/registrations/{applied.id}", headers={"Accept-Language": lang}).text
+    assert f"<dd>{area}</dd>" in page
