@@ -60,6 +60,11 @@ class MonthGrid:
         return (self.year + 1, 1) if self.month == 12 else (self.year, self.month + 1)
 
     @property
+    def held(self) -> list[Fair]:
+        """The month's fairs that take place (not cancelled)."""
+        return [f for f in self.fairs if f.status == FairStatus.PUBLISHED]
+
+    @property
     def has_previous(self) -> bool:
         return self.previous[0] >= MIN_YEAR
 

@@ -149,3 +149,12 @@ def test_a_month_with_fairs_does_not_look_further(client, make_fair):
     html = client.get("/calendar/2027/3").text
     assert "Ближайшая после него:" not in html
     assert 'href="/fairs/there"' not in html
+
+
+def test_a_month_of_cancelled_fairs_points_to_the_next_held_one(client, make_fair):
+    make_fair(slug="off", starts_on=date(2027, 3, 10), status=FairStatus.CANCELLED)
+    make_fair(slug="on", starts_on=date(2027, 6, 1))
+    html = client.get("/calendar/2027/3").text
+    assert 'href="/fairs/off"' in html  # still listed, marked cancelled
+    assert "Единственная выставка этого месяца отменена." in html
+    assert 'href="/calendar/2027/6"' in html
