@@ -159,11 +159,11 @@ def _ask_to_withdraw(registration: Registration) -> ResponseReturnValue:
         # Staff get no mail of their own: the attendee list and its history tell them.
         _("The organizer sees at once, in the list of applications, that you have withdrawn."),
     ]
+    if registration.role == RegistrationRole.EXHIBITOR and registration.status in HOLDING:
+        lines.append(_("If companies are waiting for space, the first in line gets yours."))
     company = registration.company
     if company.email and company.notify_confirmations:
         lines.append(_("A confirmation goes to %(email)s.", email=company.email))
-    if registration.role == RegistrationRole.EXHIBITOR and registration.status in HOLDING:
-        lines.append(_("The space you asked for goes to the next company on the waiting list."))
     back = url_for("registrations.show", registration_id=registration.id)
     return confirm.ask(
         title=_("Withdraw your application?"),

@@ -519,7 +519,7 @@ def test_my_fairs_statement_count_does_not_grow(client, db, member, make_fair, c
             [
                 "Отозвать заявку?",
                 "Организатор сразу увидит",
-                "следующей компании из листа ожидания",
+                "достанется первой в листе ожидания",
             ],
         ),
         ("exhibitor", "en", ["Withdraw your application?", "The organizer sees at once"]),
