@@ -164,3 +164,4 @@ def test_the_stand_area_reads_as_an_area(client, db, applied, lang, area):
     db.session.commit()
     page = client.get(f"/my/registrations/{applied.id}", headers={"Accept-Language": lang}).text
     assert f"<dd>{area}</dd>" in page
+    assert ("Площадь стенда" if lang == "ru" else "Area of the stand") in page
