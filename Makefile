@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv, install the pinned dependencies, compile translations
-	$(BIN)/pybabel compile --use-fuzzy -d fairplanner/translations -f >/dev/null
+	$(BIN)/pybabel -q compile --use-fuzzy -d fairplanner/translations -f
 
 run: install ## Install, build the database with demo data, serve on http://127.0.0.1:5000
 	$(FLASK) db upgrade

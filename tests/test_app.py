@@ -238,3 +238,14 @@ def test_a_stale_write_is_a_409_page():
     response = app.test_client().post("/stale")
     assert response.status_code == 409
     assert "Кто-то изменил эти данные в тот же момент" in response.get_data(as_text=True)
+
+
+def test_favicon_ico_answers_with_an_icon(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/vnd.microsoft.icon"
+        body = response.get_data()
+    # An ICONDIR: reserved 0, type 1 (icon), then the number of images.
+    assert body[:4] == b"\x00\x00\x01\x00"
+    assert int.from_bytes(body[4:6], "little") >= 1
+    assert "max-age" in response.headers["Cache-Control"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -14,11 +15,18 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    URLField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    StopValidation,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fairplanner.accounts import identifiers
@@ -56,6 +64,49 @@ def new_password_field(label: object) -> PasswordField:
             ),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+def normalize_website(value: str | None) -> str | None:
+    """A form filter: "beldrevprom.by" → "https://beldrevprom.by"; blank → None.
+
+    People type a bare domain (or www.…) far more often than a full address; a scheme is only
+    added where there is none, so "ftp://…" or "javascript:…" stay as typed and are refused.
+    """
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    if value.startswith("//"):
+        return "https:" + value
+    if "://" not in value and not re.match(r"^[a-z][a-z0-9+.-]*:(?!\d)", value, re.IGNORECASE):
+        return "https://" + value
+    return value
+
+
+class WebAddress:
+    """An http(s) address with a real host name, with one message whatever is wrong."""
+
+    def __init__(self) -> None:
+        self.message = _l("Enter a website address, such as beldrevprom.by.")
+        self.url = URL(require_tld=True, message=self.message)
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        # WTForms' URL() alone lets "javascript://host/%0Aalert(1)" through.
+        if urlsplit(field.data).scheme.lower() not in ("http", "https"):
+            raise StopValidation(self.message)
+        try:
+            self.url(form, field)
+        except ValidationError as exc:
+            raise StopValidation(self.message) from exc
+
+
+def website_field(label: object = None) -> StringField:
+    """A website: a bare domain is accepted and stored with https://; one message per error."""
+    return StringField(
+        label or _l("Website"),
+        filters=[normalize_website],
+        validators=[Optional(), WebAddress(), Length(max=300)],
+        render_kw={"inputmode": "url", "autocomplete": "url", "spellcheck": "false"},
     )
 
 
@@ -171,15 +222,7 @@ class CompanyForm(FlaskForm):
         filters=[blank_to_none],
         validators=[Optional(), Length(max=4000)],
     )
-    website = URLField(
-        _l("Website"),
-        filters=[blank_to_none],
-        validators=[
-            Optional(),
-            URL(message=_l("Enter a full address, https://…")),
-            Length(max=300),
-        ],
-    )
+    website = website_field()
     contact_person = StringField(
         _l("Contact person"), filters=[strip], validators=[DataRequired(), Length(max=200)]
     )
@@ -235,11 +278,6 @@ class CompanyForm(FlaskForm):
             field.data = identifiers.check_ogrn(field.data, tax_id=self.tax_id.data)
         except InvalidIdentifier as exc:
             raise ValidationError(exc.message) from exc
-
-    def validate_website(self, field: URLField) -> None:
-        # WTForms' URL() lets "javascript://host/%0Aalert(1)" through.
-        if field.data and urlsplit(field.data).scheme.lower() not in ("http", "https"):
-            raise ValidationError(_l("Enter a full address, https://…"))
 
     def validate_phone(self, field: StringField) -> None:
         try:

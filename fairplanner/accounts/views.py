@@ -9,8 +9,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from fairplanner import display
 from fairplanner.accounts import identifiers, services
 from fairplanner.accounts.forms import (
+    COUNTRY_LABELS,
     AcceptInvitationForm,
     ChangePasswordForm,
     CompanyForm,
@@ -20,6 +22,7 @@ from fairplanner.accounts.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from fairplanner.accounts.landing import home_for, landing
 from fairplanner.accounts.models import Company, Country, Invitation, User
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.core.views import safe_next
@@ -68,7 +71,7 @@ def company_required() -> Company:
 def signup() -> ResponseReturnValue:
     """Create a company account: its first member, then the profile."""
     if current_user.is_authenticated:
-        return redirect(url_for("registrations.mine"))
+        return redirect(home_for(current_user))
     form = SignupForm()
     if form.validate_on_submit():
         try:
@@ -94,17 +97,17 @@ def signup() -> ResponseReturnValue:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
-    """Log in; `next` may only lead to a page of this site."""
-    target = safe_next(request.args.get("next"), url_for("registrations.mine"))
+    """Log in; `next` may only lead to a page of this site that the user may open."""
+    wanted = safe_next(request.args.get("next"), "")
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(landing(current_user, wanted))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(target)
+            return redirect(landing(user, wanted))
         form.password.errors.append(_("The email or the password is not correct."))
     status = 422 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
@@ -133,9 +136,10 @@ def password() -> ResponseReturnValue:
             db.session.rollback()
             form.current.errors.append(exc.message)
         else:
-            login_user(current_user)  # this session carries on under the new version
+            user = current_user._get_current_object()  # the User, not the proxy to it
+            login_user(user)  # this session carries on under the new version
             flash(_("Your password has been changed."), "success")
-            return redirect(url_for("registrations.mine"))
+            return redirect(home_for(user))
     status = 422 if form.errors else 200
     return render_template("accounts/password.html", form=form), status
 
@@ -146,14 +150,18 @@ def _company_form(company: Company) -> CompanyForm:
         form.country.data = company.country.value if company.country else ""
         form.sectors.data = [s.code for s in company.sectors]
         form.region.data = company.region or ""
+        form.phone.data = display.phone(company.phone)  # as people write it; parsed on save
+    # Grouped by country; static/js/regions.js keeps only the chosen country's group (without
+    # script every group shows, and validate_region refuses a region of another country).
     form.region.choices = [SelectChoice("", _("Choose…"))] + [
         SelectChoice(
             r.code,
             localized(r, "name"),
-            optgroup=_("Belarus") if country == Country.BELARUS else _("Russia"),
+            render_kw={"data-country": country.value},
+            optgroup=str(COUNTRY_LABELS[country]),
         )
         for country, items in identifiers.regions().items()
-        for r in items
+        for r in sorted(items, key=lambda r: fold(localized(r, "name")))
     ]
     sectors = [
         SelectChoice(s.code, localized(s, "name"))
@@ -270,9 +278,7 @@ def verify(token: str) -> ResponseReturnValue:
         db.session.commit()
         flash(_("Your email address is confirmed."), "success")
     return redirect(
-        url_for("registrations.mine")
-        if current_user.is_authenticated
-        else url_for("accounts.login")
+        home_for(current_user) if current_user.is_authenticated else url_for("accounts.login")
     )
 
 
@@ -285,7 +291,7 @@ def resend_verification() -> ResponseReturnValue:
         services.send_verification(current_user, lang=current_language())
         db.session.commit()
     flash(_("We have sent the confirmation link to %(email)s.", email=current_user.email), "info")
-    return redirect(url_for("registrations.mine"))
+    return redirect(home_for(current_user))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -6,8 +6,10 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from sqlalchemy.orm import joinedload
+
 from fairplanner.catalogue import queries
-from fairplanner.catalogue.models import Fair
+from fairplanner.catalogue.models import Fair, FairStatus, Venue
 from fairplanner.catalogue.queries import FairFilters
 from fairplanner.extensions import db
 
@@ -46,12 +48,21 @@ class MonthGrid:
         return date(self.year, self.month, 1)
 
     @property
+    def last(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
     def previous(self) -> tuple[int, int]:
         return (self.year - 1, 12) if self.month == 1 else (self.year, self.month - 1)
 
     @property
     def next(self) -> tuple[int, int]:
         return (self.year + 1, 1) if self.month == 12 else (self.year, self.month + 1)
+
+    @property
+    def held(self) -> list[Fair]:
+        """The month's fairs that take place (not cancelled)."""
+        return [f for f in self.fairs if f.status == FairStatus.PUBLISHED]
 
     @property
     def has_previous(self) -> bool:
@@ -115,3 +126,18 @@ def build_month(year: int, month: int, filters: FairFilters) -> MonthGrid:
 def _in_month(fair: Fair, year: int, month: int) -> bool:
     last = date(year, month, calendar.monthrange(year, month)[1])
     return fair.starts_on <= last
+
+
+def next_fair_after(grid: MonthGrid, filters: FairFilters) -> Fair | None:
+    """The first fair matching `filters` (their dates aside) that starts after the month, so
+    that an empty month can say when the next one is. Cancelled fairs are not worth a trip."""
+    later = replace(filters, date_from=None, date_to=None, include_past=True)
+    stmt = (
+        queries.matching(later, today=grid.last)
+        .where(Fair.status == FairStatus.PUBLISHED, Fair.starts_on > grid.last)
+        # The notice names the fair's city.
+        .options(joinedload(Fair.venue).joinedload(Venue.city))
+        .order_by(Fair.starts_on, Fair.id)
+        .limit(1)
+    )
+    return db.session.scalar(stmt)

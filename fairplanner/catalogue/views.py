@@ -111,8 +111,12 @@ def month(year: int, month: int) -> ResponseReturnValue:
         abort(404)
     parsed = parse_filters(request.args, max_query=current_app.config["MAX_QUERY_LENGTH"])
     grid = month_view.build_month(year, month, parsed.filters)
+    # A month with no fair taking place (none, or only cancelled ones) says when the next one
+    # is: one more query, only then.
+    upcoming = None if grid.held else month_view.next_fair_after(grid, parsed.filters)
     return render_template(
         "catalogue/month.html",
+        upcoming=upcoming,
         form=parsed.form,
         filters=parsed.filters,
         notices=parsed.notices,

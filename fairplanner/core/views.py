@@ -1,11 +1,20 @@
-"""Site-wide routes: health check and the language switcher."""
+"""Site-wide routes: health check, the language switcher and /favicon.ico."""
 
 from __future__ import annotations
 
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,6 +46,18 @@ def healthz() -> ResponseReturnValue:
         db.session.rollback()
         return jsonify(status="unavailable", database=False), 503
     return jsonify(status="ok", database=True)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """The icon where browsers, feed readers and crawlers look for it without reading a page
+    (pages point to the SVG); 16, 32 and 48 px of the same picture."""
+    return send_from_directory(
+        current_app.static_folder,
+        "img/favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=ONE_YEAR // 12,
+    )
 
 
 @bp.post("/language")

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    event,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairplanner.accounts.models import Company, User
-from fairplanner.catalogue.models import Fair
+from fairplanner.catalogue.models import Fair, FairStatus
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
 
@@ -98,6 +110,13 @@ class Registration(db.Model):
     delegates: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     aims: Mapped[list[str]] = mapped_column(JSON, default=list)
 
+    # When and where the fair was to be held when the company applied: the fair "moved" for
+    # this company when its dates or venue differ now (set on insert; NULL only for rows from
+    # before this was kept). Not a foreign key: only compared, and venues are never deleted.
+    applied_starts_on: Mapped[date | None] = mapped_column(Date)
+    applied_ends_on: Mapped[date | None] = mapped_column(Date)
+    applied_venue_id: Mapped[int | None] = mapped_column(Integer)
+
     reject_reason: Mapped[str | None] = mapped_column(Text)
     # A number that only grows per fair: order on the waiting list (shown as a rank).
     waitlist_number: Mapped[int | None] = mapped_column(Integer)
@@ -121,12 +140,46 @@ class Registration(db.Model):
         return self.status in ACTIVE
 
     @property
+    def fair_cancelled(self) -> bool:
+        return self.fair.status == FairStatus.CANCELLED
+
+    @property
+    def dates_changed(self) -> bool:
+        """The fair's dates are not those the company applied for."""
+        return self.applied_starts_on is not None and (
+            (self.applied_starts_on, self.applied_ends_on)
+            != (self.fair.starts_on, self.fair.ends_on)
+        )
+
+    @property
+    def venue_changed(self) -> bool:
+        return self.applied_venue_id is not None and self.applied_venue_id != self.fair.venue_id
+
+    @property
     def editable(self) -> bool:
-        return self.status in EDITABLE
+        return self.status in EDITABLE and not self.fair_cancelled
 
     @property
     def withdrawable(self) -> bool:
-        return self.status in WITHDRAWABLE
+        """Nothing to withdraw from a cancelled fair: the organizer has called it off."""
+        return self.status in WITHDRAWABLE and not self.fair_cancelled
+
+
+@event.listens_for(Registration, "before_insert")
+def _remember_what_was_applied_for(
+    mapper: object, connection: object, target: Registration
+) -> None:
+    """Keep the fair's dates and venue as they were when the company applied."""
+    if target.applied_starts_on is not None:
+        return
+    fair = target.__dict__.get("fair")
+    if fair is not None:
+        values = (fair.starts_on, fair.ends_on, fair.venue_id)
+    else:
+        values = connection.execute(  # type: ignore[attr-defined]
+            select(Fair.starts_on, Fair.ends_on, Fair.venue_id).where(Fair.id == target.fair_id)
+        ).one()
+    target.applied_starts_on, target.applied_ends_on, target.applied_venue_id = values
 
 
 class RegistrationChange(db.Model):

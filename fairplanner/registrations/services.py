@@ -329,6 +329,8 @@ def decide_registration(
 def withdraw_registration(registration: Registration, *, actor: User) -> Registration:
     """Withdraw an application at any stage; freed space goes to the waiting list."""
     fair = lock_registration(registration)
+    if registration.fair_cancelled:
+        raise NotAllowed(_("The organizer has cancelled this fair: there is nothing to withdraw."))
     if not registration.withdrawable:
         raise NotAllowed(_("This application can no longer be withdrawn."))
     before = registration.status

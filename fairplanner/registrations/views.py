@@ -7,17 +7,19 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from fairplanner import confirm
 from fairplanner.accounts.views import company_required
 from fairplanner.calendars import queries as calendar_queries
 from fairplanner.calendars import services as calendar_services
 from fairplanner.calendars.links import feed_links
 from fairplanner.catalogue import queries as catalogue_queries
+from fairplanner.display import SEPARATOR, label
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
-from fairplanner.i18n import current_language, minsk_today
+from fairplanner.i18n import current_language, format_date_range, localized, minsk_today
 from fairplanner.registrations import queries, services
 from fairplanner.registrations.forms import ConfirmForm, ExhibitorForm, VisitorForm
-from fairplanner.registrations.models import Registration, RegistrationRole
+from fairplanner.registrations.models import HOLDING, Registration, RegistrationRole
 
 bp = Blueprint("registrations", __name__)
 
@@ -144,12 +146,46 @@ def edit(registration_id: int) -> ResponseReturnValue:
     return render_template("registrations/edit.html", form=form, registration=registration), status
 
 
+def _ask_to_withdraw(registration: Registration) -> ResponseReturnValue:
+    """The confirmation page: what withdrawing does and who is told."""
+    fair = registration.fair
+    name = localized(fair, "name")
+    lines = [
+        _(
+            "Your application for %(fair)s will be withdrawn. This cannot be undone: to take "
+            "part after all, you would apply again.",
+            fair=name,
+        ),
+        # Staff get no mail of their own: the attendee list and its history tell them.
+        _("The organizer sees at once, in the list of applications, that you have withdrawn."),
+    ]
+    if registration.role == RegistrationRole.EXHIBITOR and registration.status in HOLDING:
+        lines.append(_("If companies are waiting for space, the first in line gets yours."))
+    company = registration.company
+    if company.email and company.notify_confirmations:
+        lines.append(_("A confirmation goes to %(email)s.", email=company.email))
+    back = url_for("registrations.show", registration_id=registration.id)
+    return confirm.ask(
+        title=_("Withdraw your application?"),
+        lines=lines,
+        button=_("Withdraw application"),
+        back=back,
+        items=[
+            SEPARATOR.join(
+                (name, format_date_range(fair.starts_on, fair.ends_on), label(registration.role))
+            )
+        ],
+    )
+
+
 @bp.post("/my/registrations/<int(max=2147483647):registration_id>/withdraw")
 @login_required
 def withdraw(registration_id: int) -> ResponseReturnValue:
-    """Withdraw an application (a CSRF-protected button on its page)."""
+    """Withdraw an application, once the company has confirmed it on the page this shows."""
     registration = _own(registration_id)
     if ConfirmForm().validate_on_submit():
+        if registration.withdrawable and not confirm.confirmed():
+            return _ask_to_withdraw(registration)
         try:
             services.withdraw_registration(registration, actor=current_user)
             db.session.commit()

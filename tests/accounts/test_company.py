@@ -79,7 +79,7 @@ def test_profile_is_saved_normalised(client, db, fresh_member, data):
         ({"ogrn": "304500116000191"}, "sole proprietor"),  # ОГРНИП with an organisation's ИНН
         ({"country": "BY", "region": "gomel", "tax_id": "190806803"}, "only for companies"),
         ({"phone": "12345"}, "phone"),
-        ({"website": "javascript:alert(1)"}, "Enter a full address"),
+        ({"website": "javascript:alert(1)"}, "Enter a website address"),
         ({"legal_name": "Ж" * 301}, "longer than 300"),
         ({"products": "x" * 4001}, "longer than 4000"),
         ({"email": "nope"}, "Enter a valid email address."),
@@ -163,15 +163,107 @@ def test_factory_inn_is_valid():
     assert check_tax_id(Country.RUSSIA, valid_inn(7)) == valid_inn(7)
 
 
-@pytest.mark.parametrize("url", ["javascript://example.com/%0Aalert(1)", "ftp://example.com/x"])
-def test_website_must_be_http(client, db, fresh_member, url):
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("beldrevprom.by", "https://beldrevprom.by"),
+        ("  www.beldrevprom.by/ru/  ", "https://www.beldrevprom.by/ru/"),
+        ("beldrevprom.by:8080/catalog", "https://beldrevprom.by:8080/catalog"),
+        ("//beldrevprom.by", "https://beldrevprom.by"),
+        ("http://beldrevprom.by", "http://beldrevprom.by"),
+        ("HTTPS://Beldrevprom.by/Каталог", "HTTPS://Beldrevprom.by/Каталог"),
+        ("белдревпром.бел", "https://белдревпром.бел"),
+        ("", None),
+    ],
+)
+def test_a_bare_domain_is_accepted_and_stored_with_https(client, db, fresh_member, typed, stored):
+    response = client.post("/company", data={**RUSSIAN, "website": typed})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(fresh_member.company)
+    assert fresh_member.company.website == stored
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript://example.com/%0Aalert(1)",
+        "javascript:alert(1)",
+        "ftp://example.com/x",
+        "mailto:info@beldrevprom.by",
+        "beldrevprom",
+        "beldrev prom.by",
+        "https://",
+        "https://" + "a" * 290 + ".by",
+    ],
+)
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "Enter a website address, such as beldrevprom.by."),
+        ("ru", "Введите адрес сайта, например beldrevprom.by."),
+    ],
+)
+def test_a_bad_website_is_refused_with_one_message(client, db, fresh_member, url, lang, message):
     response = client.post(
-        "/company", data={**RUSSIAN, "website": url}, headers={"Accept-Language": "en"}
+        "/company", data={**RUSSIAN, "website": url}, headers={"Accept-Language": lang}
     )
     assert response.status_code == 422
-    assert "Enter a full address" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    errors = re.search(r'<ul class="field-errors" id="website-errors">(.*?)</ul>', html, re.S)
+    assert errors is not None
+    assert len(re.findall(r"<li>", errors.group(1))) == 1
+    db.session.refresh(fresh_member.company)
+    assert fresh_member.company.website is None
 
 
 def test_superscript_digits_are_not_digits(client, db, fresh_member):
     response = client.post("/company", data={**RUSSIAN, "tax_id": "7707083893", "ogrn": "²" * 13})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("lang", "legend", "belarus", "russia", "kirov"),
+    [
+        ("ru", "Реквизиты", "Беларусь", "Россия", "Кировская область"),
+        ("en", "Legal details", "Belarus", "Russia", "Kirov"),
+    ],
+)
+def test_profile_lists_region_names_grouped_by_country(
+    client, fresh_member, lang, legend, belarus, russia, kirov
+):
+    html = client.get("/company", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert f"<legend>{legend}</legend>" in html
+    select = re.search(r'<select[^>]*id="region".*?</select>', html, re.S).group(0)
+    assert f'<optgroup label="{belarus}">' in select
+    assert f'<optgroup label="{russia}">' in select
+    # Each option names its region and says which country it belongs to (for regions.js).
+    assert re.search(rf'data-country="RU" value="43">{kirov}', select) or re.search(
+        rf'value="43"[^>]*data-country="RU"[^>]*>{kirov}', select
+    )
+    labels = re.findall(r"<option[^>]*>([^<]*)</option>", select)
+    assert len(labels) == 1 + 7 + 83
+    assert not [label for label in labels if re.fullmatch(r"[\d-]+|[a-z-]+", label)]
+    # The script that narrows the list is a file of this site, not inline.
+    assert '<script src="/static/js/regions.js" defer></script>' in html
+    assert "<script>" not in html
+
+
+def test_russian_regions_are_sorted_by_name(client, fresh_member):
+    html = client.get("/company").get_data(as_text=True)
+    group = re.search(r'<optgroup label="Россия">(.*?)</optgroup>', html, re.S).group(1)
+    names = re.findall(r">([^<]+)</option>", group)
+    assert names == sorted(names, key=lambda n: n.casefold().replace("ё", "е"))
+    assert names[0].startswith("Алтайский")
+
+
+def test_a_region_of_another_country_is_refused(client, db, fresh_member):
+    response = client.post("/company", data={**BELARUSIAN, "region": "43"})
+    assert response.status_code == 422
+    db.session.refresh(fresh_member.company)
+    assert fresh_member.company.region is None
+
+
+def test_the_profile_shows_the_phone_as_people_write_it(client, member):
+    html = client.get("/company").get_data(as_text=True)
+    assert 'value="+7 833 264-12-34"' in html
+    assert "+78332641234" not in html

@@ -37,7 +37,7 @@ def test_company_signs_up_registers_edits_and_withdraws(live, open_fair, page):
     page.get_by_label(re.compile("^Налоговый номер")).fill(valid_inn(90210))
     page.get_by_role("button", name="Сохранить профиль").click()
     expect(page.locator(".flash-success")).to_be_visible()
-    expect(page.get_by_label("Телефон")).to_have_value("+78332641234")
+    expect(page.get_by_label("Телефон")).to_have_value("+7 833 264-12-34")
 
     # Register as an exhibitor.
     page.goto(f"{base}/fairs/{open_fair}")
@@ -62,7 +62,10 @@ def test_company_signs_up_registers_edits_and_withdraws(live, open_fair, page):
     expect(page.locator(".history")).to_contain_text("12,5")
     expect(page.locator(".history ins").first).to_have_text("20")
 
-    # Withdraw it.
+    # Withdraw it: a confirmation page says what happens, then it is done.
+    page.get_by_role("button", name="Отозвать заявку").click()
+    expect(page.locator("h1")).to_have_text("Отозвать заявку?")
+    expect(page.locator(".confirm")).to_contain_text("Организатор сразу увидит")
     page.get_by_role("button", name="Отозвать заявку").click()
     expect(page.locator(".status-line")).to_contain_text("Отозвана")
     expect(page.get_by_role("link", name="Изменить заявку")).to_have_count(0)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from fairplanner.catalogue.models import Fair
+from fairplanner.catalogue.models import Fair, FairStatus
 from fairplanner.catalogue.month import layout_week
 
 
@@ -94,3 +94,67 @@ def test_month_statement_count_does_not_grow(client, make_fair, count_queries):
     with count_queries() as many:
         client.get("/calendar/2027/4")
     assert one.count == many.count
+
+
+@pytest.mark.parametrize(
+    ("lang", "texts"),
+    [
+        ("ru", ["В этом месяце выставок нет.", "Ближайшая после него:", "Календарь на май 2027"]),
+        ("en", ["No fairs in this month.", "The next one:", "Calendar for May 2027"]),
+    ],
+)
+def test_an_empty_month_says_when_the_next_fair_is(client, make_fair, lang, texts):
+    make_fair(slug="gone", starts_on=date(2027, 4, 20), status=FairStatus.CANCELLED)
+    make_fair(slug="next", name_en="Belagro", starts_on=date(2027, 5, 11))
+    make_fair(slug="later", starts_on=date(2027, 8, 1))
+    html = client.get("/calendar/2027/2", headers={"Accept-Language": lang}).text
+    for text in texts:
+        assert text in html
+    assert 'href="/fairs/next"' in html
+    assert 'href="/calendar/2027/5"' in html
+    assert 'href="/fairs/gone"' not in html  # a cancelled fair is not worth a trip
+
+
+def test_the_next_fair_keeps_the_filters(client, make_fair):
+    make_fair(slug="food", starts_on=date(2027, 3, 10), sectors=["food"])
+    make_fair(slug="wood", starts_on=date(2027, 6, 10), sectors=["forestry"])
+    html = client.get("/calendar/2027/2?sector=forestry").text
+    assert 'href="/fairs/wood"' in html
+    assert 'href="/calendar/2027/6?sector=forestry"' in html
+    assert 'href="/fairs/food"' not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "link"),
+    [
+        ("", "После этого месяца выставок пока не запланировано.", 'href="/"'),
+        (
+            "?sector=forestry",
+            "После этого месяца выставок с такими условиями пока не запланировано.",
+            'href="/?sector=forestry"',
+        ),
+    ],
+)
+def test_with_no_fair_ahead_the_empty_month_says_so(client, make_fair, query, text, link):
+    make_fair(slug="past", starts_on=date(2027, 1, 10))
+    html = client.get(f"/calendar/2099/2{query}").text
+    assert text in html
+    assert link in html
+    assert "Ближайшая после него:" not in html
+
+
+def test_a_month_with_fairs_does_not_look_further(client, make_fair):
+    make_fair(slug="here", starts_on=date(2027, 3, 10))
+    make_fair(slug="there", starts_on=date(2027, 5, 10))
+    html = client.get("/calendar/2027/3").text
+    assert "Ближайшая после него:" not in html
+    assert 'href="/fairs/there"' not in html
+
+
+def test_a_month_of_cancelled_fairs_points_to_the_next_held_one(client, make_fair):
+    make_fair(slug="off", starts_on=date(2027, 3, 10), status=FairStatus.CANCELLED)
+    make_fair(slug="on", starts_on=date(2027, 6, 1))
+    html = client.get("/calendar/2027/3").text
+    assert 'href="/fairs/off"' in html  # still listed, marked cancelled
+    assert "Единственная выставка этого месяца отменена." in html
+    assert 'href="/calendar/2027/6"' in html

@@ -20,6 +20,7 @@ EXHIBIT = {
     "products": "Фанера, пиломатериалы",
     "note": "Нужен угловой стенд",
 }
+CONFIRMED = {"confirmed": "1"}  # as posted from the confirmation page
 VISIT = {
     "delegates-0-name": "Иванов Иван",
     "delegates-0-position": "Директор",
@@ -100,7 +101,7 @@ def test_database_enforces_one_active_registration(db, member, fair):
 def test_a_withdrawn_registration_can_be_made_again(client, db, member, fair):
     client.post("/fairs/belagro/register/visitor", data=VISIT)
     first = registrations(db)[0]
-    client.post(f"/my/registrations/{first.id}/withdraw")
+    client.post(f"/my/registrations/{first.id}/withdraw", data=CONFIRMED)
     assert client.post("/fairs/belagro/register/visitor", data=VISIT).status_code == 302
     assert [r.status for r in registrations(db)] == [
         RegistrationStatus.WITHDRAWN,
@@ -294,12 +295,16 @@ def test_withdraw_at_any_time_but_only_once(client, db, member, fair):
     (registration,) = registrations(db)
     registration.status = RegistrationStatus.APPROVED
     db.session.commit()
-    assert client.post(f"/my/registrations/{registration.id}/withdraw").status_code == 302
+    assert (
+        client.post(f"/my/registrations/{registration.id}/withdraw", data=CONFIRMED).status_code
+        == 302
+    )
     db.session.refresh(registration)
     assert registration.status == RegistrationStatus.WITHDRAWN
     # A withdrawn application cannot be changed or withdrawn again.
     again = client.post(
         f"/my/registrations/{registration.id}/withdraw",
+        data=CONFIRMED,
         headers={"Accept-Language": "en"},
         follow_redirects=True,
     )
@@ -354,7 +359,7 @@ def test_freed_space_moves_the_waiting_list_up(client, db, factories, login_as, 
     register_companies(client, factories, login_as, make_user, 5)
     first = registrations(db)[0]
     login_as(db.session.get(Company, first.company_id).members[0])
-    client.post(f"/my/registrations/{first.id}/withdraw")
+    client.post(f"/my/registrations/{first.id}/withdraw", data=CONFIRMED)
     statuses = [r.status for r in registrations(db)]
     assert statuses == [
         RegistrationStatus.WITHDRAWN,
@@ -443,6 +448,7 @@ def test_a_concurrent_change_is_noticed_not_overwritten(app, client, db, member,
     db.session.commit()
     response = client.post(
         f"/my/registrations/{registration.id}/withdraw",
+        data=CONFIRMED,
         headers={"Accept-Language": "en"},
         follow_redirects=True,
     )
@@ -504,10 +510,47 @@ def test_my_fairs_statement_count_does_not_grow(client, db, member, make_fair, c
     assert many.count == one.count
 
 
+@pytest.mark.parametrize(
+    ("role", "lang", "texts"),
+    [
+        (
+            "exhibitor",
+            "ru",
+            [
+                "Отозвать заявку?",
+                "Организатор сразу увидит",
+                "достанется первой в листе ожидания",
+            ],
+        ),
+        ("exhibitor", "en", ["Withdraw your application?", "The organizer sees at once"]),
+        ("visitor", "en", ["Withdraw your application?", "A confirmation goes to"]),
+    ],
+)
+def test_withdrawing_asks_first_and_says_who_is_told(client, db, member, fair, role, lang, texts):
+    client.post(f"/fairs/belagro/register/{role}", data=EXHIBIT if role == "exhibitor" else VISIT)
+    (registration,) = registrations(db)
+    url = f"/my/registrations/{registration.id}/withdraw"
+    page = client.post(url, headers={"Accept-Language": lang})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for text in texts:
+        assert text in html
+    assert fair.name_ru in html or fair.name_en in html
+    assert 'name="confirmed" value="1"' in html
+    assert f'action="{url}"' in html
+    db.session.refresh(registration)
+    assert registration.status == RegistrationStatus.SUBMITTED  # nothing happened yet
+    assert [c.action for c in registration.history] == ["submitted"]
+    # The page's own button posts again, confirmed: now it is withdrawn.
+    assert client.post(url, data=CONFIRMED).status_code == 302
+    db.session.refresh(registration)
+    assert registration.status == RegistrationStatus.WITHDRAWN
+
+
 def test_history_rows_record_status_moves(db, client, member, fair):
     client.post("/fairs/belagro/register/visitor", data=VISIT)
     (registration,) = registrations(db)
-    client.post(f"/my/registrations/{registration.id}/withdraw")
+    client.post(f"/my/registrations/{registration.id}/withdraw", data=CONFIRMED)
     rows = db.session.scalars(select(RegistrationChange).order_by(RegistrationChange.id)).all()
     assert [(r.status_from, r.status_to) for r in rows] == [
         (None, "submitted"),
