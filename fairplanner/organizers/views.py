@@ -34,6 +34,7 @@ from fairplanner.organizers.forms import (
 from fairplanner.organizers.models import RegistrationNote
 from fairplanner.registrations import services as registration_services
 from fairplanner.registrations.models import (
+    TRANSITIONS,
     Registration,
     VisitAim,
 )
@@ -218,6 +219,8 @@ def registration(registration_id: int) -> ResponseReturnValue:
         sectors=", ".join(sorted((localized(s, "name") for s in company.sectors), key=fold)),
         aims=", ".join(label(a, VisitAim) for a in registration.aims or ()),
         history=changelog.registration_entries(registration.history[::-1], with_subject=False),
+        # Only the decisions the workflow allows from here: a final state offers none.
+        actions=[a for a, status in ACTIONS.items() if status in TRANSITIONS[registration.status]],
     )
 
 

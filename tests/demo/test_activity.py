@@ -179,7 +179,7 @@ def test_change_log_page_shows_the_history(runner, db, client, login_as):
     login_as(staff(db))
     registration = organizer_registrations(db)[0]
     html = client.get(f"/organizer/fairs/{registration.fair.slug}/log").get_data(as_text=True)
-    assert registration.company.legal_name in html
+    assert registration.company.display_name in html
     attendees = client.get(f"/organizer/fairs/{registration.fair.slug}/registrations")
     assert attendees.status_code == 200
 

@@ -263,3 +263,24 @@ def test_the_required_kind_select_starts_with_a_placeholder(client, console):
     kinds = options(html, "kind")
     assert kinds[0] == (None, "", "Выберите…")
     assert re.search(r'<select[^>]*name="kind"[^>]*required', html)
+
+
+def test_only_the_decisions_the_workflow_allows_are_offered(client, db, console):
+    """An approved application offers no approve/reject buttons (the service refuses them)."""
+    approved = client.get(f"/organizer/registrations/{console['exhibitor'].id}")
+    html = approved.get_data(as_text=True)
+    assert 'value="reject"' not in html
+    assert 'value="approve"' not in html
+    assert "Только компания может отозвать её" in visible_text(html)
+    visitor = client.get(f"/organizer/registrations/{console['visitor'].id}")
+    assert console["visitor"].status == RegistrationStatus.SUBMITTED
+    html = visitor.get_data(as_text=True)
+    assert 'value="approve"' in html
+    assert 'value="reject"' in html
+    client.post(
+        f"/organizer/registrations/{console['visitor'].id}/decide",
+        data={"action": "reject", "version": console["visitor"].version, "reason": "Нет мест"},
+    )
+    html = client.get(f"/organizer/registrations/{console['visitor'].id}").get_data(as_text=True)
+    assert 'value="waitlist"' not in html
+    assert "Решение окончательное: заявка отклонена." in visible_text(html)
