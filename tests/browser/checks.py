@@ -321,9 +321,13 @@ class PageWatch:
     def _on_response(self, response: Any) -> None:
         # Only remembered here: the checks run when the test next calls the page.
         request = response.request
+        try:
+            frame = request.frame
+        except PlaywrightError:  # a service worker's request: no frame
+            return
         if (
             request.is_navigation_request()
-            and request.frame == self.page.main_frame
+            and frame == self.page.main_frame
             and not 300 <= response.status < 400
             and "text/html" in response.headers.get("content-type", "")
         ):
