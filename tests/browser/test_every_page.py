@@ -87,6 +87,23 @@ PAGES = [
     Visit("outbox", "admin", "/organizer/admin/outbox"),
 ]
 
+PHONE_PAGES = [
+    v
+    for v in PAGES
+    if v.name
+    in {
+        "catalogue",
+        "fair page, signed in",
+        "month view",
+        "my fairs",
+        "application",
+        "console home",
+        "attendee list",
+        "application (console)",
+        "numbers",
+    }
+]
+
 # (page, language) → (vnu errors, axe violations, vnu warnings), for A11Y_REPORT.
 COUNTS: dict[tuple[str, str], tuple[int, int, int]] = {}
 WARNINGS: dict[str, set[str]] = {}  # vnu warning → pages
@@ -197,12 +214,12 @@ def site(live: Any) -> dict[str, Any]:
 def contexts(live: Any, site: dict[str, Any], chromium: Any) -> Iterator[Any]:
     """A browser context per (person, language), signed in once; its pages are not watched:
     this test counts the findings itself."""
-    made: dict[tuple[str, str], Any] = {}
+    made: dict[tuple[str, str, int], Any] = {}
 
-    def get(who: str, lang: str) -> Any:
-        if (who, lang) not in made:
+    def get(who: str, lang: str, width: int = 1280) -> Any:
+        if (who, lang, width) not in made:
             context = chromium.unchecked.new_context(
-                locale=LANGUAGES[lang], viewport={"width": 1280, "height": 900}
+                locale=LANGUAGES[lang], viewport={"width": width, "height": 900}
             )
             context.set_default_timeout(15_000)
             if who != "anonymous":
@@ -215,8 +232,8 @@ def contexts(live: Any, site: dict[str, Any], chromium: Any) -> Iterator[Any]:
                 page.wait_for_load_state()
                 assert "/login" not in page.url, f"{email} could not sign in"
                 page.close()
-            made[(who, lang)] = context
-        return made[(who, lang)]
+            made[(who, lang, width)] = context
+        return made[(who, lang, width)]
 
     yield get
     for context in made.values():
@@ -241,21 +258,44 @@ def write_report(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("lang", list(LANGUAGES))
-@pytest.mark.parametrize("visit", PAGES, ids=[v.name for v in PAGES])
-def test_page_has_no_markup_or_accessibility_violation(
-    live: Any, site: dict[str, Any], contexts: Any, checkers: checks.Checkers, visit, lang
-):
-    page = contexts(visit.who, lang).new_page()
+def check_visit(
+    live: Any,
+    site: dict[str, Any],
+    contexts: Any,
+    checkers: checks.Checkers,
+    visit: Visit,
+    lang: str,
+    width: int,
+) -> checks.Report:
+    page = contexts(visit.who, lang, width).new_page()
     try:
         response = page.goto(live.url + visit.path.format(**site))
         assert response is not None
         assert response.status == visit.status, f"{visit.path} answered {response.status}"
         assert page.locator("html").get_attribute("lang") == lang
         page.wait_for_load_state("load")
-        report = checkers.check(page, response.body(), response.url)
+        return checkers.check(page, response.body(), response.url)
     finally:
         page.close()
+
+
+def judge(report: checks.Report) -> None:
+    """Fail on unexpected findings; xfail on known ones; fail when known ones are gone."""
+    known = checks.known_for(report.path)
+    reasons = "; ".join(dict.fromkeys(k.reason for k in known))
+    if unexpected := report.unexpected():
+        pytest.fail(report.describe(unexpected), pytrace=False)
+    if report.findings:
+        pytest.xfail(f"known, fixed elsewhere: {reasons}")
+    assert not known, f"{report.path} is clean now: remove its KNOWN_VIOLATIONS entries: {reasons}"
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize("visit", PAGES, ids=[v.name for v in PAGES])
+def test_page_has_no_markup_or_accessibility_violation(
+    live: Any, site: dict[str, Any], contexts: Any, checkers: checks.Checkers, visit, lang
+):
+    report = check_visit(live, site, contexts, checkers, visit, lang, 1280)
     COUNTS[(visit.name, lang)] = (
         len(report.vnu_errors),
         len(report.axe),
@@ -263,15 +303,15 @@ def test_page_has_no_markup_or_accessibility_violation(
     )
     for warning in report.vnu_warnings:
         WARNINGS.setdefault(warning.split(" [")[0], set()).add(visit.name)
-    known = checks.known_for(report.path)
-    if unexpected := report.unexpected():
-        pytest.fail(report.describe(unexpected), pytrace=False)
-    if report.findings:
-        pytest.xfail("known, fixed elsewhere: " + "; ".join(dict.fromkeys(k.reason for k in known)))
-    assert not known, (
-        f"{report.path} is clean now: remove its KNOWN_VIOLATIONS entries in checks.py "
-        + "; ".join(dict.fromkeys(k.reason for k in known))
-    )
+    judge(report)
+
+
+@pytest.mark.parametrize("visit", PHONE_PAGES, ids=[v.name for v in PHONE_PAGES])
+def test_page_on_a_phone_has_no_accessibility_violation(
+    live: Any, site: dict[str, Any], contexts: Any, checkers: checks.Checkers, visit
+):
+    """The same at 390 px, where the header folds and wide tables change (Russian only)."""
+    judge(check_visit(live, site, contexts, checkers, visit, "ru", 390))
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
