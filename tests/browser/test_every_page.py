@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from fairplanner.accounts import services as account_services
+from fairplanner.accounts import tokens
 from fairplanner.accounts.models import Role, User
 from fairplanner.catalogue.demo import load_demo_file
 from fairplanner.catalogue.models import EventKind, FairStatus, Organizer
@@ -62,6 +64,8 @@ PAGES = [
     Visit("login", "anonymous", "/login"),
     Visit("signup", "anonymous", "/signup"),
     Visit("forgot password", "anonymous", "/password/forgot"),
+    Visit("reset password", "anonymous", "/password/reset/{reset_token}"),
+    Visit("invitation", "anonymous", "/invite/{invite_token}"),
     Visit("404 page", "anonymous", "/no-such-page", status=404),
     Visit("fair page, signed in", "company", "/fairs/{fair}"),
     Visit("my fairs", "company", "/my/fairs"),
@@ -192,12 +196,21 @@ def site(live: Any) -> dict[str, Any]:
             ),
             actor=staff,
         )
+        _, invite_token = account_services.invite_member(
+            member.company, "newcomer@a11y.example", invited_by=member
+        )
         db.session.commit()
         factories.user(ADMIN_EMAIL, role=Role.ADMIN)
+        forgetful = factories.user("forgetful@a11y.example")
+        reset_token = tokens.make(
+            account_services.RESET_SALT, {"u": forgetful.id, "v": forgetful.auth_version}
+        )
         return {
             "fair": fair.slug,
             "open_fair": open_fair.slug,
             "cancelled_fair": cancelled.slug,
+            "invite_token": invite_token,
+            "reset_token": reset_token,
             "registration": mine.id,
             "event": event.id,
             "year": start.year,
