@@ -28,8 +28,9 @@ run: install ## Install, build the database with demo data, serve on http://127.
 worker: install ## Send queued mail (to instance/mail/*.eml unless MAIL_HOST is set)
 	$(FLASK) outbox run
 
-browser: ## Install Debian's chromium for the browser tests when it is missing
+browser: ## Install what the browser tests need when missing: chromium, Java, vnu.jar, axe-core
 	@sh scripts/install-chromium.sh
+	@sh scripts/install-checkers.sh
 
 test: install browser ## Install, then run every test (PostgreSQL part when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -9,6 +9,7 @@ It sits above the domains (it reads their label tables) and below the views that
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from fairplanner.catalogue.models import CapacityUnit, FairStatus
 from fairplanner.i18n import localized
 from fairplanner.organizers.forms import EVENT_LABELS, ROLE_LABELS, STATUS_LABELS
 from fairplanner.registrations.forms import AIM_LABELS, STAND_LABELS
+from fairplanner.text import fold
 
 SEPARATOR = " · "
 
@@ -121,8 +123,13 @@ def area(value: Decimal | float | int | None) -> str:
     return _("%(area)s m²", area=number(value))
 
 
+def by_name(items: Iterable[Any], field: str = "name") -> list[Any]:
+    """Bilingual records (sectors, cities) in the reader's alphabetical order."""
+    return sorted(items, key=lambda item: fold(localized(item, field)))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        label=label, country=country_name, phone=phone, number=number, area=area
+        label=label, country=country_name, phone=phone, number=number, area=area, by_name=by_name
     )
     app.jinja_env.globals.update(place=place, region_name=region_name)

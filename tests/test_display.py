@@ -63,3 +63,13 @@ def test_phone_reads_in_international_format():
     assert display.phone("+375171234567") == "+375 17 123-45-67"
     assert display.phone("+78332123456") == "+7 833 212-34-56"
     assert display.phone("") == ""
+
+
+def test_sectors_on_the_public_fair_page_are_in_alphabetical_order(client, factories):
+    factories.sector("a-last", name_ru="Ягоды", name_en="Berries")
+    factories.sector("z-first", name_ru="Автомобили", name_en="Cars")
+    fair = factories.fair(sectors=["a-last", "z-first"], status="published")
+    html = client.get(f"/fairs/{fair.slug}", headers={"Accept-Language": "ru"}).get_data(
+        as_text=True
+    )
+    assert html.index("Автомобили") < html.index("Ягоды")

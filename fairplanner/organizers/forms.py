@@ -15,13 +15,12 @@ from wtforms import (
     StringField,
     TextAreaField,
     TimeField,
-    URLField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
-from fairplanner.accounts.forms import COUNTRY_LABELS, MultiCheckboxField
+from fairplanner.accounts.forms import COUNTRY_LABELS, MultiCheckboxField, website_field
 from fairplanner.accounts.models import Country
 from fairplanner.catalogue.forms import KIND_LABELS
 from fairplanner.catalogue.models import CapacityUnit, EventKind, FairKind
@@ -229,9 +228,7 @@ class FairForm(FlaskForm):
         filters=[_finite],
         validators=[DataRequired(), NumberRange(min=1, max=100_000)],
     )
-    website = URLField(
-        _l("Website"), filters=[blank_to_none], validators=[Optional(), URL(), Length(max=300)]
-    )
+    website = website_field()
 
     def validate_venue(self, field: SelectField) -> None:
         known = {c.value for c in field.choices}

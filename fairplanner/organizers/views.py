@@ -25,7 +25,7 @@ from fairplanner.display import label
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import current_language, localized, minsk_today
-from fairplanner.organizers import changelog, exports, listing, queries
+from fairplanner.organizers import changelog, exports, listing, queries, stats
 from fairplanner.organizers.forms import (
     ACTIONS,
     DecisionForm,
@@ -92,6 +92,7 @@ def index() -> ResponseReturnValue:
         upcoming=[f for f in fairs if f.ends_on >= today],
         past=[f for f in fairs if f.ends_on < today],
         counts=counts,
+        season=stats.season_numbers(scope()),
     )
 
 

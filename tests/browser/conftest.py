@@ -1,4 +1,8 @@
-"""A live server with the demo catalogue, and Debian's chromium driven by Playwright."""
+"""A live server with the demo catalogue, and Debian's chromium driven by Playwright.
+
+Every page a browser test opens runs the Nu HTML checker and axe-core on what it loads
+(tests/browser/checks.py): a violation fails the test.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import config
 from fairplanner import create_app
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
+from tests.browser import checks
 from tests.factories import Factories
 from tests.notifications.conftest import Inbox, free_port
 
@@ -72,21 +77,67 @@ def live_server(live: LiveServer) -> str:
     return live.url
 
 
+def _unavailable(message: str) -> None:
+    if config.REQUIRE_BROWSER:
+        pytest.fail(f"browser tests are required here but there is {message}")
+    pytest.skip(f"browser tests skipped: {message}")
+
+
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+def checkers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[checks.Checkers]:
+    """The Nu HTML checker (one local service for the session) and axe-core."""
+    if missing := checks.missing_checkers():
+        _unavailable(f"no page checker: {', '.join(missing)} ({checks.INSTALL_HINT})")
+    vnu = checks.Vnu(tmp_path_factory.mktemp("vnu") / "vnu.log")
+    try:
+        yield checks.Checkers(vnu)
+    finally:
+        vnu.close()
+
+
+class CheckedBrowser:
+    """The browser, whose new contexts check every page they load (`unchecked`: without)."""
+
+    def __init__(self, browser: Any, checkers: checks.Checkers) -> None:
+        self.unchecked = browser
+        self.checkers = checkers
+        self.contexts: list[Any] = []
+
+    def new_context(self, **kwargs: Any) -> Any:
+        context = checks.watch_context(self.unchecked.new_context(**kwargs), self.checkers)
+        self.contexts.append(context)
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.unchecked, name)
+
+
+@pytest.fixture(scope="session")
+def chromium(checkers: checks.Checkers) -> Iterator[CheckedBrowser]:
     if not Path(config.CHROMIUM_PATH).exists():
-        message = f"no chromium at {config.CHROMIUM_PATH} (make test installs it where it can)"
-        if config.REQUIRE_BROWSER:
-            pytest.fail(f"browser tests are required here but there is {message}")
-        pytest.skip(f"browser tests skipped: {message}")
+        _unavailable(f"no chromium at {config.CHROMIUM_PATH} (make test installs it where it can)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=config.CHROMIUM_PATH, args=LAUNCH_ARGS, headless=True
         )
-        yield browser
+        yield CheckedBrowser(browser, checkers)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _check_what_is_left_open(request: pytest.FixtureRequest) -> Iterator[None]:
+    """At the end of a test, check the pages of the contexts it left open, and close them."""
+    if "chromium" not in request.fixturenames:
+        yield
+        return
+    browser: CheckedBrowser = request.getfixturevalue("chromium")
+    browser.contexts.clear()
+    yield
+    contexts, browser.contexts = list(browser.contexts), []
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
@@ -104,8 +155,10 @@ def page(chromium: Any) -> Iterator[Any]:
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()  # checks the last page it showed
     assert errors == [], f"the browser reported errors: {errors}"
 
 

@@ -308,3 +308,16 @@ def test_programme_item_edit_from_an_outdated_page_is_refused(client, db, draft)
     )
     db.session.refresh(event)
     assert event.title_ru == "Изменено коллегой"
+
+
+def test_fair_website_takes_a_bare_domain(client, db, staff, venue):
+    """As on the company profile: beldrevprom.by is stored with https://, errors said once."""
+    response = client.post("/organizer/fairs/new", data=fair_form(venue.id, website="belexpo.by"))
+    assert response.status_code == 302
+    fair = db.session.scalar(select(Fair).order_by(Fair.id.desc()))
+    assert fair.website == "https://belexpo.by"
+    bad = client.post(
+        "/organizer/fairs/new", data=fair_form(venue.id, slug="other", website="javascript:x")
+    )
+    assert bad.status_code == 422
+    assert bad.get_data(as_text=True).count("например beldrevprom.by") == 1

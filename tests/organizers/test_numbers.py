@@ -467,3 +467,12 @@ def test_bar_lists_sum_the_rest_into_other():
     # One scale for every row: the longest bar is the largest total.
     widest = max(bars, key=lambda b: b.total)
     assert sum(s.w for s in widest.bar.segments) == pytest.approx(100)
+
+
+def test_console_home_shows_the_season(client, db, factories, make_user, login_as):
+    """The organizer's season sits under the fair lists on the console home."""
+    fair = factories.fair(organizer="belexpo", status="published")
+    login_as(make_user(role=Role.STAFF, organizer_id=fair.organizer_id))
+    html = client.get("/organizer/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert 'id="season-title"' in html
+    assert "/organizer/numbers" in html

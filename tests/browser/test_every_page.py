@@ -1,0 +1,382 @@
+"""Every page, public, company and console, in Russian and English: no vnu error, no axe violation.
+
+The other browser tests check the pages their flows pass through; this one visits each page
+once as the person who uses it (anonymous, the demo company, the demo organizer's staff, an
+administrator) and counts what the checkers find. With A11Y_REPORT=<file> it also writes the
+counts as a Markdown table (the "before/after" of issue 11).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from fairplanner.accounts import services as account_services
+from fairplanner.accounts import tokens
+from fairplanner.accounts.models import Role, User
+from fairplanner.catalogue.models import EventKind, FairStatus, Organizer
+from fairplanner.demo.catalogue import load_demo_file
+from fairplanner.extensions import db
+from fairplanner.i18n import minsk_today
+from fairplanner.organizers import services as organizer_services
+from fairplanner.registrations import services as registration_services
+from fairplanner.registrations.models import (
+    RegistrationRole,
+    RegistrationStatus,
+    StandType,
+    VisitAim,
+)
+from tests.browser import checks
+from tests.factories import PASSWORD, Factories
+
+pytestmark = pytest.mark.browser
+
+ADMIN_EMAIL = "admin@a11y.example"
+LANGUAGES = {"ru": "ru-RU", "en": "en-US"}
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str
+    who: str  # anonymous, company, staff or admin
+    path: str  # formatted with the site's identifiers
+    status: int = 200
+
+
+PAGES = [
+    Visit("catalogue", "anonymous", "/"),
+    Visit("catalogue, filtered", "anonymous", "/?q=a11y&sector=forestry&kind=exhibition"),
+    Visit("catalogue, bad filters", "anonymous", "/?from=2026-13-45&sector=nonsense"),
+    Visit("catalogue, nothing found", "anonymous", "/?q=zzzz-nothing-like-this"),
+    Visit("catalogue, past fairs", "anonymous", "/?past=1"),
+    Visit("fair page", "anonymous", "/fairs/{fair}"),
+    Visit("fair page, cancelled", "anonymous", "/fairs/{cancelled_fair}"),
+    Visit("month view", "anonymous", "/calendar/{year}/{month}"),
+    Visit("month view, empty", "anonymous", "/calendar/2040/1"),
+    Visit("login", "anonymous", "/login"),
+    Visit("signup", "anonymous", "/signup"),
+    Visit("forgot password", "anonymous", "/password/forgot"),
+    Visit("reset password", "anonymous", "/password/reset/{reset_token}"),
+    Visit("invitation", "anonymous", "/invite/{invite_token}"),
+    Visit("404 page", "anonymous", "/no-such-page", status=404),
+    Visit("fair page, signed in", "company", "/fairs/{fair}"),
+    Visit("my fairs", "company", "/my/fairs"),
+    Visit("application", "company", "/my/registrations/{registration}"),
+    Visit("application, edit", "company", "/my/registrations/{registration}/edit"),
+    Visit("company profile", "company", "/company"),
+    Visit("members", "company", "/company/members"),
+    Visit("register as exhibitor", "company", "/fairs/{open_fair}/register/exhibitor"),
+    Visit("register as visitor", "company", "/fairs/{open_fair}/register/visitor"),
+    Visit("password", "company", "/account/password"),
+    Visit("403 page", "company", "/organizer/", status=403),
+    Visit("console home", "staff", "/organizer/"),
+    Visit("attendee list", "staff", "/organizer/fairs/{fair}/registrations"),
+    Visit("application (console)", "staff", "/organizer/registrations/{registration}"),
+    Visit("fair editor", "staff", "/organizer/fairs/{fair}/edit"),
+    Visit("new fair", "staff", "/organizer/fairs/new"),
+    Visit("programme editor", "staff", "/organizer/fairs/{fair}/programme"),
+    Visit("programme item", "staff", "/organizer/fairs/{fair}/programme/{event}"),
+    Visit("change log", "staff", "/organizer/fairs/{fair}/log"),
+    Visit("numbers", "staff", "/organizer/fairs/{fair}/numbers"),
+    Visit("print view", "staff", "/organizer/fairs/{fair}/registrations/print"),
+    Visit("admin", "admin", "/organizer/admin"),
+    Visit("outbox", "admin", "/organizer/admin/outbox"),
+]
+
+PHONE_PAGES = [
+    v
+    for v in PAGES
+    if v.name
+    in {
+        "catalogue",
+        "fair page, signed in",
+        "month view",
+        "my fairs",
+        "application",
+        "console home",
+        "attendee list",
+        "application (console)",
+        "numbers",
+    }
+]
+
+# (page, language) → (vnu errors, axe violations, vnu warnings), for A11Y_REPORT.
+COUNTS: dict[tuple[str, str], tuple[int, int, int]] = {}
+WARNINGS: dict[str, set[str]] = {}  # vnu warning → pages
+
+
+def month_with_neighbours(day: date) -> date:
+    """The 15th of the first month from `day` on whose grid starts with the month before."""
+    day = day.replace(day=15)
+    while day.replace(day=1).weekday() == 0:
+        day = (day + timedelta(days=31)).replace(day=15)
+    return day
+
+
+@pytest.fixture(scope="module")
+def site(live: Any) -> dict[str, Any]:
+    """A fair of the demo organizer with applications, programme and history; an admin."""
+    accounts = load_demo_file()["accounts"]
+    with live.app.test_request_context():
+        factories = Factories(db.session)
+        member = db.session.scalar(select(User).where(User.email == accounts[0]["email"]))
+        staff = db.session.scalar(select(User).where(User.email == accounts[1]["email"]))
+        organizer = db.session.get(Organizer, staff.organizer_id)
+        start = month_with_neighbours(minsk_today() + timedelta(days=75))
+        fair = factories.fair(
+            slug="a11y-fair",
+            name_ru="Деревообработка: проверка доступности",
+            name_en="Woodworking: accessibility check",
+            starts_on=start,
+            organizer=organizer,
+            sectors=["forestry"],
+            programme=2,
+        )
+        open_fair = factories.fair(slug="a11y-open", organizer=organizer, capacity=80)
+        cancelled = factories.fair(
+            slug="a11y-cancelled",
+            organizer=organizer,
+            status=FairStatus.CANCELLED,
+            cancelled_at=datetime.now(UTC).replace(microsecond=0),
+            cancel_reason_ru="Площадка на ремонте",
+            cancel_reason_en="The venue is being repaired",
+        )
+        today = minsk_today()
+        mine = registration_services.submit_registration(
+            member.company,
+            fair,
+            role=RegistrationRole.EXHIBITOR,
+            request=registration_services.ExhibitorRequest(
+                stand_type=StandType.INDOOR,
+                area=Decimal("12.5"),
+                needs_power=True,
+                products="Пиломатериалы, погонаж",
+                note="Нужен угловой стенд",
+            ),
+            actor=member,
+            today=today,
+        )
+        other = factories.user(role=Role.MEMBER)
+        visit = registration_services.submit_registration(
+            other.company,
+            fair,
+            role=RegistrationRole.VISITOR,
+            request=registration_services.VisitRequest(
+                delegates=[{"name": "Петров Иван", "position": "Директор"}],
+                aims=[VisitAim.PURCHASING.value],
+            ),
+            actor=other,
+            today=today,
+        )
+        registration_services.decide_registration(
+            visit, status=RegistrationStatus.APPROVED, actor=staff
+        )
+        # Seconds and microseconds, as a time taken from the clock would have.
+        at = datetime(start.year, start.month, start.day, 12, 0, 30, 123456, tzinfo=UTC)
+        event = organizer_services.add_event(
+            fair,
+            organizer_services.EventData(
+                title_ru="Круглый стол",
+                title_en="Round table",
+                description_ru=None,
+                description_en=None,
+                hall_ru="Зал 2",
+                hall_en="Hall 2",
+                kind=EventKind.CONFERENCE,
+                starts_at=at,
+                ends_at=at + timedelta(hours=1),
+            ),
+            actor=staff,
+        )
+        _, invite_token = account_services.invite_member(
+            member.company, "newcomer@a11y.example", invited_by=member
+        )
+        db.session.commit()
+        factories.user(ADMIN_EMAIL, role=Role.ADMIN)
+        forgetful = factories.user("forgetful@a11y.example")
+        reset_token = tokens.make(
+            account_services.RESET_SALT, {"u": forgetful.id, "v": forgetful.auth_version}
+        )
+        return {
+            "fair": fair.slug,
+            "open_fair": open_fair.slug,
+            "cancelled_fair": cancelled.slug,
+            "invite_token": invite_token,
+            "reset_token": reset_token,
+            "registration": mine.id,
+            "event": event.id,
+            "year": start.year,
+            "month": start.month,
+            "logins": {
+                "company": (accounts[0]["email"], accounts[0]["password"]),
+                "staff": (accounts[1]["email"], accounts[1]["password"]),
+                "admin": (ADMIN_EMAIL, PASSWORD),
+            },
+        }
+
+
+@pytest.fixture(scope="module")
+def contexts(live: Any, site: dict[str, Any], chromium: Any) -> Iterator[Any]:
+    """A browser context per (person, language), signed in once; its pages are not watched:
+    this test counts the findings itself."""
+    made: dict[tuple[str, str, int], Any] = {}
+
+    def get(who: str, lang: str, width: int = 1280) -> Any:
+        if (who, lang, width) not in made:
+            context = chromium.unchecked.new_context(
+                locale=LANGUAGES[lang], viewport={"width": width, "height": 900}
+            )
+            context.set_default_timeout(15_000)
+            if who != "anonymous":
+                email, password = site["logins"][who]
+                page = context.new_page()
+                page.goto(live.url + "/login")
+                page.locator("input[name=email]").fill(email)
+                page.locator("input[name=password]").fill(password)
+                page.locator("form:has(input[name=password]) button[type=submit]").click()
+                page.wait_for_load_state()
+                assert "/login" not in page.url, f"{email} could not sign in"
+                page.close()
+            made[(who, lang, width)] = context
+        return made[(who, lang, width)]
+
+    yield get
+    for context in made.values():
+        context.close()
+    if target := os.environ.get("A11Y_REPORT"):
+        write_report(Path(target))
+
+
+def write_report(path: Path) -> None:
+    lines = [
+        "| page | language | vnu errors | axe violations | vnu warnings (not failures) |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for visit in PAGES:
+        for lang in LANGUAGES:
+            if (visit.name, lang) in COUNTS:
+                vnu, axe, warnings = COUNTS[(visit.name, lang)]
+                lines.append(f"| {visit.name} | {lang} | {vnu} | {axe} | {warnings} |")
+    if WARNINGS:
+        lines += ["", "vnu warnings:"]
+        lines += [f"- {w} ({', '.join(sorted(p))})" for w, p in sorted(WARNINGS.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def check_visit(
+    live: Any,
+    site: dict[str, Any],
+    contexts: Any,
+    checkers: checks.Checkers,
+    visit: Visit,
+    lang: str,
+    width: int,
+) -> checks.Report:
+    page = contexts(visit.who, lang, width).new_page()
+    try:
+        response = page.goto(live.url + visit.path.format(**site))
+        assert response is not None
+        assert response.status == visit.status, f"{visit.path} answered {response.status}"
+        assert page.locator("html").get_attribute("lang") == lang
+        page.wait_for_load_state("load")
+        return checkers.check(page, response.body(), response.url)
+    finally:
+        page.close()
+
+
+def judge(report: checks.Report) -> None:
+    """Fail on unexpected findings; xfail on known ones; fail when known ones are gone."""
+    known = checks.known_for(report.path)
+    reasons = "; ".join(dict.fromkeys(k.reason for k in known))
+    if unexpected := report.unexpected():
+        pytest.fail(report.describe(unexpected), pytrace=False)
+    if report.findings:
+        pytest.xfail(f"known, fixed elsewhere: {reasons}")
+    assert not known, f"{report.path} is clean now: remove its KNOWN_VIOLATIONS entries: {reasons}"
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize("visit", PAGES, ids=[v.name for v in PAGES])
+def test_page_has_no_markup_or_accessibility_violation(
+    live: Any, site: dict[str, Any], contexts: Any, checkers: checks.Checkers, visit, lang
+):
+    report = check_visit(live, site, contexts, checkers, visit, lang, 1280)
+    COUNTS[(visit.name, lang)] = (
+        len(report.vnu_errors),
+        len(report.axe),
+        len(report.vnu_warnings),
+    )
+    for warning in report.vnu_warnings:
+        WARNINGS.setdefault(warning.split(" [")[0], set()).add(visit.name)
+    judge(report)
+
+
+@pytest.mark.parametrize("visit", PHONE_PAGES, ids=[v.name for v in PHONE_PAGES])
+def test_page_on_a_phone_has_no_accessibility_violation(
+    live: Any, site: dict[str, Any], contexts: Any, checkers: checks.Checkers, visit
+):
+    """The same at 390 px, where the header folds and wide tables change (Russian only)."""
+    judge(check_visit(live, site, contexts, checkers, visit, "ru", 390))
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_confirmation_page_has_no_markup_or_accessibility_violation(
+    live: Any, contexts: Any, checkers: checks.Checkers, lang: str
+):
+    """The page before anything destructive (fairplanner.confirm), with several posted fields."""
+    from fairplanner import confirm
+
+    with live.app.test_request_context(
+        "/organizer/fairs/a11y-fair/registrations/decide",
+        method="POST",
+        data={"ids": ["1", "2"], "action": "reject", "reason": "Нет мест"},
+        headers={"Accept-Language": LANGUAGES[lang]},
+    ):
+        html = confirm.ask(
+            title="Отклонить 2 заявки?",
+            lines=["Компании получат письмо с причиной отказа."],
+            button="Отклонить",
+            back="/organizer/fairs/a11y-fair/registrations",
+            items=["ООО «Вятка-Лес» — экспонент", "ОАО «Гомельдрев» — посетитель"],
+        )
+    url = f"{live.url}/organizer/fairs/a11y-fair/registrations/decide"
+    page = contexts("anonymous", lang).new_page()
+    try:
+        page.route(
+            url,
+            lambda route: route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=html
+            ),
+        )
+        page.goto(url)
+        assert page.locator("input[type=hidden][name=ids]").count() == 2
+        report = checkers.check(page, html.encode(), url)
+    finally:
+        page.close()
+    assert report.findings == [], report.describe()
+
+
+def test_csrf_macro_leaves_no_duplicate_id_on_a_page_with_several_forms(
+    live: Any, checkers: checks.Checkers
+):
+    from flask import render_template_string
+
+    with live.app.test_request_context():
+        html = render_template_string(
+            '<!doctype html><html lang="en"><head><title>Forms</title></head><body><main>'
+            '{% import "_macros/forms.html" as forms %}'
+            '<form method="post">{{ forms.csrf() }}<button type="submit">One</button></form>'
+            '<form method="post">{{ forms.csrf() }}<button type="submit">Two</button></form>'
+            "</main></body></html>"
+        )
+    assert html.count('name="csrf_token"') == 2
+    errors, _ = checkers.vnu.check(html.encode())
+    assert errors == []
