@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app fairplanner
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install run worker test lint fmt i18n migrate bench bench-load browser clean
+.PHONY: help install run worker test lint fmt i18n migrate bench bench-load browser screenshots clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -57,6 +57,9 @@ bench-load: install ## Load benchmark: gunicorn + wrk on SQLite and PostgreSQL (
 	@sh scripts/apt-install.sh wrk "the load benchmark" wrk \
 	  || { echo "wrk is missing and could not be installed: apt-get install wrk" >&2; exit 1; }
 	$(BIN)/python -m bench.load $(BENCH_ARGS)
+
+screenshots: install browser ## Console screenshots for the README (docs/*.png) from the demo data
+	$(BIN)/python scripts/screenshots.py
 
 clean: ## Remove the virtualenv and the development database
 	rm -rf $(VENV) instance/fairplanner.sqlite3

@@ -276,9 +276,11 @@ _ACTIONS = (
 class PageWatch:
     """Checks every HTML document a page loads (see the module's docstring)."""
 
-    def __init__(self, page: Any, checkers: Checkers) -> None:
+    def __init__(self, page: Any, checkers: Checkers, *, script: bool = True) -> None:
         self.page = page
         self.checkers = checkers
+        # axe runs in the page: with script disabled, evaluate never returns, so only vnu checks.
+        self.script = script
         self.pending: list[Any] = []
         self.reports: list[Report] = []
         cls = type(page)
@@ -327,7 +329,7 @@ class PageWatch:
             except PlaywrightError:  # a document left long ago: its body is gone
                 continue
             report = self.checkers.check(
-                self.page if current else None, html, response.url, self._evaluate
+                self.page if current and self.script else None, html, response.url, self._evaluate
             )
             self.reports.append(report)
             if unexpected := report.unexpected():
@@ -338,14 +340,14 @@ class PageWatch:
             )
 
 
-def watch_context(context: Any, checkers: Checkers) -> Any:
+def watch_context(context: Any, checkers: Checkers, *, script: bool = True) -> Any:
     """Make the context's new pages check what they load, and check them when it closes."""
     cls = type(context)
     watches: list[PageWatch] = []
 
     def new_page() -> Any:
         page = cls.new_page(context)
-        watches.append(PageWatch(page, checkers))
+        watches.append(PageWatch(page, checkers, script=script))
         return page
 
     def close(**kwargs: Any) -> None:

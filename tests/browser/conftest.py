@@ -104,7 +104,11 @@ class CheckedBrowser:
         self.contexts: list[Any] = []
 
     def new_context(self, **kwargs: Any) -> Any:
-        context = checks.watch_context(self.unchecked.new_context(**kwargs), self.checkers)
+        context = checks.watch_context(
+            self.unchecked.new_context(**kwargs),
+            self.checkers,
+            script=kwargs.get("java_script_enabled", True),
+        )
         self.contexts.append(context)
         return context
 
