@@ -36,10 +36,19 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute; 60 per hour"
     SIGNUP_RATE_LIMIT = "5 per minute; 30 per hour"
     INVITE_RATE_LIMIT = "10 per minute; 30 per hour"
+    # Failed logins per account, whichever addresses they come from: each window that fills up
+    # makes the next attempt wait longer. A browser that logged into the account before (its
+    # signed "known device" cookie) counts on its own, so a stranger cannot lock the owner out.
+    LOGIN_ACCOUNT_LIMIT = "5 per 5 minutes; 20 per hour; 50 per day"
+    KNOWN_DEVICE_COOKIE = "known_device"
+    KNOWN_DEVICE_MAX_AGE = 365 * 24 * 3600
     # How many reverse proxies (nginx, a load balancer) stand in front of the app: their
     # X-Forwarded-For gives the client address that rate limits count by. 0: none.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
-    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+    # A login (its session and remember-me cookies) lasts at most this long; logout ends it
+    # at once (fairplanner.accounts.sessions).
+    LOGIN_SESSION_MAX_AGE = 30 * 24 * 3600
+    REMEMBER_COOKIE_DURATION = LOGIN_SESSION_MAX_AGE
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Absolute links (calendar feeds, emails) use this; requests themselves may use any host.
@@ -76,6 +85,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     REQUIRE_REAL_SECRET_KEY = False
+    # Strict-Transport-Security, sent only where the site is served over HTTPS (production).
+    HSTS: str | None = None
 
 
 class DevelopmentConfig(Config):
@@ -97,6 +108,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS = "max-age=31536000; includeSubDomains"
     PREFERRED_URL_SCHEME = "https"
     REQUIRE_REAL_SECRET_KEY = True
 

@@ -184,12 +184,25 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    from flask import request, session
+
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
+        # What a signed-in user sees (pages, exports, the private feed's page) stays out of
+        # shared caches and off the disk; responses that set their own caching (the calendar
+        # feeds with their ETags, static files) keep it.
+        if (
+            "_user_id" in session
+            and "Cache-Control" not in response.headers
+            and request.endpoint != "static"
+        ):
+            response.headers["Cache-Control"] = "private, no-store"
         response.vary.add("Cookie")
         response.vary.add("Accept-Language")
         return response

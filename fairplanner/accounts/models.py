@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import secrets
+import time
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -115,12 +117,38 @@ class User(UserMixin, db.Model):
 
     company: Mapped[Company | None] = relationship(back_populates="members")
 
+    # Not a column: the login session this object was loaded for (fairplanner.accounts.sessions).
+    session_key = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
     def get_id(self) -> str:  # Flask-Login
-        return f"{self.id}.{self.auth_version}"
+        """What the session cookie and the remember-me cookie carry: the user, the version of
+        their password and the key of this one login, which logout revokes."""
+        if self.session_key is None:
+            self.session_key = new_session_key()
+        return f"{self.id}.{self.auth_version}.{self.session_key}"
+
+
+def new_session_key(now: float | None = None) -> str:
+    """A fresh login's key: when it was issued (hex seconds) and 128 random bits."""
+    issued = int(time.time() if now is None else now)
+    return f"{issued:x}.{secrets.token_urlsafe(16)}"
+
+
+class RevokedSession(db.Model):
+    """A login ended by logging out: its cookies, saved or not, no longer sign anyone in.
+
+    Keys older than LOGIN_SESSION_MAX_AGE are refused for their age, so a row can go then."""
+
+    __tablename__ = "revoked_sessions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Invitation(db.Model):

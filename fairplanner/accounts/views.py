@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.utils import decode_cookie
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from fairplanner import display
-from fairplanner.accounts import identifiers, services
+from fairplanner.accounts import identifiers, services, sessions
 from fairplanner.accounts.forms import (
     COUNTRY_LABELS,
     AcceptInvitationForm,
@@ -23,7 +34,7 @@ from fairplanner.accounts.forms import (
     SignupForm,
 )
 from fairplanner.accounts.landing import home_for, landing
-from fairplanner.accounts.models import Company, Country, Invitation, User
+from fairplanner.accounts.models import Company, Country, Invitation, User, new_session_key
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.core.views import safe_next
 from fairplanner.db import utcnow
@@ -37,14 +48,31 @@ bp = Blueprint("accounts", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Find the session's user; a session from before a password change no longer matches."""
-    ident, _sep, version = user_id.partition(".")
-    if not ident.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(ident))
-    if user is None or user.auth_version != int(version):
-        return None
-    return user
+    """The user of a live login: not logged out, not from before a password change."""
+    return sessions.load(user_id)
+
+
+def _remember_cookie_name() -> str:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+
+
+def start_session(user: User, *, remember: bool) -> None:
+    """Log `user` in with a new login: a new key, an empty session (so a planted session
+    cannot be carried into the account, and the CSRF secret is made anew), and the logins
+    this browser held before revoked."""
+    previous = [
+        session.get("_user_id"),
+        decode_cookie(request.cookies.get(_remember_cookie_name(), "")),
+    ]
+    for login_id in previous:
+        old = sessions.load(login_id) if isinstance(login_id, str) else None
+        if old is not None:
+            sessions.revoke(old)
+    session.clear()
+    user.session_key = new_session_key()
+    login_user(user, remember=remember)
+    if not remember:
+        session["_remember"] = "clear"  # an older remember-me cookie of this browser goes too
 
 
 def _login_limit() -> str:
@@ -87,7 +115,8 @@ def signup() -> ResponseReturnValue:
             db.session.rollback()
             form.email.errors.append(exc.message)
         else:
-            login_user(user)
+            start_session(user, remember=False)
+            db.session.commit()
             flash(_("Welcome! Fill in your company profile to register for fairs."), "success")
             return redirect(url_for("accounts.company"))
     status = 422 if form.errors else 200
@@ -105,8 +134,8 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            start_session(user, remember=form.remember.data)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
             return redirect(landing(user, wanted))
         form.password.errors.append(_("The email or the password is not correct."))
     status = 422 if form.errors else 200
@@ -115,8 +144,13 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Log out (a POST with a CSRF token, so that no link can log a user out)."""
+    """Log out (a POST with a CSRF token, so that no link can log a user out): the login ends
+    on the server too, so a saved copy of its cookies no longer signs anyone in."""
+    if current_user.is_authenticated:
+        sessions.revoke(current_user._get_current_object())
+        db.session.commit()
     logout_user()
+    session.clear()
     flash(_("You have logged out."), "info")
     return redirect(url_for("catalogue.index"))
 
@@ -137,7 +171,9 @@ def password() -> ResponseReturnValue:
             form.current.errors.append(exc.message)
         else:
             user = current_user._get_current_object()  # the User, not the proxy to it
-            login_user(user)  # this session carries on under the new version
+            # Every login of the user has ended; this browser carries on with a new one.
+            start_session(user, remember=_remember_cookie_name() in request.cookies)
+            db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(home_for(user))
     status = 422 if form.errors else 200
@@ -260,8 +296,8 @@ def accept(token: str) -> ResponseReturnValue:
             db.session.rollback()
             form.password.errors.append(exc.message)
         else:
-            logout_user()
-            login_user(user)
+            start_session(user, remember=False)
+            db.session.commit()
             flash(_("Welcome to %(company)s.", company=user.company.display_name), "success")
             return redirect(url_for("registrations.mine"))
     status = 422 if form.errors else 200
