@@ -87,6 +87,36 @@ def sign_up(email: str, password: str, *, company_name: str, language: str = "ru
     return create_user(email, password, company=company)
 
 
+def request_sign_up(
+    email: str, password: str, *, company_name: str, language: str = "ru"
+) -> User | None:
+    """Sign up, or, when the address already has an account, tell its owner by mail and
+    return None: the page answers the same either way, so it tells no one who has an account.
+    """
+    existing = find_user(email)
+    if existing is None:
+        return sign_up(email, password, company_name=company_name, language=language)
+    hash_password(password)  # the work a new account costs, so that both answers take as long
+    notify_account_exists(existing, lang=language)
+    return None
+
+
+def notify_account_exists(
+    user: User, *, lang: str, company: Company | None = None, inviter: User | None = None
+) -> None:
+    """Tell the owner of an address that already has an account how to get in (and, for an
+    invitation, why they cannot join another company with it)."""
+    enqueue(
+        "account_exists",
+        to=user.email,
+        lang=lang,
+        login=_link("/login"),
+        reset=_link("/password/forgot"),
+        company=company.display_name if company else None,
+        inviter=inviter.email if inviter else None,
+    )
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, else None (in about the same time)."""
     user = find_user(email)
@@ -170,10 +200,12 @@ def _token_hash(token: str) -> str:
 
 
 def invite_member(company: Company, email: str, *, invited_by: User) -> tuple[Invitation, str]:
-    """An invitation for `email` to join the company, and its secret token (shown once)."""
+    """An invitation for `email` to join the company, and its secret token (sent by mail only).
+
+    An address that already has an account gets an invitation like any other, so that the
+    inviting member cannot tell; its owner is told by mail instead of receiving the link."""
     email = normalize_email(email)
-    if find_user(email) is not None:
-        raise EmailTaken(_("An account with this email address already exists."))
+    existing = find_user(email)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         company=company,
@@ -184,6 +216,10 @@ def invite_member(company: Company, email: str, *, invited_by: User) -> tuple[In
     )
     db.session.add(invitation)
     db.session.flush()
+    if existing is not None:
+        lang = existing.company.language if existing.company else company.language
+        notify_account_exists(existing, lang=lang, company=company, inviter=invited_by)
+        return invitation, token
     enqueue(
         "invitation",
         to=email,
@@ -210,6 +246,8 @@ def accept_invitation(token: str, password: str) -> User:
     invitation = open_invitation(token)
     user = create_user(invitation.email, password, company=invitation.company)
     invitation.accepted_at = utcnow()
+    # The link reached the invitee only by mail: the address is confirmed.
+    user.email_verified_at = invitation.accepted_at
     db.session.flush()
     return user
 
@@ -230,16 +268,17 @@ def send_verification(user: User, *, lang: str) -> None:
     enqueue("verify_email", to=user.email, lang=lang, link=_link(f"/verify/{token}"))
 
 
-def verify_email(token: str) -> User | None:
-
+def verify_email(token: str) -> tuple[User, bool] | None:
+    """The user whose address the link confirms, and whether this is the first time."""
     payload = tokens.read(VERIFY_SALT, token, max_age=tokens.VERIFY_MAX_AGE)
     user = db.session.get(User, payload.get("u")) if payload else None
-    if user is None or user.email != payload.get("e"):
+    if user is None or user.email != payload.get("e") or not user.active:
         return None
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-        db.session.flush()
-    return user
+    if user.email_verified_at is not None:
+        return user, False
+    user.email_verified_at = utcnow()
+    db.session.flush()
+    return user, True
 
 
 def request_password_reset(email: str, *, lang: str) -> None:

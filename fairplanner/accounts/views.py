@@ -102,23 +102,26 @@ def signup() -> ResponseReturnValue:
         return redirect(home_for(current_user))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
-            user = services.sign_up(
-                form.email.data,
-                form.password.data,
-                company_name=form.company_name.data,
-                language=current_language(),
-            )
+        user = services.request_sign_up(
+            form.email.data,
+            form.password.data,
+            company_name=form.company_name.data,
+            language=current_language(),
+        )
+        if user is not None:
             services.send_verification(user, lang=current_language())
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            form.email.errors.append(exc.message)
-        else:
-            start_session(user, remember=False)
-            db.session.commit()
-            flash(_("Welcome! Fill in your company profile to register for fairs."), "success")
-            return redirect(url_for("accounts.company"))
+        db.session.commit()
+        # The same answer whether or not the address had an account (that owner gets a mail
+        # saying so): the new account opens from the confirmation link.
+        flash(
+            _(
+                "We have sent a message to %(email)s. Open the link in it to confirm the "
+                "address and continue.",
+                email=services.normalize_email(form.email.data),
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
     status = 422 if form.errors else 200
     return render_template("accounts/signup.html", form=form), status
 
@@ -250,21 +253,15 @@ def members() -> ResponseReturnValue:
     """Colleagues of the company and invitations for new ones."""
     company = company_required()
     form = InviteForm()
-    link = None
     if form.validate_on_submit():
-        try:
-            invitation, token = services.invite_member(
-                company, form.email.data, invited_by=current_user
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            form.email.errors.append(exc.message)
-        else:
-            # Shown once, to the inviting member, until email delivery exists.
-            link = url_for("accounts.accept", token=token, _external=True)
-            form = InviteForm(formdata=None)
-            flash(_("Invitation created for %(email)s.", email=invitation.email), "success")
+        # The link goes only to the invitee's mailbox: shown here, it would let the inviting
+        # member open an account in a colleague's name, or see whether the address has one.
+        invitation, _token = services.invite_member(
+            company, form.email.data, invited_by=current_user
+        )
+        db.session.commit()
+        flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+        return redirect(url_for("accounts.members"))
     invitations = db.session.scalars(
         select(Invitation)
         .where(
@@ -276,7 +273,7 @@ def members() -> ResponseReturnValue:
     ).all()
     status = 422 if form.errors else 200
     return render_template(
-        "accounts/members.html", form=form, company=company, link=link, invitations=invitations
+        "accounts/members.html", form=form, company=company, invitations=invitations
     ), status
 
 
@@ -306,13 +303,19 @@ def accept(token: str) -> ResponseReturnValue:
 
 @bp.get("/verify/<token>")
 def verify(token: str) -> ResponseReturnValue:
-    """The link from the confirmation message."""
-    user = services.verify_email(token)
-    if user is None:
+    """The link from the confirmation message; the first time, it opens the new account."""
+    verified = services.verify_email(token)
+    if verified is None:
         flash(_("This confirmation link is not valid or has expired."), "error")
     else:
+        user, first_time = verified
+        opened = first_time and not current_user.is_authenticated
+        if opened:
+            start_session(user, remember=False)
         db.session.commit()
         flash(_("Your email address is confirmed."), "success")
+        if opened and user.company is not None:
+            return redirect(url_for("accounts.company"))
     return redirect(
         home_for(current_user) if current_user.is_authenticated else url_for("accounts.login")
     )

@@ -35,6 +35,7 @@ def test_signup_sends_a_verification_link_that_confirms(app, client, db, smtp):
     )
     user = db.session.scalar(select(User).where(User.email == "new@vyatka.example"))
     assert user.email_verified_at is None
+    client.post("/login", data={"email": "new@vyatka.example", "password": PASSWORD})
     assert "Подтвердите адрес" in client.get("/my/fairs").get_data(as_text=True)
     deliver(app, config)
     (message,) = inbox.messages
