@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import (
     Blueprint,
     abort,
@@ -15,13 +17,14 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.utils import decode_cookie
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from fairplanner import display
-from fairplanner.accounts import identifiers, services, sessions
+from fairplanner.accounts import identifiers, services, sessions, throttle
 from fairplanner.accounts.forms import (
     COUNTRY_LABELS,
     AcceptInvitationForm,
@@ -135,11 +138,33 @@ def login() -> ResponseReturnValue:
         return redirect(landing(current_user, wanted))
     form = LoginForm()
     if form.validate_on_submit():
+        cookie = request.cookies.get(current_app.config["KNOWN_DEVICE_COOKIE"])
+        device = (
+            throttle.device_for(services.find_user(form.email.data), cookie) if cookie else None
+        )
+        wait = throttle.retry_after(form.email.data, device)
+        if wait is not None:
+            minutes = math.ceil(wait / 60)
+            flash(
+                ngettext(
+                    "Too many failed attempts to log in to this account. Try again in "
+                    "%(num)d minute or reset the password.",
+                    "Too many failed attempts to log in to this account. Try again in "
+                    "%(num)d minutes or reset the password.",
+                    minutes,
+                ),
+                "error",
+            )
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             start_session(user, remember=form.remember.data)
             db.session.commit()
-            return redirect(landing(user, wanted))
+            response = redirect(landing(user, wanted))
+            throttle.remember_device(response, user, cookie)
+            return response
+        throttle.record_failure(form.email.data, device)
         form.password.errors.append(_("The email or the password is not correct."))
     status = 422 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
@@ -365,5 +390,10 @@ def reset_password(token: str) -> ResponseReturnValue:
         db.session.commit()
         logout_user()
         flash(_("Your password has been changed. Log in with the new one."), "success")
-        return redirect(url_for("accounts.login"))
+        response = redirect(url_for("accounts.login"))
+        # Whoever opened the link reads the mailbox: this browser may log in even while
+        # strangers' guesses hold the account back.
+        cookie = request.cookies.get(current_app.config["KNOWN_DEVICE_COOKIE"])
+        throttle.remember_device(response, user, cookie)
+        return response
     return render_template("accounts/reset.html", form=form), (422 if form.errors else 200)
