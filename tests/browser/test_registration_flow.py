@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.browser.test_mail_flow import deliver, last_link
 from tests.factories import valid_inn
 
 pytestmark = pytest.mark.browser
@@ -23,6 +24,10 @@ def test_company_signs_up_registers_edits_and_withdraws(live, open_fair, page):
     page.get_by_label("Пароль", exact=True).fill("очень надёжный пароль")
     page.get_by_label("Повторите пароль").fill("очень надёжный пароль")
     page.get_by_role("button", name="Создать аккаунт").click()
+    # Sign-up answers alike for every address: the account opens from the link in the mail.
+    expect(page.locator(".flash-info")).to_contain_text("Мы отправили письмо")
+    deliver(live)
+    page.goto(last_link(live, "browser@kirov-les.example"))
 
     # The company profile: the country first, then a Russian ИНН with a typo, then the right one.
     expect(page.locator("h1")).to_have_text("Профиль компании")
