@@ -215,9 +215,7 @@ def _erase_user(user: User) -> None:
         )
     )
     db.session.execute(
-        update(Invitation)
-        .where(Invitation.invited_by_id == user.id)
-        .values(invited_by_id=None)
+        update(Invitation).where(Invitation.invited_by_id == user.id).values(invited_by_id=None)
     )
     user.company = None
     db.session.flush()

@@ -80,9 +80,7 @@ def consequences(plan: services.Plan) -> list[str]:
 
 
 def _withdrawn_items(plan: services.Plan) -> list[str]:
-    return [
-        f"{localized(r.fair, 'name')} — {display.label(r.role)}" for r in plan.withdrawn
-    ]
+    return [f"{localized(r.fair, 'name')} — {display.label(r.role)}" for r in plan.withdrawn]
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

@@ -366,7 +366,9 @@ def registration_entries(
         subject = None
         if with_subject:
             registration = change.registration
-            subject = f"{display.company_name(registration.company)} — {display.label(registration.role)}"
+            subject = (
+                f"{display.company_name(registration.company)} — {display.label(registration.role)}"
+            )
         action = REGISTRATION_ACTIONS.get(change.action)
         entries.append(
             Entry(

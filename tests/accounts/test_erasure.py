@@ -70,7 +70,12 @@ def world(db, factories, make_user):
     coming = factories.fair(organizer=organizer, capacity=1)
     past = factories.fair(organizer=organizer)
     mine = registrations.submit_registration(
-        company, coming, role=RegistrationRole.EXHIBITOR, request=exhibitor(), actor=user, today=today
+        company,
+        coming,
+        role=RegistrationRole.EXHIBITOR,
+        request=exhibitor(),
+        actor=user,
+        today=today,
     )
     registrations.decide_registration(mine, status=S.APPROVED, actor=staff)
     other = make_user()
@@ -322,7 +327,8 @@ def test_the_company_and_user_keep_only_a_tombstone(client, db, world, login_as)
     assert company.erased_at is not None
     assert (company.tax_id, company.contact_person, company.phone, company.email) == (None,) * 4
     assert company.sectors == []
-    assert user.erased_at is not None and not user.active
+    assert user.erased_at is not None
+    assert not user.active
     assert (user.email, user.password_hash, user.company_id) == (None, None, None)
     assert db.session.scalar(select(func.count(Invitation.id))) == 0
     assert db.session.scalar(select(func.count(CalendarToken.id))) == 0
@@ -341,12 +347,11 @@ def test_coming_applications_are_withdrawn_and_the_waiting_list_moves_up(
     # The past fair's decided applications stay as they were, without the people.
     assert (world["stand"].status, world["visit"].status) == (S.APPROVED, S.APPROVED)
     assert world["visit"].delegates == [{"name": erasure.PLACEHOLDER, "position": ""}]
-    assert world["stand"].products is None and world["stand"].note is None
+    assert world["stand"].products is None
+    assert world["stand"].note is None
 
 
-def test_mail_to_the_deleted_addresses_is_dropped_and_other_mail_kept(
-    client, db, world, login_as
-):
+def test_mail_to_the_deleted_addresses_is_dropped_and_other_mail_kept(client, db, world, login_as):
     login_as(world["user"])
     delete_account(client)
     addresses = {USER_EMAIL, CONTACT_EMAIL, "newbie@stiraemaya.example"}
@@ -358,7 +363,10 @@ def test_mail_to_the_deleted_addresses_is_dropped_and_other_mail_kept(
 
 @pytest.mark.parametrize(
     ("lang", "company", "user"),
-    [("ru", "Удалённая компания #", "Удалённый пользователь"), ("en", "Deleted company #", "Deleted user")],
+    [
+        ("ru", "Удалённая компания #", "Удалённый пользователь"),
+        ("en", "Deleted company #", "Deleted user"),
+    ],
 )
 def test_organizer_pages_still_show_the_anonymised_applications(
     client, db, world, login_as, lang, company, user
@@ -416,14 +424,18 @@ def test_a_member_leaves_and_the_company_stays(client, db, colleagues, login_as)
     assert response.status_code == 302
     db.session.expire_all()
     company = db.session.get(Company, colleagues["company"].id)
-    assert company.erased_at is None and company.legal_name == LEGAL
+    assert company.erased_at is None
+    assert company.legal_name == LEGAL
     assert [m.email for m in company.members] == ["colleague@stiraemaya.example"]
     assert company.email is None  # it was the leaving member's own address
     assert colleagues["mine"].status == S.APPROVED  # the company's applications are untouched
     assert traces(db, [USER_EMAIL]) == []
-    assert db.session.scalar(
-        select(func.count(Invitation.id)).where(Invitation.company_id == company.id)
-    ) == 0  # the leaving member's open invitation went with the member
+    assert (
+        db.session.scalar(
+            select(func.count(Invitation.id)).where(Invitation.company_id == company.id)
+        )
+        == 0
+    )  # the leaving member's open invitation went with the member
 
 
 def test_the_colleagues_see_the_leaver_as_a_deleted_user(client, db, colleagues, login_as):
@@ -473,7 +485,8 @@ def test_posted_ids_are_ignored(client, db, world, login_as):
         data={"confirmed": "1", "proof": proof, "user_id": world["user"].id},
     )
     db.session.expire_all()
-    assert world["user"].email == USER_EMAIL and world["company"].erased_at is None
+    assert world["user"].email == USER_EMAIL
+    assert world["company"].erased_at is None
     assert world["other"].email is None or db.session.get(User, world["other"].id) is None
 
 
