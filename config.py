@@ -57,6 +57,9 @@ class Config:
     MAIL_USER = os.environ.get("MAIL_USER") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_SENDER = os.environ.get("MAIL_SENDER") or "FairPlanner <noreply@fairplanner.invalid>"
+    # `flask maintenance run` empties the bodies of mail sent longer ago than this (they hold
+    # reset and invitation links); the row stays for the outbox's counts.
+    MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS") or 30)
 
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = "Europe/Minsk"

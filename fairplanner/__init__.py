@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.calendars.views import bp as calendars_bp
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
+    from fairplanner.erasure.views import bp as erasure_bp
     from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
     from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.registrations.views import bp as registrations_bp
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(organizers_bp)
+    app.register_blueprint(erasure_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -198,8 +200,10 @@ def register_security_headers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from fairplanner.accounts.cli import create_user
     from fairplanner.demo.cli import seed_demo
+    from fairplanner.maintenance.cli import maintenance
     from fairplanner.notifications.cli import outbox
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox)
     app.cli.add_command(create_user)
+    app.cli.add_command(maintenance)

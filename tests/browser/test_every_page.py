@@ -76,6 +76,7 @@ PAGES = [
     Visit("register as exhibitor", "company", "/fairs/{open_fair}/register/exhibitor"),
     Visit("register as visitor", "company", "/fairs/{open_fair}/register/visitor"),
     Visit("password", "company", "/account/password"),
+    Visit("delete account", "company", "/account/delete"),
     Visit("403 page", "company", "/organizer/", status=403),
     Visit("console home", "staff", "/organizer/"),
     Visit("attendee list", "staff", "/organizer/fairs/{fair}/registrations"),
@@ -362,6 +363,27 @@ def test_confirmation_page_has_no_markup_or_accessibility_violation(
     finally:
         page.close()
     assert report.findings == [], report.describe()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_delete_account_confirmation_has_no_markup_or_accessibility_violation(
+    live: Any, site: dict[str, Any], contexts: Any, checkers: checks.Checkers, lang: str
+):
+    """The step after the password on /account/delete (it deletes nothing by itself)."""
+    page = contexts("company", lang).new_page()
+    try:
+        page.goto(live.url + "/account/delete")
+        page.locator("input[name=password]").fill(site["logins"]["company"][1])
+        with page.expect_navigation() as navigation:
+            page.locator("form:has(input[name=password]) button[type=submit]").click()
+        response = navigation.value
+        assert response is not None
+        assert response.status == 200
+        assert page.locator("input[type=hidden][name=proof]").count() == 1
+        report = checkers.check(page, response.body(), response.url)
+    finally:
+        page.close()
+    judge(report)
 
 
 def test_csrf_macro_leaves_no_duplicate_id_on_a_page_with_several_forms(
