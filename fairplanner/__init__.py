@@ -49,6 +49,7 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
 
     register_error_handlers(app)
     register_commands(app)
+    register_observability(app)
     return app
 
 
@@ -193,6 +194,13 @@ def register_security_headers(app: Flask) -> None:
         response.vary.add("Cookie")
         response.vary.add("Accept-Language")
         return response
+
+
+def register_observability(app: Flask) -> None:
+    """Request ids, structured logs and /metrics (fairplanner.observability)."""
+    from fairplanner import observability
+
+    observability.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
