@@ -35,6 +35,7 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     app.config.update(overrides)
     check_secret_key(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_observability(app)  # first: the log lines of everything below are JSON too
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -49,7 +50,6 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
 
     register_error_handlers(app)
     register_commands(app)
-    register_observability(app)
     return app
 
 

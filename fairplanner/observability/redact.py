@@ -18,8 +18,9 @@ MARK = "[redacted]"
 
 # A path separator, plain or percent-encoded.
 _SEP = r"(?:/|%2[fF])"
-# One path segment: anything up to the next separator, query, fragment, space or quote.
-_SEGMENT = r"(?:(?!%2[fF])[^/?#&\s\"'])+"
+# One path segment: anything up to the next separator, query, fragment, space or quote (not
+# `<`: a URL rule such as /calendar/<token>.ics names the secret, it does not hold one).
+_SEGMENT = r"(?:(?!%2[fF])[^/?#&<>\s\"'])+"
 
 _PATTERNS = [
     # /calendar/<token>.ics: the company's private feed

@@ -70,6 +70,7 @@ def test_a_private_feed_logs_its_rule_never_its_token(client, json_log, factorie
     assert client.get(f"/calendar/{token}.ics").status_code == 200
     (line,) = finished(json_log)
     assert line["route"] == "/calendar/<token>.ics"
+    assert line["message"] == "GET /calendar/<token>.ics 200"
     assert token not in json_log.text()
 
 
