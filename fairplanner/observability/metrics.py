@@ -9,8 +9,9 @@ Series (prometheus_client names counters `…_total`):
 - `fairplanner_outbox_queue_depth`, `fairplanner_outbox_oldest_pending_age_seconds` and
   `fairplanner_outbox_parked_messages`: read from the database at each scrape, in one query.
 - `fairplanner_cache_hits_total{cache}` and `fairplanner_cache_misses_total{cache}`: the hit
-  ratio is `rate(hits) / (rate(hits) + rate(misses))`. fairplanner.cache counts through
-  `count_cache_hit()` / `count_cache_miss()`.
+  ratio is `rate(hits) / (rate(hits) + rate(misses))`. The stores of fairplanner.cache count
+  each lookup with `count_cache_lookup(key, found)`; `cache` is the kind of content, the part
+  of the key before its first colon ("page", "company-feed", ...).
 
 Under gunicorn each worker is a process of its own: with `PROMETHEUS_MULTIPROC_DIR` set (an
 empty directory, emptied at each start; gunicorn.conf.py does it), the workers write their
@@ -71,6 +72,12 @@ def count_request(route: str | None, method: str, status: int, seconds: float) -
     labels = (route or UNMATCHED, method, str(status))
     REQUESTS.labels(*labels).inc()
     DURATION.labels(*labels).observe(seconds)
+
+
+def count_cache_lookup(key: str, found: bool) -> None:
+    """One lookup in the shared cache, labelled with the kind of content the key is for."""
+    kind = key.partition(":")[0] if ":" in key else "other"
+    (CACHE_HITS if found else CACHE_MISSES).labels(kind).inc()
 
 
 def count_cache_hit(cache: str = "shared") -> None:

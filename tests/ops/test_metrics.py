@@ -4,6 +4,7 @@ with the outbox's state; only for the token's holder or this host."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -176,3 +177,41 @@ def test_with_a_token_only_its_holder_may_scrape(
     headers = {"Authorization": authorization} if authorization else {}
     response = client.get("/metrics", headers=headers, environ_base={"REMOTE_ADDR": address})
     assert response.status_code == status
+
+
+def test_cache_lookups_are_labelled_by_kind(client):
+    def value(samples, name: str, kind: str) -> float:
+        return samples.get((name, (("cache", kind),)), 0.0)
+
+    before = scrape(client)
+    metrics.count_cache_lookup("company-feed:0f3a", found=True)
+    metrics.count_cache_lookup("company-feed:0f3a", found=False)
+    metrics.count_cache_lookup("page:77aa", found=False)
+    after = scrape(client)
+    hits, misses = "fairplanner_cache_hits_total", "fairplanner_cache_misses_total"
+    assert value(after, hits, "company-feed") - value(before, hits, "company-feed") == 1
+    assert value(after, misses, "company-feed") - value(before, misses, "company-feed") == 1
+    assert value(after, misses, "page") - value(before, misses, "page") == 1
+
+
+CACHE_SOURCE = (Path(__file__).resolve().parents[2] / "fairplanner" / "cache.py").read_text()
+
+
+@pytest.mark.skipif(
+    "count_cache_lookup" not in CACHE_SOURCE,
+    reason="fairplanner/cache.py does not count its lookups yet (its stores' get() call "
+    "fairplanner.observability.metrics.count_cache_lookup)",
+)
+def test_the_page_cache_counts_its_hits_and_misses(client, caching, make_fair):
+    make_fair(slug="belagro")
+
+    def page(samples, name: str) -> float:
+        return samples.get((name, (("cache", "page"),)), 0.0)
+
+    before = scrape(client)
+    assert client.get("/fairs/belagro").headers["X-Cache"] == "miss"
+    assert client.get("/fairs/belagro").headers["X-Cache"] == "hit"
+    after = scrape(client)
+    hits, misses = "fairplanner_cache_hits_total", "fairplanner_cache_misses_total"
+    assert page(after, hits) - page(before, hits) == 1
+    assert page(after, misses) - page(before, misses) == 1
