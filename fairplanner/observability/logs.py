@@ -80,6 +80,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class RedactFilter(logging.Filter):
+    """Takes URL secrets out of a record's text (for loggers that write paths themselves)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True
+
+
 def json_handler(stream: IO[str]) -> logging.Handler:
     """A handler that writes JSON lines with the request context to `stream`."""
     handler = logging.StreamHandler(stream)
@@ -92,8 +101,12 @@ def configure_logging(app: Flask) -> None:
     """With LOG_JSON, the root logger writes JSON lines to stderr at LOG_LEVEL.
 
     Called by every create_app(); the handler of an earlier call is replaced, not stacked.
-    Without LOG_JSON nothing changes (Flask's and the development server's plain lines).
+    Without LOG_JSON, Flask's and the development server's plain lines stay as they are, but
+    the development server's request lines lose their tokens too (`make run`).
     """
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactFilter) for f in werkzeug.filters):
+        werkzeug.addFilter(RedactFilter())
     if not app.config.get("LOG_JSON"):
         return
     root = logging.getLogger()

@@ -203,3 +203,14 @@ def test_log_json_installs_one_handler_on_the_root_logger(app):
 def test_production_writes_json_unless_told_not_to():
     assert config.ProductionConfig.LOG_JSON is True
     assert config.TestingConfig.LOG_JSON is False
+
+
+def test_the_development_server_log_loses_tokens_too(app, caplog):
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    logging.getLogger("werkzeug").info(
+        '%s - - [%s] "%s" %s -', "127.0.0.1", "now", "GET /calendar/SeCrEt_0.ics HTTP/1.1", 200
+    )
+    (record,) = caplog.records
+    assert (
+        record.getMessage() == '127.0.0.1 - - [now] "GET /calendar/[redacted].ics HTTP/1.1" 200 -'
+    )
