@@ -61,6 +61,15 @@ class Config:
     # reset and invitation links); the row stays for the outbox's counts.
     MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS") or 30)
 
+    # Logs: with LOG_JSON=1, one JSON object per line on stderr (fairplanner.observability.logs).
+    LOG_JSON = os.environ.get("LOG_JSON", "") == "1"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL") or "INFO"
+    # /metrics: with a token, only `Authorization: Bearer <token>`; without, only from this host.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # Several gunicorn workers add their counts up in this directory (prometheus_client reads
+    # the variable itself; it is mirrored here so the app knows which mode it is in).
+    PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = "Europe/Minsk"
     LANGUAGES = ("ru", "en")
@@ -95,6 +104,8 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False  # tests that check the limits turn it back on
     # The tests share one app across rolled-back transactions: the cache tests turn it on.
     PAGE_CACHE = False
+    LOG_JSON = False
+    METRICS_TOKEN = None
 
 
 class ProductionConfig(Config):
@@ -102,6 +113,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     REQUIRE_REAL_SECRET_KEY = True
+    LOG_JSON = os.environ.get("LOG_JSON", "1") != "0"
 
 
 # Read here so tests and CI need no other module to look at the environment.

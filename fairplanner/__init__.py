@@ -35,6 +35,7 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     app.config.update(overrides)
     check_secret_key(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_observability(app)  # first: the log lines of everything below are JSON too
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -195,6 +196,13 @@ def register_security_headers(app: Flask) -> None:
         response.vary.add("Cookie")
         response.vary.add("Accept-Language")
         return response
+
+
+def register_observability(app: Flask) -> None:
+    """Request ids, structured logs and /metrics (fairplanner.observability)."""
+    from fairplanner import observability
+
+    observability.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
