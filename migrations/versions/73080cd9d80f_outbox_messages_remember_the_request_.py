@@ -1,7 +1,7 @@
 """outbox messages remember the request that queued them
 
 Revision ID: 73080cd9d80f
-Revises: 5c1e0a7b9d42
+Revises: a7e3c91d5b20
 Create Date: 2026-11-27 11:16:02.550434
 
 """
@@ -13,7 +13,7 @@ import fairplanner.db
 
 # revision identifiers, used by Alembic.
 revision = '73080cd9d80f'
-down_revision = '5c1e0a7b9d42'
+down_revision = 'a7e3c91d5b20'
 branch_labels = None
 depends_on = None
 
