@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import redis
 from flask import Flask
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
@@ -24,13 +25,14 @@ REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://", "unix://")
 
 
 def redis_options(timeout: float) -> dict[str, Any]:
-    """Client options for every Redis this app talks to: a Redis that is down or unreachable
-    costs `timeout` seconds at most (not redis-py's default ten retries with back-off, which
-    add up to seconds), and one immediate retry covers a connection the server has closed."""
+    """Client options for every Redis this app talks to: one that is unreachable or hung costs
+    `timeout` seconds at most (redis-py has no timeout by default, so a Redis that accepts
+    connections and never answers would hold every request), and a connection error is retried
+    once at once (a connection the server closed), a timeout never (that would double it)."""
     return {
         "socket_connect_timeout": timeout,
         "socket_timeout": timeout,
-        "retry": Retry(NoBackoff(), 1),
+        "retry": Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)),
     }
 
 

@@ -5,6 +5,7 @@ caches compute instead, and the app goes back to Redis by itself when it returns
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -167,6 +168,31 @@ class TestRedisOnAClosedPort:
         response = redis_app(database_url, closed_port_url).test_client().get("/healthz")
         assert response.status_code == 200
         assert response.json == {"status": "degraded", "database": True, "redis": False}
+
+
+@pytest.fixture
+def hung_redis_url() -> Iterator[str]:
+    """A port that accepts connections and never answers, as a hung Redis would."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1024)
+        yield f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+
+
+def test_a_hung_redis_costs_one_short_timeout(database_url, data, hung_redis_url):
+    app = redis_app(database_url, hung_redis_url, REDIS_RETRY_SECONDS=60)
+    client = app.test_client()
+    durations = []
+    for path in ("/", "/", f"/fairs/{data['fair']}", "/login", "/calendar.ics"):
+        start = time.perf_counter()
+        assert client.get(path).status_code == 200
+        durations.append(time.perf_counter() - start)
+    form = {"email": data["email"], "password": "wrong password"}
+    assert client.post("/login", data=form).status_code == 422
+    assert app.config["REDIS_TIMEOUT_SECONDS"] == 0.25
+    # The first request waits for the timeout (0.25 s, not for ever); the next ones skip Redis.
+    assert max(durations) < 2
+    assert sum(durations[1:]) < max(durations[0], 0.5)
 
 
 def test_health_check_without_the_database_is_503_and_reports_redis(closed_port_url):
