@@ -46,17 +46,31 @@ class ResilientLimiter(Limiter):
     it returns.
     """
 
+    _retry_seconds = 5.0
+    _recheck_at = 0.0
+
     def init_app(self, app: Flask) -> None:
         config = app.config
         if str(config.get("RATELIMIT_STORAGE_URI") or "").startswith(REDIS_SCHEMES):
             timeout = config.get("REDIS_TIMEOUT_SECONDS", 0.25)
             config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(timeout))
         self._retry_seconds = float(config.get("REDIS_RETRY_SECONDS", 5))
-        self._recheck_at = 0.0
         # One limiter serves each app made in this process (the tests make several): a new
         # app starts with its own storage, believed alive.
         self._storage_dead = False
         super().init_app(app)
+
+    @property
+    def _storage_dead(self) -> bool:
+        return self.__dict__.get("_dead", False)
+
+    @_storage_dead.setter
+    def _storage_dead(self, dead: bool) -> None:
+        # Flask-Limiter sets this when a request finds the storage unreachable: the next try
+        # is REDIS_RETRY_SECONDS later, not on the same request (a second timeout).
+        if dead and not self.__dict__.get("_dead", False):
+            self._recheck_at = time.monotonic() + self._retry_seconds
+        self.__dict__["_dead"] = dead
 
     # Flask-Limiter's private back-off (name-mangled): pinned 4.1.1, and tests/test_redis_outage
     # fails if an upgrade stops calling it.
