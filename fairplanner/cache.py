@@ -35,6 +35,7 @@ from sqlalchemy import BigInteger, String, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fairplanner.extensions import REDIS_SCHEMES, db, redis_options
+from fairplanner.observability.metrics import count_cache_lookup
 
 log = logging.getLogger(__name__)
 TTL_SECONDS = 24 * 3600
@@ -57,10 +58,11 @@ class MemoryCache:
     def get(self, key: str) -> bytes | None:
         with self.lock:
             item = self.items.get(key)
-            if item is None:
-                return None
-            if item[0] < time.monotonic():
+            if item is not None and item[0] < time.monotonic():
                 self.size -= len(self.items.pop(key)[1])
+                item = None
+            count_cache_lookup(key, item is not None)
+            if item is None:
                 return None
             self.items.move_to_end(key)
             return item[1]
@@ -166,7 +168,9 @@ class RedisCache:
         return result
 
     def get(self, key: str) -> bytes | None:
-        return self._call(lambda: self.client.get(self.prefix + key))
+        value = self._call(lambda: self.client.get(self.prefix + key))
+        count_cache_lookup(key, value is not None)  # Redis away counts as a miss
+        return value
 
     def set(self, key: str, value: bytes, ttl: int = TTL_SECONDS) -> None:
         self._call(lambda: self.client.set(self.prefix + key, value, ex=ttl))

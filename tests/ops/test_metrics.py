@@ -4,7 +4,6 @@ with the outbox's state; only for the token's holder or this host."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -194,14 +193,6 @@ def test_cache_lookups_are_labelled_by_kind(client):
     assert value(after, misses, "page") - value(before, misses, "page") == 1
 
 
-CACHE_SOURCE = (Path(__file__).resolve().parents[2] / "fairplanner" / "cache.py").read_text()
-
-
-@pytest.mark.skipif(
-    "count_cache_lookup" not in CACHE_SOURCE,
-    reason="fairplanner/cache.py does not count its lookups yet (its stores' get() call "
-    "fairplanner.observability.metrics.count_cache_lookup)",
-)
 def test_the_page_cache_counts_its_hits_and_misses(client, caching, make_fair):
     make_fair(slug="belagro")
 
