@@ -115,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.core.views import bp as core_bp
     from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
     from fairplanner.organizers.views import bp as organizers_bp
+    from fairplanner.privacy.views import bp as privacy_bp
     from fairplanner.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(organizers_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
