@@ -152,7 +152,7 @@ def test_export_holds_the_company_and_the_member(client, db, exporting, secrets_
     assert "парол" in mail["subject"]
 
     header, *body = rows
-    assert header[:5] == ["Выставка", "Начало", "Окончание", "Роль", "Статус"]
+    assert header[:5] == ["Ярмарка", "Начало", "Окончание", "Роль", "Статус"]
     assert len(body) == 2
     assert body[0][4] == "Отклонена"
     assert body[0][6] == "36,5"
