@@ -57,8 +57,9 @@ class Config:
     MAIL_USER = os.environ.get("MAIL_USER") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_SENDER = os.environ.get("MAIL_SENDER") or "FairPlanner <noreply@fairplanner.invalid>"
-    # Named in the privacy notice (/privacy) as the operator of personal data and its contact.
-    PRIVACY_OPERATOR = os.environ.get("PRIVACY_OPERATOR") or "FairPlanner"
+    # Named in the privacy notice (/privacy): the operator of personal data (the legal entity that
+    # owns the service, e.g. "ООО «ФэйрПланнер», г. Минск, ул. …") and where to write.
+    PRIVACY_OPERATOR = os.environ.get("PRIVACY_OPERATOR") or None
     PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL") or "privacy@fairplanner.by"
 
     BABEL_DEFAULT_LOCALE = "ru"
