@@ -79,6 +79,10 @@ class Config:
     # Several gunicorn workers add their counts up in this directory (prometheus_client reads
     # the variable itself; it is mirrored here so the app knows which mode it is in).
     PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+    # Named in the privacy notice (/privacy): the operator of personal data (the legal entity that
+    # owns the service, e.g. "ООО «ФэйрПланнер», г. Минск, ул. …") and where to write.
+    PRIVACY_OPERATOR = os.environ.get("PRIVACY_OPERATOR") or None
+    PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL") or "privacy@fairplanner.by"
 
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = "Europe/Minsk"

@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.erasure.views import bp as erasure_bp
     from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
     from fairplanner.organizers.views import bp as organizers_bp
+    from fairplanner.privacy.views import bp as privacy_bp
     from fairplanner.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(organizers_bp)
     app.register_blueprint(erasure_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -51,6 +51,7 @@ RULES: dict[str, Rule] = {
     "organizers.admin": is_admin,
     "organizers.outbox": is_admin,
     "organizers.new_fair": is_organizer_staff,
+    "privacy.export": has_company,
 }
 
 

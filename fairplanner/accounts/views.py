@@ -30,6 +30,7 @@ from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db, limiter, login_manager
 from fairplanner.i18n import current_language, localized
+from fairplanner.privacy.services import record_consent
 from fairplanner.text import fold
 
 bp = Blueprint("accounts", __name__)
@@ -81,6 +82,7 @@ def signup() -> ResponseReturnValue:
                 company_name=form.company_name.data,
                 language=current_language(),
             )
+            record_consent(user.id, lang=current_language())
             services.send_verification(user, lang=current_language())
             db.session.commit()
         except DomainError as exc:
@@ -255,6 +257,7 @@ def accept(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(token, form.password.data)
+            record_consent(user.id, lang=current_language())
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()

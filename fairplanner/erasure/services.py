@@ -219,6 +219,10 @@ def _erase_user(user: User) -> None:
     )
     user.company = None
     db.session.flush()
+    # Rows that exist only for the user (ON DELETE CASCADE: consents, login keys) go with it,
+    # also when the user stays as a tombstone for the history.
+    for fk in _user_keys(cascading=True):
+        db.session.execute(delete(fk.parent.table).where(fk.parent == user.id))
     if _referenced(user):
         user.email = None
         user.password_hash = None
@@ -235,16 +239,25 @@ def _erase_user(user: User) -> None:
 def _referenced(user: User) -> bool:
     """Whether any row (the history, an application, a note) points at the user. Read from
     the schema, so a table added later is counted without changing this."""
-    users = User.__table__
-    for table in db.metadata.tables.values():
-        for fk in table.foreign_keys:
-            if fk.column.table is users and table is not users:
-                found = db.session.scalar(
-                    select(func.count()).select_from(table).where(fk.parent == user.id)
-                )
-                if found:
-                    return True
+    for fk in _user_keys(cascading=False):
+        found = db.session.scalar(
+            select(func.count()).select_from(fk.parent.table).where(fk.parent == user.id)
+        )
+        if found:
+            return True
     return False
+
+
+def _user_keys(*, cascading: bool) -> list:
+    """The foreign keys of other tables that point at users, with ON DELETE CASCADE or without."""
+    users = User.__table__
+    return [
+        fk
+        for table in db.metadata.tables.values()
+        if table is not users
+        for fk in table.foreign_keys
+        if fk.column.table is users and (fk.ondelete == "CASCADE") == cascading
+    ]
 
 
 def _drop_mail(addresses: set[str | None]) -> int:

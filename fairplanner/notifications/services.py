@@ -35,16 +35,18 @@ def enqueue(
     """Render email/<kind>.{txt,html} in the recipient's language and store it (flush only)."""
     lang = lang if lang in ("ru", "en") else "ru"
     with force_locale(lang):
-        subject = render_template(f"email/{kind}.subject.txt", **context).strip()
+        # The .txt templates are not autoescaped (plain text shows what was typed); the subject
+        # reaches the HTML part only as a variable of the .html template, which escapes it.
+        subject = " ".join(render_template(f"email/{kind}.subject.txt", **context).split())
         text = render_template(f"email/{kind}.txt", **context)
-        html = render_template(f"email/{kind}.html", **context)
+        html = render_template(f"email/{kind}.html", **context, subject=subject)
     domain = current_app.config["ICAL_DOMAIN"] or "fairplanner.invalid"
     message = OutboxMessage(
         kind=kind,
         to_email=to,
         reply_to=reply_to,
         lang=lang,
-        subject=" ".join(subject.split()),
+        subject=subject,
         body_text=text,
         body_html=html,
         attachments=attachments or [],

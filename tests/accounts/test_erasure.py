@@ -498,3 +498,19 @@ def test_display_names_of_erased_records(app, db, world):
         erasure.delete_company(world["company"], actor=world["user"], today=minsk_today())
         assert display.company_name(world["company"]) == f"Deleted company #{world['company'].id}"
         assert display.user_name(world["user"]) == "Deleted user"
+
+
+@pytest.mark.parametrize("history", [False, True], ids=["no history", "tombstone"])
+def test_the_consent_record_goes_with_the_user(client, db, world, make_user, login_as, history):
+    """Consents exist only for their user: they neither keep the user row alive nor stay."""
+    from fairplanner.privacy.models import PrivacyConsent
+    from fairplanner.privacy.services import record_consent
+
+    user = world["user"] if history else make_user("solo@consent.example")
+    record_consent(user.id, lang="ru")
+    db.session.flush()
+    login_as(user)
+    assert delete_account(client).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(PrivacyConsent.id))) == 0
+    assert (db.session.get(User, user.id) is None) is not history

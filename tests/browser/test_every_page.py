@@ -66,6 +66,8 @@ PAGES = [
     Visit("forgot password", "anonymous", "/password/forgot"),
     Visit("reset password", "anonymous", "/password/reset/{reset_token}"),
     Visit("invitation", "anonymous", "/invite/{invite_token}"),
+    Visit("privacy notice", "anonymous", "/privacy"),
+    Visit("privacy notice, version 1", "anonymous", "/privacy/v1"),
     Visit("404 page", "anonymous", "/no-such-page", status=404),
     Visit("fair page, signed in", "company", "/fairs/{fair}"),
     Visit("my fairs", "company", "/my/fairs"),
@@ -98,6 +100,8 @@ PHONE_PAGES = [
     if v.name
     in {
         "catalogue",
+        "privacy notice",
+        "signup",
         "fair page, signed in",
         "month view",
         "my fairs",

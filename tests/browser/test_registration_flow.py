@@ -22,6 +22,7 @@ def test_company_signs_up_registers_edits_and_withdraws(live, open_fair, page):
     page.get_by_label("Эл. почта").fill("browser@kirov-les.example")
     page.get_by_label("Пароль", exact=True).fill("очень надёжный пароль")
     page.get_by_label("Повторите пароль").fill("очень надёжный пароль")
+    page.get_by_label("Даю согласие на обработку персональных данных").check()
     page.get_by_role("button", name="Создать аккаунт").click()
 
     # The company profile: the country first, then a Russian ИНН with a typo, then the right one.
