@@ -30,8 +30,18 @@ class Config:
     # dropped (a restart) fails a single request and is replaced.
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_recycle": 1800}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # The caches may live in a Redis of their own (or another database number of the same one),
+    # set up to evict (`maxmemory` + `allkeys-lru`, see the README); the rate limits must not be
+    # evicted. Without REDIS_CACHE_URL the caches use REDIS_URL.
+    REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL") or None
+    # A Redis that does not answer costs a request at most this long (connect, then each
+    # command), once: after a failure it is left alone for REDIS_RETRY_SECONDS (the caches
+    # compute instead, the rate limits count in this process's memory), then tried again.
+    REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS") or 0.25)
+    REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS") or 5)
     # Rate limits live in Redis when there is one, so that every app server counts together.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute; 60 per hour"
     SIGNUP_RATE_LIMIT = "5 per minute; 30 per hour"
@@ -66,6 +76,22 @@ class Config:
     MAIL_USER = os.environ.get("MAIL_USER") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_SENDER = os.environ.get("MAIL_SENDER") or "FairPlanner <noreply@fairplanner.invalid>"
+    # `flask maintenance run` empties the bodies of mail sent longer ago than this (they hold
+    # reset and invitation links); the row stays for the outbox's counts.
+    MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS") or 30)
+
+    # Logs: with LOG_JSON=1, one JSON object per line on stderr (fairplanner.observability.logs).
+    LOG_JSON = os.environ.get("LOG_JSON", "") == "1"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL") or "INFO"
+    # /metrics: with a token, only `Authorization: Bearer <token>`; without, only from this host.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # Several gunicorn workers add their counts up in this directory (prometheus_client reads
+    # the variable itself; it is mirrored here so the app knows which mode it is in).
+    PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+    # Named in the privacy notice (/privacy): the operator of personal data (the legal entity that
+    # owns the service, e.g. "ООО «ФэйрПланнер», г. Минск, ул. …") and where to write.
+    PRIVACY_OPERATOR = os.environ.get("PRIVACY_OPERATOR") or None
+    PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL") or "privacy@fairplanner.by"
 
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = "Europe/Minsk"
@@ -99,10 +125,13 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {}
     REDIS_URL = None
+    REDIS_CACHE_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = False  # tests that check the limits turn it back on
     # The tests share one app across rolled-back transactions: the cache tests turn it on.
     PAGE_CACHE = False
+    LOG_JSON = False
+    METRICS_TOKEN = None
 
 
 class ProductionConfig(Config):
@@ -111,11 +140,15 @@ class ProductionConfig(Config):
     HSTS = "max-age=31536000; includeSubDomains"
     PREFERRED_URL_SCHEME = "https"
     REQUIRE_REAL_SECRET_KEY = True
+    LOG_JSON = os.environ.get("LOG_JSON", "1") != "0"
 
 
 # Read here so tests and CI need no other module to look at the environment.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
 REQUIRE_POSTGRES = os.environ.get("FAIRPLANNER_REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("FAIRPLANNER_REQUIRE_BROWSER") == "1"
+# The Redis tests start redis-server themselves and use database 11 of the machine's Redis.
+REQUIRE_REDIS = os.environ.get("FAIRPLANNER_REQUIRE_REDIS") == "1"
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL") or "redis://127.0.0.1:6379/11"
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WSGI_CONFIG = os.environ.get("FAIRPLANNER_CONFIG", "config.ProductionConfig")

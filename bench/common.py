@@ -19,10 +19,11 @@ def bare_client() -> FlaskClient:
     return bare.test_client()
 
 
-def bench_app(database: Path | str) -> Flask:
-    """FairPlanner on an SQLite file (or a database URL), its schema built by the migrations."""
+def bench_app(database: Path | str, **overrides: object) -> Flask:
+    """FairPlanner on an SQLite file (or a database URL), its schema built by the migrations;
+    `overrides` are settings."""
     url = database if isinstance(database, str) else f"sqlite:///{database}"
-    app = create_app(config.DevelopmentConfig, SQLALCHEMY_DATABASE_URI=url)
+    app = create_app(config.DevelopmentConfig, SQLALCHEMY_DATABASE_URI=url, **overrides)
     with app.app_context():
         upgrade()
     return app

@@ -156,6 +156,8 @@ def gunicorn(app: str, env: dict[str, str], args: argparse.Namespace, log: Path)
         "-m",
         "gunicorn",
         app,
+        "--config",
+        str(ROOT / "bench" / "gunicorn.conf.py"),  # not the production one: see there
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -169,7 +171,11 @@ def gunicorn(app: str, env: dict[str, str], args: argparse.Namespace, log: Path)
     ]
     with log.open("ab") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out
+            command,
+            cwd=ROOT,
+            env={**os.environ, "LOG_JSON": "0", **env},  # no log line per request either
+            stdout=out,
+            stderr=out,
         )
     try:
         deadline = time.monotonic() + 30

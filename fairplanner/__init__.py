@@ -35,6 +35,7 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     app.config.update(overrides)
     check_secret_key(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_observability(app)  # first: the log lines of everything below are JSON too
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -113,8 +114,10 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.calendars.views import bp as calendars_bp
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
+    from fairplanner.erasure.views import bp as erasure_bp
     from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
     from fairplanner.organizers.views import bp as organizers_bp
+    from fairplanner.privacy.views import bp as privacy_bp
     from fairplanner.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
@@ -123,6 +126,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(organizers_bp)
+    app.register_blueprint(erasure_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -208,11 +213,20 @@ def register_security_headers(app: Flask) -> None:
         return response
 
 
+def register_observability(app: Flask) -> None:
+    """Request ids, structured logs and /metrics (fairplanner.observability)."""
+    from fairplanner import observability
+
+    observability.init_app(app)
+
+
 def register_commands(app: Flask) -> None:
     from fairplanner.accounts.cli import create_user
     from fairplanner.demo.cli import seed_demo
+    from fairplanner.maintenance.cli import maintenance
     from fairplanner.notifications.cli import outbox
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox)
     app.cli.add_command(create_user)
+    app.cli.add_command(maintenance)

@@ -9,6 +9,11 @@ that includes the generation can never serve content older than the last committ
 across any number of processes, with no invalidation messages. Each process reads the
 generations at most once per `CACHE_GENERATION_SECONDS` (another process's change shows after
 that long at most; this process's own change at once).
+
+A cache is never needed: when its Redis is down (or slow), every read is a miss and every write
+is dropped, at the cost of one short timeout; then Redis is left alone for
+`REDIS_RETRY_SECONDS` (a circuit breaker) and tried again by a single request, so the app uses
+it again by itself once it is back.
 """
 
 from __future__ import annotations
@@ -29,11 +34,14 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import BigInteger, String, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from fairplanner.extensions import db
+from fairplanner.extensions import REDIS_SCHEMES, db, redis_options
+from fairplanner.observability.metrics import count_cache_lookup
 
 log = logging.getLogger(__name__)
 TTL_SECONDS = 24 * 3600
 MEMORY_BYTES = 128 * 1024 * 1024
+# While Redis stays down, the warning is repeated this often (not on every request).
+WARN_EVERY_SECONDS = 60.0
 # Generation values fit a signed 64-bit column on every database.
 GENERATION_MAX = 2**62
 
@@ -50,10 +58,11 @@ class MemoryCache:
     def get(self, key: str) -> bytes | None:
         with self.lock:
             item = self.items.get(key)
-            if item is None:
-                return None
-            if item[0] < time.monotonic():
+            if item is not None and item[0] < time.monotonic():
                 self.size -= len(self.items.pop(key)[1])
+                item = None
+            count_cache_lookup(key, item is not None)
+            if item is None:
                 return None
             self.items.move_to_end(key)
             return item[1]
@@ -76,32 +85,140 @@ class MemoryCache:
             self.size = 0
 
 
-class RedisCache:
-    """The same interface over Redis; an unreachable Redis is a miss, never an error."""
+class Breaker:
+    """A circuit breaker: after a failure, calls are skipped for `retry_seconds`; then one
+    caller (only one) tries again. Logs one warning when the service goes away, one every
+    WARN_EVERY_SECONDS while it stays away, and one line when it is back."""
 
-    def __init__(self, url: str, prefix: str = "fairplanner:") -> None:
-        self.client = redis.Redis.from_url(url)
+    def __init__(self, name: str, retry_seconds: float) -> None:
+        self.name = name
+        self.retry_seconds = retry_seconds
+        self.closed = True  # the service is believed to answer
+        self.retry_at = 0.0
+        self.down_since = 0.0
+        self.warned_at = 0.0
+        self.lock = Lock()
+
+    def allows(self) -> bool:
+        if self.closed:
+            return True
+        now = time.monotonic()
+        with self.lock:
+            if now < self.retry_at:
+                return False
+            self.retry_at = now + self.retry_seconds  # this caller probes; the others wait
+            return True
+
+    def failed(self, error: Exception) -> None:
+        now = time.monotonic()
+        with self.lock:
+            self.retry_at = now + self.retry_seconds
+            if self.closed:
+                self.closed, self.down_since, self.warned_at = False, now, now
+                log.warning(
+                    "%s unavailable (%s): working without it, next try in %gs",
+                    self.name,
+                    error,
+                    self.retry_seconds,
+                )
+            elif now - self.warned_at >= WARN_EVERY_SECONDS:
+                self.warned_at = now
+                log.warning(
+                    "%s still unavailable after %.0fs (%s)", self.name, now - self.down_since, error
+                )
+
+    def succeeded(self) -> None:
+        if self.closed:
+            return
+        with self.lock:
+            if not self.closed:
+                self.closed = True
+                log.info(
+                    "%s available again after %.0fs",
+                    self.name,
+                    time.monotonic() - self.down_since,
+                )
+
+
+class RedisCache:
+    """The same interface over Redis; an unreachable Redis is a miss, never an error, and
+    costs one short timeout per REDIS_RETRY_SECONDS, not one per request."""
+
+    def __init__(
+        self,
+        url: str,
+        prefix: str = "fairplanner:",
+        *,
+        timeout: float = 0.25,
+        retry_seconds: float = 5.0,
+    ) -> None:
+        self.client = redis.Redis.from_url(url, **redis_options(timeout))
         self.prefix = prefix
+        self.breaker = Breaker("cache Redis", retry_seconds)
+
+    def _call(self, command: Callable[[], Any]) -> Any:
+        if not self.breaker.allows():
+            return None
+        try:
+            result = command()
+        except (redis.RedisError, OSError) as error:
+            self.breaker.failed(error)
+            return None
+        self.breaker.succeeded()
+        return result
 
     def get(self, key: str) -> bytes | None:
-        try:
-            return self.client.get(self.prefix + key)
-        except redis.RedisError:
-            log.warning("cache unavailable; computing instead", exc_info=True)
-            return None
+        value = self._call(lambda: self.client.get(self.prefix + key))
+        count_cache_lookup(key, value is not None)  # Redis away counts as a miss
+        return value
 
     def set(self, key: str, value: bytes, ttl: int = TTL_SECONDS) -> None:
-        try:
-            self.client.set(self.prefix + key, value, ex=ttl)
-        except redis.RedisError:
-            log.warning("cache unavailable; not storing", exc_info=True)
+        self._call(lambda: self.client.set(self.prefix + key, value, ex=ttl))
+
+    def clear(self) -> None:
+        """Drop this app's entries (tests; a deploy needs none: the keys hold the build)."""
+
+        def drop() -> None:
+            keys = list(self.client.scan_iter(match=self.prefix + "*", count=1000))
+            if keys:
+                self.client.delete(*keys)
+
+        self._call(drop)
+
+
+def ping(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
 
 
 def init_app(app: Flask) -> None:
-    url = app.config.get("REDIS_URL")
-    app.extensions["cache"] = RedisCache(url) if url else MemoryCache()
+    config = app.config
+    url = config.get("REDIS_CACHE_URL") or config.get("REDIS_URL")
+    timeout = config.get("REDIS_TIMEOUT_SECONDS", 0.25)
+    app.extensions["cache"] = (
+        RedisCache(url, timeout=timeout, retry_seconds=config.get("REDIS_RETRY_SECONDS", 5.0))
+        if url
+        else MemoryCache()
+    )
+    # Every Redis this app uses (the caches', the rate limits'), for /healthz.
+    limits = str(config.get("RATELIMIT_STORAGE_URI") or "")
+    urls = dict.fromkeys(u for u in (url, limits) if u and u.startswith(REDIS_SCHEMES))
+    app.extensions["redis_health"] = [
+        redis.Redis.from_url(u.replace("redis+unix://", "unix://"), **redis_options(timeout))
+        for u in urls
+    ]
     app.extensions["cache_generations"] = (0.0, {})
     app.extensions["cache_build"] = None  # worked out on first use (not by CLI commands)
+
+
+def redis_health() -> bool | None:
+    """Whether every Redis this app uses answers a PING now; None when it uses none."""
+    clients = current_app.extensions["redis_health"]
+    if not clients:
+        return None
+    return all([ping(client) for client in clients])
 
 
 def _build_of(package: Path, templates: Path) -> str:

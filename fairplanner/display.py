@@ -128,8 +128,31 @@ def by_name(items: Iterable[Any], field: str = "name") -> list[Any]:
     return sorted(items, key=lambda item: fold(localized(item, field)))
 
 
+def deleted_company(company_id: int) -> str:
+    return _("Deleted company #%(id)s", id=company_id)
+
+
+def company_name(company: Any, *, legal: bool = False) -> str:
+    """The company as organizers and members read it; a deleted one by its number only."""
+    if company is None:
+        return ""
+    if getattr(company, "erased_at", None) is not None:
+        return deleted_company(company.id)
+    return company.legal_name if legal else company.display_name
+
+
+def user_name(user: Any) -> str:
+    """Who did something, in a history: the address, or "Deleted user" once erased."""
+    if user is None:
+        return ""
+    if getattr(user, "erased_at", None) is not None or not user.email:
+        return _("Deleted user")
+    return user.email
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         label=label, country=country_name, phone=phone, number=number, area=area, by_name=by_name
     )
     app.jinja_env.globals.update(place=place, region_name=region_name)
+    app.jinja_env.filters.update(company_name=company_name, user_name=user_name)

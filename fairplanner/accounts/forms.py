@@ -110,6 +110,22 @@ def website_field(label: object = None) -> StringField:
     )
 
 
+def consent_field() -> BooleanField:
+    """The consent to the privacy notice that creating an account needs (its label, with the
+    link to the notice, is written out by templates/privacy/_consent.html)."""
+    return BooleanField(
+        _l("I agree to the processing of personal data under the privacy notice"),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "Tick the box to agree to the processing of personal data: "
+                    "without it we cannot create an account."
+                )
+            )
+        ],
+    )
+
+
 class SignupForm(FlaskForm):
     email = email_field()
     password = new_password_field(_l("Password"))
@@ -124,6 +140,7 @@ class SignupForm(FlaskForm):
         validators=[DataRequired(), Length(max=300)],
         render_kw={"autocomplete": "organization"},
     )
+    consent = consent_field()
 
 
 class LoginForm(FlaskForm):
@@ -157,6 +174,7 @@ class AcceptInvitationForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+    consent = consent_field()
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -46,10 +46,12 @@ RULES: dict[str, Rule] = {
     "registrations.": has_company,
     "accounts.company": has_company,
     "accounts.members": has_company,
+    "erasure.delete_account": has_company,
     "organizers.": works_in_console,
     "organizers.admin": is_admin,
     "organizers.outbox": is_admin,
     "organizers.new_fair": is_organizer_staff,
+    "privacy.export": has_company,
 }
 
 

@@ -61,6 +61,9 @@ class Company(db.Model):
     notify_confirmations: Mapped[bool] = mapped_column(Boolean, default=True)
     # The language of the company's mail; set at sign-up from the interface language.
     language: Mapped[str] = mapped_column(String(5), default="ru")
+    # Set when the last member deleted the company: only what organizers keep remains
+    # (fairplanner.accounts.erasure); its name is then shown through fairplanner.display.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -102,8 +105,9 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(256))
+    # NULL only for an erased user (a tombstone the history points at).
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(256))
     role: Mapped[Role] = mapped_column(db_enum(Role), default=Role.MEMBER, index=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     organizer_id: Mapped[int | None] = mapped_column(ForeignKey("organizers.id"), index=True)
@@ -114,6 +118,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company | None] = relationship(back_populates="members")
 

@@ -44,6 +44,7 @@ from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db, limiter, login_manager
 from fairplanner.i18n import current_language, localized
+from fairplanner.privacy.services import record_consent
 from fairplanner.text import fold
 
 bp = Blueprint("accounts", __name__)
@@ -112,6 +113,7 @@ def signup() -> ResponseReturnValue:
             language=current_language(),
         )
         if user is not None:
+            record_consent(user.id, lang=current_language())
             services.send_verification(user, lang=current_language())
         db.session.commit()
         # The same answer whether or not the address had an account (that owner gets a mail
@@ -313,6 +315,7 @@ def accept(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(token, form.password.data)
+            record_consent(user.id, lang=current_language())
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()

@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from fairplanner.cache import redis_health
 from fairplanner.extensions import csrf, db
 
 bp = Blueprint("core", __name__)
@@ -38,14 +39,24 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    """200 when the database answers a query, 503 otherwise."""
+    """For load balancers and monitoring: 503 when the database does not answer a query (the
+    app can do nothing without it); 200 otherwise, "degraded" when a Redis the app uses does
+    not answer (it works without one: no cache, rate limits counted per process). "redis" is
+    left out when no Redis is configured. See the README's "Health check"."""
     try:
         db.session.execute(text("SELECT 1"))
+        database = True
     except SQLAlchemyError:
         log.exception("health check: database unavailable")
         db.session.rollback()
-        return jsonify(status="unavailable", database=False), 503
-    return jsonify(status="ok", database=True)
+        database = False
+    body: dict[str, object] = {"database": database}
+    redis_up = redis_health()
+    if redis_up is not None:
+        body["redis"] = redis_up
+    if not database:
+        return jsonify(status="unavailable", **body), 503
+    return jsonify(status="ok" if redis_up is not False else "degraded", **body)
 
 
 @bp.get("/favicon.ico")

@@ -15,6 +15,7 @@ from fairplanner.db import sqlite_write_intent, utcnow
 from fairplanner.extensions import db
 from fairplanner.notifications.delivery import Mailer, build_email
 from fairplanner.notifications.models import OutboxMessage, OutboxStatus
+from fairplanner.observability.context import bind_request_id, current_request_id
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -34,24 +35,28 @@ def enqueue(
     """Render email/<kind>.{txt,html} in the recipient's language and store it (flush only)."""
     lang = lang if lang in ("ru", "en") else "ru"
     with force_locale(lang):
-        subject = render_template(f"email/{kind}.subject.txt", **context).strip()
+        # The .txt templates are not autoescaped (plain text shows what was typed); the subject
+        # reaches the HTML part only as a variable of the .html template, which escapes it.
+        subject = " ".join(render_template(f"email/{kind}.subject.txt", **context).split())
         text = render_template(f"email/{kind}.txt", **context)
-        html = render_template(f"email/{kind}.html", **context)
+        html = render_template(f"email/{kind}.html", **context, subject=subject)
     domain = current_app.config["ICAL_DOMAIN"] or "fairplanner.invalid"
     message = OutboxMessage(
         kind=kind,
         to_email=to,
         reply_to=reply_to,
         lang=lang,
-        subject=" ".join(subject.split()),
+        subject=subject,
         body_text=text,
         body_html=html,
         attachments=attachments or [],
         message_id=f"<{kind}.{secrets.token_hex(12)}@{domain}>",
+        request_id=current_request_id(),
     )
     db.session.add(message)
     db.session.flush()
-    log.info("outbox: %s for %s queued (%s)", kind, to, message.id)
+    # No address in the log: logs outlive the purged mail (personal data).
+    log.info("outbox: message %s (%s) queued", message.id, kind)
     return message
 
 
@@ -89,6 +94,12 @@ def deliver(message_id: int, mailer: Mailer) -> bool:
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.status != OutboxStatus.SENDING:
         return False
+    # The worker's lines about this message carry the id of the request that queued it.
+    with bind_request_id(message.request_id):
+        return _deliver(message, mailer)
+
+
+def _deliver(message: OutboxMessage, mailer: Mailer) -> bool:
     try:
         mailer.send(build_email(message, sender=mailer.sender))
     except Exception as exc:
@@ -107,6 +118,7 @@ def deliver(message_id: int, mailer: Mailer) -> bool:
     message.sent_at = utcnow()
     message.attempts += 1
     db.session.commit()
+    log.info("outbox: message %s (%s) sent", message.id, message.kind)
     return True
 
 

@@ -254,7 +254,7 @@ def _details(changes: dict[str, Any], fields: dict[str, Field], names: Names) ->
 
 
 def _actor(change: FairChange | RegistrationChange) -> str:
-    return change.actor.email if change.actor else _("FairPlanner")
+    return display.user_name(change.actor) if change.actor else _("FairPlanner")
 
 
 def _event_title(changes: dict[str, Any]) -> str | None:
@@ -366,7 +366,9 @@ def registration_entries(
         subject = None
         if with_subject:
             registration = change.registration
-            subject = f"{registration.company.display_name} — {display.label(registration.role)}"
+            subject = (
+                f"{display.company_name(registration.company)} — {display.label(registration.role)}"
+            )
         action = REGISTRATION_ACTIONS.get(change.action)
         entries.append(
             Entry(

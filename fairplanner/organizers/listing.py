@@ -104,6 +104,13 @@ def _delegates(delegates: list[dict[str, str]] | None) -> str:
     )
 
 
+def _company(company_id: int, legal_name: str, erased_at: datetime | None) -> str:
+    """The legal name, or "Deleted company #id" for a company whose last member deleted it."""
+    if erased_at is not None:
+        return display.deleted_company(company_id)
+    return legal_name
+
+
 def header() -> list[str]:
     """The columns of the exports and the print view, in the current language."""
     return [
@@ -170,7 +177,7 @@ def table(fair_id: int, filters: queries.AttendeeFilters) -> tuple[list[str], li
         exhibitor = r.role == RegistrationRole.EXHIBITOR
         rows.append(
             [
-                r.legal_name,
+                _company(r.company_id, r.legal_name, r.company_erased_at),
                 r.tax_id,
                 display.country_name(r.country),
                 display.region_name(r.country, r.region),
@@ -217,9 +224,12 @@ def printable(rows: list[list[Any]]) -> list[dict[str, str]]:
 def selected_companies(fair_id: int, ids: list[int]) -> list[str]:
     """The names of the companies whose applications `ids` are (for a confirmation)."""
     stmt = (
-        select(Company.legal_name, Registration.role)
+        select(Company.id, Company.legal_name, Company.erased_at, Registration.role)
         .join(Registration.company)
         .where(Registration.fair_id == fair_id, Registration.id.in_(ids))
         .order_by(Company.legal_name)
     )
-    return [f"{name} — {display.label(role)}" for name, role in db.session.execute(stmt)]
+    return [
+        f"{_company(company_id, name, erased_at)} — {display.label(role)}"
+        for company_id, name, erased_at, role in db.session.execute(stmt)
+    ]

@@ -133,6 +133,7 @@ EXPORT_COLUMNS = (
     Registration.updated_at,
     Company.id.label("company_id"),
     Company.legal_name,
+    Company.erased_at.label("company_erased_at"),
     Company.tax_id,
     Company.country,
     Company.region,

@@ -21,7 +21,7 @@ from fairplanner.cache import cached
 from fairplanner.catalogue.models import (
     Fair,
 )
-from fairplanner.display import label
+from fairplanner.display import company_name, label
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import current_language, localized, minsk_today
@@ -162,7 +162,7 @@ def decide_many(slug: str) -> ResponseReturnValue:
                 )
             done += 1
         except DomainError as exc:
-            refused.append(f"{registration.company.display_name}: {exc.message}")
+            refused.append(f"{company_name(registration.company)}: {exc.message}")
     # Once for the whole batch, leaving alone what was just put on the list on purpose.
     registration_services.promote_waitlist(
         registration_services.lock_fair(fair.id), skip=frozenset(ids)

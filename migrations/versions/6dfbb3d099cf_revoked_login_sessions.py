@@ -1,7 +1,7 @@
 """revoked login sessions
 
 Revision ID: 6dfbb3d099cf
-Revises: 5c1e0a7b9d42
+Revises: 385fa1c6d21f
 Create Date: 2026-11-27 11:15:19.516277
 
 """
@@ -14,7 +14,7 @@ import fairplanner.db
 
 # revision identifiers, used by Alembic.
 revision = "6dfbb3d099cf"
-down_revision = "5c1e0a7b9d42"
+down_revision = "385fa1c6d21f"
 branch_labels = None
 depends_on = None
 

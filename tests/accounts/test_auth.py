@@ -19,6 +19,7 @@ SIGNUP = {
     "password": "a long enough password",
     "confirm": "a long enough password",
     "company_name": "ООО «Вятские кружева»",
+    "consent": "y",
 }
 
 

@@ -129,7 +129,12 @@ def test_invitation_flow(app, client, db, member):
     page = guest.get(f"/invite/{token}", headers={"Accept-Language": "en"})
     assert "colleague@vyatka.example" in page.get_data(as_text=True)
     response = guest.post(
-        f"/invite/{token}", data={"password": "colleague password", "confirm": "colleague password"}
+        f"/invite/{token}",
+        data={
+            "password": "colleague password",
+            "confirm": "colleague password",
+            "consent": "y",
+        },
     )
     assert response.status_code == 302
     colleague = db.session.scalar(select(User).where(User.email == "colleague@vyatka.example"))

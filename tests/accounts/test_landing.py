@@ -138,6 +138,7 @@ def test_the_rules_agree_with_what_every_page_answers(app, client, factories, us
         "role": "exhibitor",
         "token": "not-a-token",
         "filename": "css/app.css",
+        "version": 1,
     }
     paths = sample_paths(app, values)
     assert len(paths) > 25

@@ -111,7 +111,8 @@ def test_joining_another_account_ends_the_browsers_previous_login(
         factories.company(), "new@example.com", invited_by=user
     )
     response = client.post(
-        f"/invite/{token}", data={"password": "colleague password", "confirm": "colleague password"}
+        f"/invite/{token}",
+        data={"password": "colleague password", "confirm": "colleague password", "consent": "y"},
     )
     assert response.status_code == 302
     assert replay(app, first) == 302

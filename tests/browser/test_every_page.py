@@ -66,6 +66,8 @@ PAGES = [
     Visit("forgot password", "anonymous", "/password/forgot"),
     Visit("reset password", "anonymous", "/password/reset/{reset_token}"),
     Visit("invitation", "anonymous", "/invite/{invite_token}"),
+    Visit("privacy notice", "anonymous", "/privacy"),
+    Visit("privacy notice, version 1", "anonymous", "/privacy/v1"),
     Visit("404 page", "anonymous", "/no-such-page", status=404),
     Visit("fair page, signed in", "company", "/fairs/{fair}"),
     Visit("my fairs", "company", "/my/fairs"),
@@ -76,6 +78,7 @@ PAGES = [
     Visit("register as exhibitor", "company", "/fairs/{open_fair}/register/exhibitor"),
     Visit("register as visitor", "company", "/fairs/{open_fair}/register/visitor"),
     Visit("password", "company", "/account/password"),
+    Visit("delete account", "company", "/account/delete"),
     Visit("403 page", "company", "/organizer/", status=403),
     Visit("console home", "staff", "/organizer/"),
     Visit("attendee list", "staff", "/organizer/fairs/{fair}/registrations"),
@@ -97,6 +100,8 @@ PHONE_PAGES = [
     if v.name
     in {
         "catalogue",
+        "privacy notice",
+        "signup",
         "fair page, signed in",
         "month view",
         "my fairs",
@@ -362,6 +367,27 @@ def test_confirmation_page_has_no_markup_or_accessibility_violation(
     finally:
         page.close()
     assert report.findings == [], report.describe()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_delete_account_confirmation_has_no_markup_or_accessibility_violation(
+    live: Any, site: dict[str, Any], contexts: Any, checkers: checks.Checkers, lang: str
+):
+    """The step after the password on /account/delete (it deletes nothing by itself)."""
+    page = contexts("company", lang).new_page()
+    try:
+        page.goto(live.url + "/account/delete")
+        page.locator("input[name=password]").fill(site["logins"]["company"][1])
+        with page.expect_navigation() as navigation:
+            page.locator("form:has(input[name=password]) button[type=submit]").click()
+        response = navigation.value
+        assert response is not None
+        assert response.status == 200
+        assert page.locator("input[type=hidden][name=proof]").count() == 1
+        report = checkers.check(page, response.body(), response.url)
+    finally:
+        page.close()
+    judge(report)
 
 
 def test_csrf_macro_leaves_no_duplicate_id_on_a_page_with_several_forms(

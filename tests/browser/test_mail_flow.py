@@ -36,6 +36,7 @@ def test_signup_confirmation_and_password_reset(live, page):
     page.get_by_label("Эл. почта").fill(email)
     page.get_by_label("Пароль", exact=True).fill("первый надёжный пароль")
     page.get_by_label("Повторите пароль").fill("первый надёжный пароль")
+    page.get_by_label("Даю согласие на обработку персональных данных").check()
     page.get_by_role("button", name="Создать аккаунт").click()
     # The same answer as for an address that has an account: the link in the mail goes on.
     expect(page.locator(".flash-info")).to_contain_text("Мы отправили письмо на " + email)

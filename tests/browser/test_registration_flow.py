@@ -23,6 +23,7 @@ def test_company_signs_up_registers_edits_and_withdraws(live, open_fair, page):
     page.get_by_label("Эл. почта").fill("browser@kirov-les.example")
     page.get_by_label("Пароль", exact=True).fill("очень надёжный пароль")
     page.get_by_label("Повторите пароль").fill("очень надёжный пароль")
+    page.get_by_label("Даю согласие на обработку персональных данных").check()
     page.get_by_role("button", name="Создать аккаунт").click()
     # Sign-up answers alike for every address: the account opens from the link in the mail.
     expect(page.locator(".flash-info")).to_contain_text("Мы отправили письмо")

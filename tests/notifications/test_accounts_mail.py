@@ -31,6 +31,7 @@ def test_signup_sends_a_verification_link_that_confirms(app, client, db, smtp):
             "password": PASSWORD,
             "confirm": PASSWORD,
             "company_name": "ООО Новое",
+            "consent": "y",
         },
     )
     user = db.session.scalar(select(User).where(User.email == "new@vyatka.example"))

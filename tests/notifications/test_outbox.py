@@ -387,6 +387,7 @@ def test_signup_in_english_makes_an_english_company(client, db):
             "password": "long enough password",
             "confirm": "long enough password",
             "company_name": "Vyatka Ltd",
+            "consent": "y",
         },
     )
     user = db.session.scalar(select(User).where(User.email == "en@example.com"))

@@ -1,0 +1,1 @@
+"""Periodic housekeeping across the domains (`flask maintenance run`)."""

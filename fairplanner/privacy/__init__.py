@@ -1,0 +1,1 @@
+"""Personal data: the privacy notice and its versions, consents to it, and the data export."""
