@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.test_mail_flow import deliver, last_link
+
 pytestmark = pytest.mark.browser
 
 
@@ -32,6 +34,10 @@ def test_signup_needs_the_consent(live, page):
     fill_signup(page, "consent@vyatka.example")  # passwords are never sent back
     consent.check()
     page.get_by_role("button", name="Создать аккаунт").click()
+    # The account opens from the confirmation mail (sign-up says nothing of taken addresses).
+    expect(page.locator(".flash")).to_contain_text("consent@vyatka.example")
+    deliver(live)
+    page.goto(last_link(live, "consent@vyatka.example"))
     expect(page.locator("h1")).to_have_text("Профиль компании")
     expect(page.locator("#your-data")).to_contain_text("по версии 1 политики конфиденциальности")
 
