@@ -1,4 +1,4 @@
-"""What the iCal builders need from the app: translated labels, domain, base URL, now."""
+"""What the iCal builders need from the app: translated labels, domain, base URL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from fairplanner.calendars import ical
-from fairplanner.db import utcnow
 from fairplanner.extensions import db
 from fairplanner.registrations.models import Registration
 
@@ -35,7 +34,6 @@ def context(lang: str) -> ical.Context:
         lang=lang,
         domain=current_app.config["ICAL_DOMAIN"],
         base_url=current_app.config["PUBLIC_BASE_URL"],
-        now=utcnow(),
         labels=labels(lang),
     )
 
@@ -58,6 +56,7 @@ def registration_attachment(registration: Registration, *, lang: str) -> dict[st
         registration.fair,
         status=registration.status.value,
         version=int(versions or 0),
+        changed_at=registration.updated_at,
         owner=registration.company_id,
         role=registration.role.value,
     )

@@ -53,7 +53,6 @@ class Context:
     lang: str
     domain: str
     base_url: str
-    now: datetime
     labels: Labels
 
 
@@ -64,6 +63,9 @@ class Entry:
     fair: Fair
     status: str | None = None  # the registration status, private feeds only
     version: int = 0  # grows when the registration changes
+    # When the registration last changed (private feeds only): its status is part of the
+    # event, so it moves LAST-MODIFIED (and DTSTAMP) as it moves SEQUENCE.
+    changed_at: datetime | None = None
     owner: int | None = None  # the company, private feeds only (its own UIDs)
     role: str | None = None  # a company may both exhibit and visit: one entry each
 
@@ -190,6 +192,15 @@ class _Fair:
         geo = venue.latitude is not None and venue.longitude is not None
         self.geo = f"GEO:{venue.latitude};{venue.longitude}\r\n" if geo else ""
         self.status = "CANCELLED" if self.cancelled else "CONFIRMED"
+        # The event's revision time. DTSTAMP is the same moment rather than the build time,
+        # so one revision of the data gives the same bytes in every process, at any hour:
+        # the body under an ETag never changes (RFC 5546 lets a published event carry the
+        # time its information was created).
+        self.modified = (
+            fair.updated_at
+            if entry.changed_at is None or entry.changed_at <= fair.updated_at
+            else entry.changed_at
+        )
         self.access = "PUBLIC" if entry.owner is None else "PRIVATE"
 
 
@@ -234,7 +245,7 @@ def _fair_event(shared: _Fair, memos: _Memos) -> str:
         f"{fold_line(f'SUMMARY:{shared.prefix}{shared.name}{shared.suffix}')}\r\n"
         f"DTSTART;VALUE=DATE:{day(fair.starts_on)}\r\n"
         f"DTEND;VALUE=DATE:{day(fair.ends_on + timedelta(days=1))}\r\n"
-        f"DTSTAMP:{memos.utc[ctx.now]}\r\n"
+        f"DTSTAMP:{memos.utc[shared.modified]}\r\n"
         f"{fold_line(f'UID:fair-{fair.id}{shared.scope}')}\r\n"
         f"SEQUENCE:{fair.revision + entry.version}\r\n"
         f"{fold_line(f'CATEGORIES:{categories}') + CRLF if categories else ''}"
@@ -242,7 +253,7 @@ def _fair_event(shared: _Fair, memos: _Memos) -> str:
         f"CREATED:{memos.utc[fair.created_at]}\r\n"
         f"{fold_line(f'DESCRIPTION:{description}')}\r\n"
         f"{shared.geo}"
-        f"LAST-MODIFIED:{memos.utc[fair.updated_at]}\r\n"
+        f"LAST-MODIFIED:{memos.utc[shared.modified]}\r\n"
         f"{memos.line[f'LOCATION:{shared.place}']}\r\n"
         f"STATUS:{shared.status}\r\n"
         # A multi-day fair does not make the whole week busy.
@@ -270,7 +281,8 @@ def _programme_events(items: Iterable[ProgrammeEvent], shared: _Fair, memos: _Me
     # What lies between the item's own values, joined once per fair.
     after_summary = f"\r\nDTSTART;TZID={TZID}:"
     after_start = f"\r\nDTEND;TZID={TZID}:"
-    after_end = f"\r\nDTSTAMP:{utc_time[ctx.now]}\r\n"
+    after_end = "\r\nDTSTAMP:"
+    modified = shared.modified
     after_sequence = f"\r\nCLASS:{shared.access}\r\nCREATED:"
     after_description = f"\r\n{shared.geo}LAST-MODIFIED:"
     after_location = f"\r\nSTATUS:{shared.status}\r\n"
@@ -291,16 +303,18 @@ def _programme_events(items: Iterable[ProgrammeEvent], shared: _Fair, memos: _Me
         location = f"{texts[hall]}\\, {shared.place}" if hall else shared.place
         uid = f"UID:event-{ident}{shared.scope}"
         url = f"URL:{shared.page}#event-{ident}"
+        changed = item.updated_at
+        stamp = utc_time[modified if changed is None or changed <= modified else changed]
         events.append(
             "BEGIN:VEVENT\r\n"
             f"{fold_line(f'SUMMARY:{shared.prefix}{texts[title]}{summary_tail}')}"
             f"{after_summary}{local_time[item.starts_at]}"
             f"{after_start}{local_time[item.ends_at]}"
-            f"{after_end}{fold_line(uid) if fold_uid else uid}"
+            f"{after_end}{stamp}\r\n{fold_line(uid) if fold_uid else uid}"
             f"\r\nSEQUENCE:{item.revision + sequence}"
             f"{after_sequence}{utc_time[item.created_at]}"
             f"\r\n{fold_line(f'DESCRIPTION:{description}')}"
-            f"{after_description}{utc_time[max(item.updated_at, fair.updated_at)]}"
+            f"{after_description}{stamp}"
             f"\r\n{line[f'LOCATION:{location}']}"
             f"{after_location}{fold_line(url) if fold_url else url}"
             "\r\nEND:VEVENT"

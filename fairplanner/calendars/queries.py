@@ -75,7 +75,12 @@ def last_change() -> Select:
 
 
 def token(value: str) -> Select[tuple[CalendarToken]]:
-    return select(CalendarToken).where(CalendarToken.token == value)
+    # With its company, whose name is the private feed's.
+    return (
+        select(CalendarToken)
+        .where(CalendarToken.token == value)
+        .options(joinedload(CalendarToken.company))
+    )
 
 
 def active_token(company_id: int) -> Select[tuple[CalendarToken]]:

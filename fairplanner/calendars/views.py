@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import astuple
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from threading import Lock
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
+from unicodedata import normalize
+from urllib.parse import parse_qsl, quote
 
 from flask import (
     Blueprint,
@@ -28,7 +30,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
-from werkzeug.http import is_resource_modified
+from werkzeug.http import is_resource_modified, parse_date
 
 from fairplanner.accounts.views import company_required
 from fairplanner.cache import build_id, cached, generations, shared_cache
@@ -38,6 +40,7 @@ from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.catalogue.models import Fair, FairKind, Oblast
 from fairplanner.catalogue.queries import FairFilters
 from fairplanner.db import utcnow
+from fairplanner.display import company_name
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, current_language, localized, minsk_today
 
@@ -70,30 +73,73 @@ def calendar_response(
     last_modified: datetime | None,
     etag: str | None = None,
     filename: str | None = None,
+    inline: bool = False,
     private: bool = False,
 ) -> Response:
     """200 with the calendar, or 304 when the client's copy is current (without building it).
 
     The ETag is derived from `validator` (everything the calendar shows), unless given."""
     etag = etag or etag_of(validator)
-    modified = (last_modified or datetime(2000, 1, 1, tzinfo=UTC)).replace(microsecond=0)
-    if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
+    modified = last_modified or datetime(2000, 1, 1, tzinfo=UTC)
+    if not modified_since(request.environ, etag, modified):
         response = Response(status=304)
     else:
         body = _cached_or_built(f"ics:{build_id()}:{etag}", build)
         response = Response(body, content_type="text/calendar; charset=utf-8")
-        disposition = "attachment" if filename else "inline"
-        response.headers["Content-Disposition"] = (
-            f'{disposition}; filename="{filename or "fairplanner.ics"}"'
+        disposition = "attachment" if filename and not inline else "inline"
+        response.headers["Content-Disposition"] = content_disposition(
+            disposition, filename or "fairplanner.ics"
         )
     return _with_validators(response, etag, modified, private=private)
+
+
+def content_disposition(disposition: str, filename: str) -> str:
+    """The header with the file name as it is (RFC 6266 `filename*`) and an ASCII one for
+    clients that read only `filename`."""
+    if filename.isascii() and '"' not in filename and "\\" not in filename:
+        return f'{disposition}; filename="{filename}"'
+    plain = normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9._ -]+", "", plain)
+    plain = re.sub(r"\s+", " ", plain).strip(" .-") or "fairplanner.ics"
+    if not plain.endswith(".ics"):
+        plain = f"{plain.removesuffix('.ics')}.ics"
+    return f"{disposition}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def modified_since(environ: WSGIEnvironment, etag: str, modified: datetime) -> bool:
+    """Whether the client's copy is out of date. If-None-Match, when sent, decides alone (RFC
+    9110 13.2.2). If-Modified-Since alone compares with the exact moment of the last change,
+    not its whole second: the date a client holds is one `http_last_modified` gave, which is
+    never earlier than what its body shows nor later than when it was sent, so any later
+    change, even within the same second, is later than that date."""
+    if environ.get("HTTP_IF_NONE_MATCH"):
+        return is_resource_modified(environ, etag=etag)
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+    return since is None or _aware(modified) > since
+
+
+def http_last_modified(modified: datetime, now: datetime | None = None) -> datetime:
+    """The Last-Modified to send: the last change rounded up to its next whole second once
+    that second is over (so that If-Modified-Since with it covers that change), else rounded
+    down, which is earlier than the change: an If-Modified-Since with it gets the body again
+    until the second is over, as a change may yet come within it."""
+    modified = _aware(modified)
+    whole = modified.replace(microsecond=0)
+    if whole == modified:
+        return whole
+    up = whole + timedelta(seconds=1)
+    return up if up <= (now or utcnow()) else whole
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _with_validators(
     response: Response, etag: str, modified: datetime, *, private: bool
 ) -> Response:
     response.set_etag(etag)
-    response.last_modified = modified.replace(microsecond=0)
+    response.last_modified = http_last_modified(modified)
     response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age=300"
     return response
 
@@ -323,9 +369,11 @@ def company_feed(token: str) -> ResponseReturnValue:
 
     def fingerprint() -> tuple[Sequence[Any], datetime | None]:
         row = db.session.execute(queries.company_fingerprint(found.company_id)).one()
-        return (lang, found.token, tuple(row)), _latest(row[1], row[4], row[7])
+        return (lang, found.token, name, tuple(row)), _latest(row[1], row[4], row[7])
 
-    parts = (found.token, lang)
+    # The company's name is the calendar's: a new name is a new version.
+    name = f"FairPlanner — {company_name(found.company)}"
+    parts = (found.token, lang, name)
     depends_on = ("catalogue", "registrations")
     etag, last_modified = cached_validators("company-feed", depends_on, parts, fingerprint)
 
@@ -336,16 +384,22 @@ def company_feed(token: str) -> ResponseReturnValue:
                 r.fair,
                 status=r.status.value,
                 version=int(versions or 0),
+                changed_at=r.updated_at,
                 owner=r.company_id,
                 role=r.role.value,
             )
             for r, versions in rows
         ]
-        with force_locale(lang):
-            name = _("My fairs · FairPlanner")
         return ical.build_calendar(entries, context(lang), name=name, refresh=refresh())
 
-    return calendar_response(build, etag=etag, last_modified=last_modified, private=True)
+    return calendar_response(
+        build,
+        etag=etag,
+        last_modified=last_modified,
+        filename=f"{name}.ics",
+        inline=True,
+        private=True,
+    )
 
 
 @bp.post("/my/calendar/regenerate")
