@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import current_app, url_for
 
-from fairplanner.catalogue.models import Fair, ProgrammeEvent
+from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent
 from fairplanner.i18n import MINSK, localized
 
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -22,6 +22,9 @@ class CalendarLinks:
     webcal: str  # opens the calendar app's subscription dialog
     google: str | None = None
     outlook: str | None = None
+    # A cancelled fair: only the download, whose CANCELLED entry updates a calendar that holds
+    # the fair; Google's and Outlook's "add" links would create a normal event.
+    cancelled: bool = False
 
 
 def absolute(path: str) -> str:
@@ -79,6 +82,8 @@ def fair_links(fair: Fair, *, lang: str) -> CalendarLinks:
     """The menu for a whole fair: all-day, with an exclusive end as every calendar expects."""
     path = url_for("calendars.fair", slug=fair.slug, lang=lang)
     url = absolute(path)
+    if fair.status == FairStatus.CANCELLED:
+        return CalendarLinks(download=path, https=url, webcal=webcal(url), cancelled=True)
     name = localized(fair, "name", lang)
     place = _place(localized(fair.venue, "name", lang), localized(fair.venue.city, "name", lang))
     page = absolute(url_for("catalogue.fair", slug=fair.slug))
@@ -103,6 +108,8 @@ def event_links(fair: Fair, item: ProgrammeEvent, *, lang: str) -> CalendarLinks
     """The menu for one programme item, in Minsk time."""
     path = url_for("calendars.event", slug=fair.slug, event_id=item.id, lang=lang)
     url = absolute(path)
+    if fair.status == FairStatus.CANCELLED:
+        return CalendarLinks(download=path, https=url, webcal=webcal(url), cancelled=True)
     title = f"{localized(item, 'title', lang)} · {localized(fair, 'name', lang)}"
     place = _place(
         localized(item, "hall", lang),

@@ -199,3 +199,26 @@ def test_private_feed_is_named_after_the_company(app, db, make_fair):
     disposition = response.headers["Content-Disposition"]
     assert "n" * 43 not in disposition
     assert re.search(r"filename\*=UTF-8''FairPlanner%20%E2%80%94%20", disposition)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("ru", "Скачать отменённое событие"), ("en", None)])
+def test_a_cancelled_fair_offers_only_the_cancelled_entry(client, db, make_fair, lang, words):
+    fair = make_fair(programme=1)
+    fair.status = "cancelled"
+    fair.cancelled_at = datetime.now(UTC)
+    db.session.commit()
+    html = client.get(f"/fairs/{fair.slug}", headers={"Accept-Language": lang}).get_data(
+        as_text=True
+    )
+    assert "calendar.google.com" not in html
+    assert "outlook.live.com" not in html
+    assert "webcal://" not in html  # nothing to subscribe to any more
+    assert f'href="/fairs/{fair.slug}.ics?lang={lang}" download' in html
+    item = fair.programme[0]
+    assert f'href="/fairs/{fair.slug}/events/{item.id}.ics?lang={lang}" download' in html
+    assert (words or "Download the cancelled entry") in html
+    download = client.get(f"/fairs/{fair.slug}.ics?lang={lang}")
+    assert all(
+        str(e["STATUS"]) == "CANCELLED"
+        for e in icalendar.Calendar.from_ical(download.data).walk("VEVENT")
+    )
