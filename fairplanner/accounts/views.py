@@ -48,6 +48,7 @@ from fairplanner.privacy.services import record_consent
 from fairplanner.text import fold
 
 bp = Blueprint("accounts", __name__)
+SIGNED_UP = "signed_up_as"  # session key: the address this browser signed up with
 
 
 @login_manager.user_loader
@@ -116,6 +117,10 @@ def signup() -> ResponseReturnValue:
             record_consent(user.id, lang=current_language())
             services.send_verification(user, lang=current_language())
         db.session.commit()
+        # The confirmation link opens the new account only in this browser: someone else who
+        # signed up with a stranger's address must not have the stranger logged into an account
+        # whose password they chose. Set whether or not the address was free (same answer).
+        session[SIGNED_UP] = services.normalize_email(form.email.data)
         # The same answer whether or not the address had an account (that owner gets a mail
         # saying so): the new account opens from the confirmation link.
         flash(
@@ -337,7 +342,11 @@ def verify(token: str) -> ResponseReturnValue:
         flash(_("This confirmation link is not valid or has expired."), "error")
     else:
         user, first_time = verified
-        opened = first_time and not current_user.is_authenticated
+        opened = (
+            first_time
+            and not current_user.is_authenticated
+            and session.pop(SIGNED_UP, None) == user.email
+        )
         if opened:
             start_session(user, remember=False)
         db.session.commit()

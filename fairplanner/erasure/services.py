@@ -139,7 +139,9 @@ def delete_company(company: Company, *, actor: User, today: date) -> None:
         raise NotAllowed(_("Only the last member of a company can delete it."))
     for registration in _to_withdraw(company, today):
         registrations.withdraw_registration(registration, actor=actor)
-    addresses = {m.email for m in members} | {company.email}
+    # Only the members' own (login) addresses: the contact address is typed in the profile and
+    # proves nothing, so sweeping mail by it could delete other people's messages.
+    addresses = {m.email for m in members}
     for member in members:
         _erase_user(member)
     db.session.execute(delete(Invitation).where(Invitation.company_id == company.id))
@@ -154,7 +156,7 @@ def delete_company(company: Company, *, actor: User, today: date) -> None:
     else:
         company.sectors = []
         db.session.delete(company)
-    dropped = _drop_mail(addresses)
+    dropped = _drop_mail(addresses, company_id=company.id)
     db.session.flush()
     log.info(
         "company %s deleted by its last member (%s applications kept, %s messages dropped)",
@@ -260,12 +262,13 @@ def _user_keys(*, cascading: bool) -> list:
     ]
 
 
-def _drop_mail(addresses: set[str | None]) -> int:
-    """Delete every message to, from or naming these addresses, sent or not."""
+def _drop_mail(addresses: set[str | None], *, company_id: int | None = None) -> int:
+    """Delete every message about the company, or to, from or naming these addresses."""
     addresses = {a.lower() for a in addresses if a}
-    if not addresses:
+    conditions = [OutboxMessage.company_id == company_id] if company_id is not None else []
+    if not addresses and not conditions:
         return 0
-    conditions = [func.lower(OutboxMessage.to_email).in_(addresses)]
+    conditions.append(func.lower(OutboxMessage.to_email).in_(addresses))
     conditions.append(func.lower(OutboxMessage.reply_to).in_(addresses))
     for address in addresses:
         conditions.append(OutboxMessage.body_text.contains(address, autoescape=True))

@@ -48,6 +48,7 @@ def registration_event(
     enqueue(
         "registration",
         to=company.email,
+        company_id=company.id,
         lang=lang,
         reply_to=reply_to,
         attachments=attachments,
@@ -82,6 +83,7 @@ def fair_changed(fair: Fair, *, cancelled: bool, reason: str | None = None) -> i
         enqueue(
             "fair_changed",
             to=company.email,
+            company_id=company.id,
             lang=lang,
             attachments=[registration_attachment(registration, lang=lang)],
             cancelled=cancelled,

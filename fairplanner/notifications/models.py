@@ -48,4 +48,7 @@ class OutboxMessage(db.Model):
     # The request that queued the message (fairplanner.observability): the worker's log lines
     # about it carry the same id. None when a command or the worker itself queued it.
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # The company a message is about (its applications, its fairs): deleting or exporting a
+    # company finds its mail by this, never by the contact address, which anyone may type.
+    company_id: Mapped[int | None] = mapped_column(Integer, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

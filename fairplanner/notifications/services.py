@@ -30,6 +30,7 @@ def enqueue(
     lang: str,
     reply_to: str | None = None,
     attachments: list[dict[str, Any]] | None = None,
+    company_id: int | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render email/<kind>.{txt,html} in the recipient's language and store it (flush only)."""
@@ -52,6 +53,7 @@ def enqueue(
         attachments=attachments or [],
         message_id=f"<{kind}.{secrets.token_hex(12)}@{domain}>",
         request_id=current_request_id(),
+        company_id=company_id,
     )
     db.session.add(message)
     db.session.flush()

@@ -155,10 +155,17 @@ def export_data(company: Company, user: User, applications: list[Registration]) 
         .where(CalendarToken.company_id == company.id)
         .order_by(CalendarToken.created_at, CalendarToken.id)
     )
-    addresses = {a for a in (company.email, user.email) if a}
+    # Mail about the company, and to the members' own (login) addresses: never by the contact
+    # address, which is typed in the profile and would list mail to whomever it names.
+    addresses = {m.email for m in company.members if m.email} | {user.email}
     mail = db.session.scalars(
         select(OutboxMessage)
-        .where(or_(*(OutboxMessage.to_email == a for a in addresses)))
+        .where(
+            or_(
+                OutboxMessage.company_id == company.id,
+                *(OutboxMessage.to_email == a for a in addresses),
+            )
+        )
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
     )
     return {

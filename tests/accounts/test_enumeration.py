@@ -116,3 +116,15 @@ def test_account_exists_mail_escapes_hostile_names(client, db, member, make_user
     (exists,) = mails(db, "taken@example.com")
     assert '<a href="http://evil">' not in exists.body_html
     assert "&lt;a href=" in exists.body_html
+
+
+def test_the_link_opens_no_account_in_another_browser(app, client, db):
+    """Someone signs up with a stranger's address: the stranger's click on the genuine
+    confirmation mail must not log them into the account whose password that someone chose."""
+    client.post("/signup", data=SIGNUP)  # the one who typed the address
+    (verification,) = mails(db, ADDRESS)
+    link = re.search(r"http://127\.0\.0\.1:5000(/verify/\S+)", verification.body_text).group(1)
+    owner = app.test_client()  # the mailbox owner's browser
+    response = owner.get(link)
+    assert response.headers["Location"] == "/login"
+    assert owner.get("/my/fairs").status_code == 302  # confirmed, not signed in

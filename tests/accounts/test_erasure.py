@@ -514,3 +514,14 @@ def test_the_consent_record_goes_with_the_user(client, db, world, make_user, log
     db.session.expire_all()
     assert db.session.scalar(select(func.count(PrivacyConsent.id))) == 0
     assert (db.session.get(User, user.id) is None) is not history
+
+
+def test_a_typed_contact_address_does_not_sweep_other_peoples_mail(client, db, world, login_as):
+    """Naming another company's address as the contact, then deleting, drops none of its mail."""
+    other = world["other"].company.email
+    world["company"].email = other
+    db.session.flush()
+    login_as(world["user"])
+    delete_account(client)
+    left = db.session.execute(select(OutboxMessage.to_email, OutboxMessage.kind)).all()
+    assert (other, "registration") in left

@@ -226,3 +226,24 @@ def test_export_statements_do_not_grow_with_applications(
     for _ in range(3):
         apply(factories, member.company, member, fair=factories.fair(programme=2))
     assert statements() == one
+
+
+def test_a_typed_contact_address_does_not_reveal_its_mail(client, db, exporting, member):
+    """The contact address is typed in the profile and proves nothing: naming a competitor's
+    address there must not put the competitor's mail log into the export."""
+    from fairplanner.notifications.services import enqueue
+
+    with client.application.test_request_context():
+        enqueue(
+            "account_exists",
+            to="stranger@elsewhere.example",
+            lang="ru",
+            login="https://x/login",
+            reset="https://x/reset",
+            company=None,
+            inviter=None,
+        )
+    member.company.email = "stranger@elsewhere.example"
+    db.session.commit()
+    data, _rows = unzip(client.get("/company/export"))
+    assert all(m["to"] != "stranger@elsewhere.example" for m in data["mail"])
