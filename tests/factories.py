@@ -24,6 +24,12 @@ from fairplanner.catalogue.models import (
     Venue,
 )
 from fairplanner.i18n import minsk_today
+from fairplanner.registrations.models import (
+    Registration,
+    RegistrationRole,
+    RegistrationStatus,
+    StandType,
+)
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -131,6 +137,16 @@ class Factories:
             for i in range(programme)
         ]
         return self._save(fair)
+
+    def registration(self, fair: Fair, company: Company | None = None, **kw: Any) -> Registration:
+        """An application (by default an approved exhibitor, indoor stand of 12 m²)."""
+        kw.setdefault("role", RegistrationRole.EXHIBITOR)
+        kw.setdefault("status", RegistrationStatus.APPROVED)
+        kw.setdefault("stand_type", StandType.INDOOR)
+        kw.setdefault("area", 12)
+        if company is not None:
+            kw["company"] = company
+        return self._save(Registration(fair=fair, **kw))
 
     def company(self, **kw: Any) -> Company:
         """A company with a complete profile (a Kirov-region exporter)."""

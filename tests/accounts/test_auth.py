@@ -6,12 +6,12 @@ import re
 
 import pytest
 import redis
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 import config
 from fairplanner import create_app
 from fairplanner.accounts.models import Company, Role, User
+from tests.accounts.apps import limited_app
 from tests.factories import PASSWORD
 
 SIGNUP = {
@@ -176,20 +176,6 @@ def test_staff_without_a_company_get_403_on_company_pages(client, make_user, log
     login_as(make_user(role=Role.ADMIN))
     assert client.get("/company").status_code == 403
     assert client.get("/my/fairs").status_code == 403
-
-
-def limited_app(**overrides):
-    """An app of its own with the limits on (an in-memory database, built by the migrations)."""
-    app = create_app(
-        config.TestingConfig,
-        SQLALCHEMY_DATABASE_URI="sqlite://",
-        RATELIMIT_ENABLED=True,
-        LOGIN_RATE_LIMIT="3 per minute",
-        **overrides,
-    )
-    with app.app_context():
-        upgrade()
-    return app
 
 
 def test_login_is_rate_limited():

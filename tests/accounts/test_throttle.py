@@ -7,12 +7,12 @@ import time
 
 import pytest
 import redis
-from flask_migrate import upgrade
 
 import config
 from fairplanner import create_app
 from fairplanner.accounts import throttle
 from fairplanner.extensions import db
+from tests.accounts.apps import limited_app
 from tests.factories import PASSWORD, Factories
 
 EMAIL = "owner@example.com"
@@ -23,15 +23,8 @@ ADDRESSES = ("198.51.100.1", "198.51.100.2", "203.0.113.9")
 
 def throttled_app(**overrides):
     """An app of its own with rate limits on, a generous per-address limit and one account."""
-    app = create_app(
-        config.TestingConfig,
-        SQLALCHEMY_DATABASE_URI="sqlite://",
-        RATELIMIT_ENABLED=True,
-        LOGIN_RATE_LIMIT="1000 per minute",
-        **overrides,
-    )
+    app = limited_app(LOGIN_RATE_LIMIT="1000 per minute", **overrides)
     with app.app_context():
-        upgrade()
         Factories(db.session).user(EMAIL)
         Factories(db.session).user("other@example.com")
         db.session.commit()

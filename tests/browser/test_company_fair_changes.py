@@ -12,7 +12,7 @@ from fairplanner.catalogue.models import FairStatus
 from fairplanner.db import utcnow
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
-from fairplanner.registrations.models import Registration, RegistrationRole, RegistrationStatus
+from fairplanner.registrations.models import Registration
 from tests.browser.test_company_landing import demo_account, log_in
 from tests.factories import Factories
 
@@ -26,17 +26,7 @@ def applied_fair(live, slug: str, name: str, days: int) -> int:
             slug=slug, name_ru=name, starts_on=minsk_today() + timedelta(days=days)
         )
         user = db.session.scalar(select(User).where(User.email == demo_account("member")["email"]))
-        registration = Registration(
-            fair=fair,
-            company_id=user.company_id,
-            role=RegistrationRole.EXHIBITOR,
-            status=RegistrationStatus.APPROVED,
-            stand_type="indoor",
-            area=12,
-        )
-        db.session.add(registration)
-        db.session.commit()
-        return registration.id
+        return Factories(db.session).registration(fair, company_id=user.company_id).id
 
 
 def test_a_cancelled_fair_reads_cancelled_with_the_reason(live, page):

@@ -46,12 +46,12 @@ def fair_form(venue_id: int, **changes) -> dict:
     return data
 
 
-def event_form(day, **changes) -> dict:
+def event_form(first_day, **changes) -> dict:
     data = {
         "title_ru": "Открытие",
         "title_en": "Opening",
         "kind": "opening",
-        "day": day.isoformat(),
+        "day": first_day.isoformat(),
         "start": "10:00",
         "end": "11:00",
         "hall_ru": "Зал 1",

@@ -11,6 +11,7 @@ from fairplanner.accounts.models import Role
 from fairplanner.catalogue.models import Fair, FairStatus
 from fairplanner.i18n import minsk_today
 from fairplanner.organizers.models import FairChange
+from tests.organizers.conftest import event_form
 
 
 @pytest.fixture
@@ -39,20 +40,6 @@ def fair_form(venue_id: int | str = "", **changes) -> dict:
         "stand_area_min": "6",
         "stand_area_max": "300",
         "description_ru": "Оптовая ярмарка продуктов.",
-    }
-    data.update(changes)
-    return data
-
-
-def event_form(first_day, **changes) -> dict:
-    data = {
-        "title_ru": "Открытие",
-        "title_en": "Opening",
-        "kind": "opening",
-        "day": first_day.isoformat(),
-        "start": "10:00",
-        "end": "11:00",
-        "hall_ru": "Зал 1",
     }
     data.update(changes)
     return data

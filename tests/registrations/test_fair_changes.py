@@ -13,7 +13,7 @@ from fairplanner.registrations.services import ExhibitorRequest, NotAllowed
 
 
 @pytest.fixture
-def applied(db, make_fair, member):
+def applied(db, factories, make_fair, member):
     """The member's company applied (exhibitor, approved) for a fair 10–12 May 2027."""
     fair = make_fair(
         name_ru="Белагро",
@@ -21,17 +21,7 @@ def applied(db, make_fair, member):
         starts_on=date(2027, 5, 10),
         registration_opens_on=date(2020, 1, 1),
     )
-    registration = Registration(
-        fair=fair,
-        company=member.company,
-        role=RegistrationRole.EXHIBITOR,
-        status=RegistrationStatus.APPROVED,
-        stand_type="indoor",
-        area=12,
-    )
-    db.session.add(registration)
-    db.session.commit()
-    return registration
+    return factories.registration(fair, member.company)
 
 
 def cancel(db, fair):

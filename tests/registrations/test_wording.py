@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from fairplanner.registrations.models import Registration, RegistrationRole, RegistrationStatus
+from fairplanner.registrations.models import RegistrationStatus, StandType
 
 
 def visible_text(html: str) -> str:
@@ -20,16 +20,13 @@ def pages(db, factories, make_fair, member):
     factories.sector("food", name_ru="Пищевая промышленность", name_en="Food industry")
     factories.sector("forestry", name_ru="Лесная промышленность", name_en="Forestry")
     fair = make_fair(slug="belagro", starts_on=date(2027, 5, 10), sectors=["food", "forestry"])
-    registration = Registration(
-        fair=fair,
-        company=member.company,
-        role=RegistrationRole.EXHIBITOR,
+    registration = factories.registration(
+        fair,
+        member.company,
         status=RegistrationStatus.SUBMITTED,
-        stand_type="collective",
+        stand_type=StandType.COLLECTIVE,
         area=9,
     )
-    db.session.add(registration)
-    db.session.commit()
     return [
         "/my/fairs",
         f"/my/registrations/{registration.id}",
