@@ -1,0 +1,150 @@
+"""Search: relevance on the demo catalogue and speed at national scale, on each database.
+
+Usage: python -m bench.search [--pg-url URL] [--fairs N] [--requests N] [--relevance-only]
+
+For SQLite (a scratch file) and, with `--pg-url` (or BENCH_DATABASE_URL), PostgreSQL (its public
+schema is wiped):
+
+1. the demo catalogue (`flask seed-demo`): the share of the relevance set
+   (fairplanner/demo/relevance.json) with an expected fair among the first five results of
+   `/?q=…`, by kind of query, and the queries missed;
+2. `--fairs` generated fairs (bench.feed.fill, as bench.generate makes them): milliseconds per
+   search — the catalogue's two statements (count and first page, as `/` runs them) — and
+   per rendered catalogue page, with the ratio to a bare Flask route.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from bench.common import bare_client, bench_app
+from fairplanner.catalogue import queries
+from fairplanner.demo.relevance import score
+from fairplanner.extensions import db
+from fairplanner.i18n import minsk_today
+
+SEARCHES = [
+    "выставка",  # in every generated fair
+    "Белагро",
+    "выставки машиностроения",
+    "Homiel",
+    "Мінск энергетика",
+    "exhibition of the furniture industry",
+    "белогро",  # a typo: the fuzzy fallback
+    "zzzz-nothing-like-this",
+]
+
+
+def timed(call: Callable[[], object], requests: int) -> float:
+    """Median of five rounds of `requests` calls, in milliseconds per call."""
+    call()
+    rounds = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(requests):
+            call()
+        rounds.append((time.perf_counter() - start) * 1000 / requests)
+    return statistics.median(rounds)
+
+
+def wipe(url: str) -> None:
+    if url.startswith("postgres"):
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+def relevance(app: Flask) -> None:
+    app.config["PAGE_CACHE"] = False
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    if result.exit_code:
+        raise SystemExit(result.output)
+    report = score(app.test_client())
+    answered = sum(o.hit for o in report.outcomes)
+    print(
+        f"relevance: {answered}/{len(report.outcomes)} queries = {report.share:.0%} "
+        "with an expected fair in the first five"
+    )
+    print("  by kind: " + ", ".join(f"{k} {h}/{n}" for k, (h, n) in report.by_kind().items()))
+    for miss in report.misses:
+        print(f"  missed {miss.query.q!r}: first five {miss.found}")
+
+
+def search_call(q: str, per_page: int) -> Callable[[], object]:
+    """What `/` runs for a search: the count and the first page (the fuzzy fallback with it,
+    where the search module offers one)."""
+    from fairplanner.catalogue.queries import FairFilters
+
+    def call() -> object:
+        today = minsk_today()
+        filters = FairFilters(q=q)
+        run = getattr(queries, "search_page", None)
+        if run is not None:
+            return run(filters, today=today, page=1, per_page=per_page)
+        return db.paginate(
+            queries.fairs_matching(filters, today=today), page=1, per_page=per_page
+        )
+
+    return call
+
+
+def speed(app: Flask, fairs: int, requests: int) -> None:
+    from bench.feed import fill
+
+    with app.app_context():
+        start = time.perf_counter()
+        fill(fairs, minsk_today())
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+        print(f"filled {fairs} fairs in {time.perf_counter() - start:.1f} s")
+    app.config["PAGE_CACHE"] = False
+    bare = bare_client()
+    client = app.test_client()
+    bare_ms = timed(lambda: bare.get("/"), requests * 4)
+    print(f"{'search':40} {'results':>7} {'search ms':>9} {'page ms':>8} {'x bare':>7}")
+    for q in SEARCHES:
+        with app.test_request_context("/"):
+            call = search_call(q, app.config["PER_PAGE"])
+            total = call().total  # type: ignore[attr-defined]
+            search_ms = timed(call, requests)
+        page_ms = timed(lambda q=q: client.get("/", query_string={"q": q}), requests)
+        print(f"{q:40} {total:7} {search_ms:9.2f} {page_ms:8.2f} {page_ms / bare_ms:7.1f}")
+    print(f"{'bare Flask route':40} {'':7} {'':9} {bare_ms:8.3f} {1:7.1f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__)
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--fairs", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--relevance-only", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        urls = [f"sqlite:///{Path(tmp) / 'search.sqlite3'}"]
+        if args.pg_url:
+            urls.append(args.pg_url)
+        for url in urls:
+            print(f"== {url.split(':')[0]}")
+            wipe(url)
+            relevance(bench_app(url))
+            if args.relevance_only:
+                continue
+            if url.startswith("sqlite"):
+                Path(url.removeprefix("sqlite:///")).unlink()
+            wipe(url)
+            speed(bench_app(url), args.fairs, args.requests)
+
+
+if __name__ == "__main__":
+    main()
