@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Select, and_, case, literal, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, Select, and_, case, false, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fairplanner.catalogue.models import (
@@ -18,10 +19,15 @@ from fairplanner.catalogue.models import (
     Sector,
     Venue,
 )
+from fairplanner.catalogue.search import fuzzy
+from fairplanner.catalogue.search import query as search
+from fairplanner.catalogue.search.analyzer import QueryTerm, query_terms
+from fairplanner.extensions import db
 from fairplanner.text import fold
 
 VISIBLE = (FairStatus.PUBLISHED, FairStatus.CANCELLED)
 MAX_TERMS = 8
+PHRASE = 16  # the score of the typed phrase in a name: above any single word's
 
 
 @dataclass(frozen=True)
@@ -39,27 +45,54 @@ class FairFilters:
     include_past: bool = False
 
 
-def search_terms(q: str | None) -> list[str]:
-    """The folded words of a search, at most MAX_TERMS of them."""
-    return fold(q or "").split()[:MAX_TERMS]
+def search_terms(q: str | None) -> list[QueryTerm]:
+    """The analysed words of a search (stemmed, stop words out), at most MAX_TERMS of them."""
+    return query_terms(q, limit=MAX_TERMS)
 
 
 def fairs_matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
-    """Visible fairs matching `filters`: name matches first, then soonest first."""
-    stmt = matching(filters, today=today)
-    rank = literal(0)
-    for term in search_terms(filters.q):
-        rank = rank + case((Fair.search_name.contains(term, autoescape=True), 1), else_=0)
+    """Visible fairs matching `filters`; a search ranks them (name, then sector, place, venue
+    and organizer, then description; the typed phrase in the name first), then soonest first."""
+    stmt = _filtered(filters, today=today)
+    order = []
+    terms = search_terms(filters.q)
+    if terms:
+        found = search.hits(terms).subquery()
+        stmt = stmt.join(found, found.c.fair_id == Fair.id)
+        order.append((found.c.score + _phrase_bonus(filters.q or "")).desc())
+    elif filters.q and filters.q.strip():
+        stmt = stmt.where(false())  # only stop words or signs: nothing to look for
     return stmt.options(
         # Each row shows its venue, city, organizer and sectors: load them with the page.
         joinedload(Fair.venue).joinedload(Venue.city),
         joinedload(Fair.organizer),
         selectinload(Fair.sectors),
-    ).order_by(rank.desc(), Fair.starts_on, Fair.ends_on, Fair.id)
+    ).order_by(*order, Fair.starts_on, Fair.ends_on, Fair.id)
+
+
+def _phrase_bonus(q: str) -> ColumnElement[int]:
+    """More for a name that holds the search as typed, most for one that begins with it."""
+    phrase = " ".join(fold(q).split())
+    return case(
+        (Fair.search_name.startswith(phrase, autoescape=True), PHRASE * 2),
+        (Fair.search_name.contains(phrase, autoescape=True), PHRASE),
+        else_=0,
+    )
 
 
 def matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
     """The filter conditions alone, with no loading options or order (for counts, feeds)."""
+    stmt = _filtered(filters, today=today)
+    terms = search_terms(filters.q)
+    if terms:
+        stmt = stmt.where(Fair.id.in_(select(search.hits(terms).subquery().c.fair_id)))
+    elif filters.q and filters.q.strip():
+        stmt = stmt.where(false())
+    return stmt
+
+
+def _filtered(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
+    """Every condition but the search words."""
     stmt = select(Fair).where(Fair.status.in_(VISIBLE))
     lower = filters.date_from or (None if filters.include_past else today)
     if lower is not None:
@@ -79,10 +112,44 @@ def matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
         if filters.oblast:
             city_cond.append(City.oblast == filters.oblast)
         stmt = stmt.where(Fair.venue.has(Venue.city.has(and_(*city_cond))))
-    for term in search_terms(filters.q):
-        in_name = Fair.search_name.contains(term, autoescape=True)
-        stmt = stmt.where(or_(in_name, Fair.search_body.contains(term, autoescape=True)))
     return stmt
+
+
+@dataclass
+class SearchPage:
+    """One page of the catalogue's list, and the corrected search when the typed one found
+    nothing and the correction did (its fairs are then the page's)."""
+
+    stmt: Select[tuple[Fair]]
+    pagination: Pagination
+    suggestion: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.pagination.total or 0
+
+
+def search_page(filters: FairFilters, *, today: date, page: int, per_page: int) -> SearchPage:
+    """The list page of `filters`: two statements (count, page) when something matches; when
+    a search matches nothing, one more to find the words no fair has, the nearest known words
+    (fuzzy), and the corrected search's two."""
+    stmt = fairs_matching(filters, today=today)
+    found = SearchPage(stmt, db.paginate(stmt, page=page, per_page=per_page, error_out=False))
+    if found.total or not filters.q:
+        return found
+    suggestion = fuzzy.suggest(filters.q, limit=MAX_TERMS)
+    if suggestion is None:
+        return found
+    corrected = fairs_matching(replace(filters, q=suggestion), today=today)
+    pagination = db.paginate(corrected, page=page, per_page=per_page, error_out=False)
+    if not pagination.total:
+        return found
+    return SearchPage(corrected, pagination, suggestion)
+
+
+def suggestion_for(filters: FairFilters) -> str | None:
+    """The corrected search for a view that found nothing (the month view), or None."""
+    return fuzzy.suggest(filters.q, limit=MAX_TERMS) if filters.q else None
 
 
 def fair_by_slug(slug: str) -> Select[tuple[Fair]]:
