@@ -91,8 +91,10 @@ SEARCH_TERM = String(60).with_variant(String(60, collation="C"), "postgresql")
 fair_terms = Table(
     "fair_terms",
     db.metadata,
-    Column("fair_id", ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True),
+    # The term leads the key: a search reads a range of terms, a reindex finds a fair's rows
+    # by the fair_id index.
     Column("term", SEARCH_TERM, primary_key=True),
+    Column("fair_id", ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True, index=True),
     Column("weight", SmallInteger, nullable=False),
     # Covers the search: a range of terms gives the fairs and weights without the table.
     Index("ix_fair_terms_term", "term", "fair_id", "weight"),

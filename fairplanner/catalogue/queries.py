@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, and_, case, false, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fairplanner.catalogue.models import (
@@ -21,7 +21,7 @@ from fairplanner.catalogue.models import (
 )
 from fairplanner.catalogue.search import fuzzy
 from fairplanner.catalogue.search import query as search
-from fairplanner.catalogue.search.analyzer import QueryTerm, query_terms
+from fairplanner.catalogue.search.analyzer import GENERIC, QueryTerm, query_terms
 from fairplanner.extensions import db
 from fairplanner.text import fold
 
@@ -53,21 +53,37 @@ def search_terms(q: str | None) -> list[QueryTerm]:
 def fairs_matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
     """Visible fairs matching `filters`; a search ranks them (name, then sector, place, venue
     and organizer, then description; the typed phrase in the name first), then soonest first."""
+    return _ranked(filters, today=today).options(*CARD)
+
+
+# Each row shows its venue, city, organizer and sectors: load them with the page.
+CARD = (
+    joinedload(Fair.venue).joinedload(Venue.city),
+    joinedload(Fair.organizer),
+    selectinload(Fair.sectors),
+)
+
+
+def _ranked(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
     stmt = _filtered(filters, today=today)
     order = []
     terms = search_terms(filters.q)
     if terms:
         found = search.hits(terms).subquery()
         stmt = stmt.join(found, found.c.fair_id == Fair.id)
-        order.append((found.c.score + _phrase_bonus(filters.q or "")).desc())
+        bonus = _phrase_bonus(filters.q or "") + _kind_bonus(terms)
+        order.append((found.c.score + bonus).desc())
     elif filters.q and filters.q.strip():
         stmt = stmt.where(false())  # only stop words or signs: nothing to look for
-    return stmt.options(
-        # Each row shows its venue, city, organizer and sectors: load them with the page.
-        joinedload(Fair.venue).joinedload(Venue.city),
-        joinedload(Fair.organizer),
-        selectinload(Fair.sectors),
-    ).order_by(*order, Fair.starts_on, Fair.ends_on, Fair.id)
+    return stmt.order_by(*order, Fair.starts_on, Fair.ends_on, Fair.id)
+
+
+def _kind_bonus(terms: list[QueryTerm]) -> ColumnElement[int] | int:
+    """A point for a fair of the kind a generic word names ("ярмарка мебели": fairs first)."""
+    kinds = {GENERIC[t.stem] for t in terms if not t.required and GENERIC.get(t.stem)}
+    if not kinds:
+        return 0
+    return case((Fair.kind.in_([FairKind(kind) for kind in sorted(kinds)]), 1), else_=0)
 
 
 def _phrase_bonus(q: str) -> ColumnElement[int]:
@@ -115,12 +131,44 @@ def _filtered(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
     return stmt
 
 
+class RankedPagination(Pagination):
+    """A page of ranked fairs: one statement gives the page's ids and, in a window count, the
+    total (the search runs once, not once for the count and once for the page); a second
+    loads those fairs for their cards (a third, their sectors)."""
+
+    def _query_items(self) -> list[Fair]:
+        ranked: Select[tuple[Fair]] = self._query_args["ranked"]
+        ids_stmt = ranked.with_only_columns(Fair.id, func.count().over().label("total"))
+        rows = db.session.execute(
+            ids_stmt.limit(self.per_page).offset((self.page - 1) * self.per_page)
+        ).all()
+        self._total = rows[0].total if rows else None
+        if not rows:
+            return []
+        loaded = db.session.scalars(
+            select(Fair).where(Fair.id.in_([r.id for r in rows])).options(*CARD)
+        )
+        by_id = {fair.id: fair for fair in loaded.unique()}
+        return [by_id[row.id] for row in rows]
+
+    def _query_count(self) -> int:
+        if self._total is not None:
+            return self._total
+        if self.page == 1:
+            return 0
+        ranked: Select[tuple[Fair]] = self._query_args["ranked"]  # past the last page
+        return (
+            db.session.scalar(select(func.count()).select_from(ranked.order_by(None).subquery()))
+            or 0
+        )
+
+
 @dataclass
 class SearchPage:
     """One page of the catalogue's list, and the corrected search when the typed one found
     nothing and the correction did (its fairs are then the page's)."""
 
-    stmt: Select[tuple[Fair]]
+    filters: FairFilters
     pagination: Pagination
     suggestion: str | None = None
 
@@ -129,22 +177,25 @@ class SearchPage:
         return self.pagination.total or 0
 
 
+def ranked_page(filters: FairFilters, *, today: date, page: int, per_page: int) -> Pagination:
+    """A page of `fairs_matching(filters)`, counted in the same statement."""
+    ranked = _ranked(filters, today=today)
+    return RankedPagination(page=page, per_page=per_page, error_out=False, ranked=ranked)
+
+
 def search_page(filters: FairFilters, *, today: date, page: int, per_page: int) -> SearchPage:
-    """The list page of `filters`: two statements (count, page) when something matches; when
-    a search matches nothing, one more to find the words no fair has, the nearest known words
-    (fuzzy), and the corrected search's two."""
-    stmt = fairs_matching(filters, today=today)
-    found = SearchPage(stmt, db.paginate(stmt, page=page, per_page=per_page, error_out=False))
+    """The list page of `filters`. When a search matches nothing, one more statement finds its
+    words that no fair has; if the nearest known words (fuzzy) give a search that matches, its
+    fairs are the page's, with the suggestion."""
+    found = SearchPage(filters, ranked_page(filters, today=today, page=page, per_page=per_page))
     if found.total or not filters.q:
         return found
     suggestion = fuzzy.suggest(filters.q, limit=MAX_TERMS)
     if suggestion is None:
         return found
-    corrected = fairs_matching(replace(filters, q=suggestion), today=today)
-    pagination = db.paginate(corrected, page=page, per_page=per_page, error_out=False)
-    if not pagination.total:
-        return found
-    return SearchPage(corrected, pagination, suggestion)
+    corrected = replace(filters, q=suggestion)
+    pagination = ranked_page(corrected, today=today, page=page, per_page=per_page)
+    return SearchPage(corrected, pagination, suggestion) if pagination.total else found
 
 
 def suggestion_for(filters: FairFilters) -> str | None:

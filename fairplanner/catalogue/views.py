@@ -71,8 +71,9 @@ def index() -> ResponseReturnValue:
         parsed.notices.append(
             _("There is no page %(page)d; showing the last page.", page=parsed.page)
         )
-        stmt = found.stmt
-        pagination = db.paginate(stmt, page=pagination.pages, per_page=per_page, error_out=False)
+        pagination = queries.ranked_page(
+            found.filters, today=minsk_today(), page=pagination.pages, per_page=per_page
+        )
     return render_template(
         "catalogue/index.html",
         form=parsed.form,

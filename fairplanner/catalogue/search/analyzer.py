@@ -45,9 +45,10 @@ _RU_STOP = (
     "оно от очень по под после при про с со так также такой там те тем то того тоже той только "
     "том ты у уже хотя чего чей чем что чтобы чье чья эта эти это этот я"
 )
+# Not "it": a sector (IT) people search for.
 _EN_STOP = (
     "a about above after all also an and any are as at be been but by can could did do does "
-    "for from had has have he her his how i if in into is it its me more my no nor not of on "
+    "for from had has have he her his how i if in into is its me more my no nor not of on "
     "or our out over she so some such than that the their them then there these they this "
     "those to too under up very was we were what when where which while who whom why will "
     "with would you your"
@@ -55,12 +56,21 @@ _EN_STOP = (
 STOP_WORDS = frozenset(_RU_STOP.split()) | frozenset(_EN_STOP.split())
 
 # Stems of words that name the kind of event rather than its subject: "ярмарка мебели" means a
-# furniture event, whatever it is called. In a query they rank but are not required, unless
-# the query has nothing else.
-GENERIC = frozenset(
-    {"выставк", "выставочн", "ярмарк", "форум", "экспозиц"}
-    | {"exhibit", "fair", "show", "expo", "forum", "trade"}
-)
+# furniture event, whatever it is called. Next to other words they only favour fairs of that
+# kind (the value of FairKind they name, if any); alone, they are searched like any word.
+GENERIC = {
+    "выставк": "exhibition",
+    "exhibit": "exhibition",
+    "ярмарк": "fair",
+    "fair": "fair",
+    "форум": "forum",
+    "forum": "forum",
+    "выставочн": None,
+    "экспозиц": None,
+    "show": None,
+    "expo": None,
+    "trade": None,
+}
 
 
 def fold(text: str) -> str:

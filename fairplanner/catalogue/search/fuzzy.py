@@ -121,7 +121,7 @@ def suggest(q: str, *, limit: int) -> str | None:
     terms = query_terms(q, limit=limit)
     if not terms:
         return None
-    missing = unknown(terms)
+    missing = [term for term in unknown(terms) if term.required]  # "выставка" may stay unmet
     if not missing:
         return None
     replacements: dict[str, str] = {}

@@ -3,7 +3,7 @@ with a score (a term's weight, doubled for a whole-term match; summed over the w
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, union_all
 
 from fairplanner.catalogue.models import fair_terms
 from fairplanner.catalogue.search.analyzer import QueryTerm
@@ -24,26 +24,20 @@ def term_matches(term: QueryTerm) -> ColumnElement[bool]:
 
 
 def _per_word(term: QueryTerm) -> Select:
-    if term.required:
-        score = func.max(case((t.term == term.stem, t.weight * 2), else_=t.weight))
-    else:  # a generic word ("выставка") next to others only breaks ties
-        score = literal(1)
-    return (
-        select(t.fair_id, score.label("score"), literal(int(term.required)).label("required"))
-        .where(term_matches(term))
-        .group_by(t.fair_id)
-    )
+    score = func.max(case((t.term == term.stem, t.weight * 2), else_=t.weight))
+    return select(t.fair_id, score.label("score")).where(term_matches(term)).group_by(t.fair_id)
 
 
 def hits(terms: list[QueryTerm]) -> Select:
-    """(fair_id, score) of the fairs matching every required term: an index range per word."""
-    if len(terms) == 1:
-        first = _per_word(terms[0]).subquery()
-        return select(first.c.fair_id, first.c.score)
-    words = union_all(*(_per_word(term) for term in terms)).subquery()
-    required = sum(term.required for term in terms)
+    """(fair_id, score) of the fairs matching every required term: an index range per word.
+    Optional (generic) words are not looked up: they are in nearly every fair, and only the
+    kind of fair they name counts (see `kind_bonus`)."""
+    required = [term for term in terms if term.required]
+    if len(required) == 1:
+        return _per_word(required[0])
+    words = union_all(*(_per_word(term) for term in required)).subquery()
     return (
         select(words.c.fair_id, func.sum(words.c.score).label("score"))
         .group_by(words.c.fair_id)
-        .having(func.sum(words.c.required) == required)
+        .having(func.count() == len(required))
     )
