@@ -227,6 +227,7 @@ def register_observability(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from fairplanner.accounts.cli import create_user
+    from fairplanner.catalogue.search.cli import search
     from fairplanner.demo.cli import seed_demo
     from fairplanner.maintenance.cli import maintenance
     from fairplanner.notifications.cli import outbox
@@ -235,3 +236,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(create_user)
     app.cli.add_command(maintenance)
+    app.cli.add_command(search)

@@ -178,7 +178,12 @@ class SearchPage:
 
 
 def ranked_page(filters: FairFilters, *, today: date, page: int, per_page: int) -> Pagination:
-    """A page of `fairs_matching(filters)`, counted in the same statement."""
+    """A page of `fairs_matching(filters)`. A search is counted in the same statement as the
+    page (it would otherwise run twice); a plain list is cheaper counted apart, since its page
+    comes straight from the date index."""
+    if not search_terms(filters.q):
+        stmt = fairs_matching(filters, today=today)
+        return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     ranked = _ranked(filters, today=today)
     return RankedPagination(page=page, per_page=per_page, error_out=False, ranked=ranked)
 

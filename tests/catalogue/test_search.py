@@ -231,3 +231,13 @@ def test_statements_of_a_search_do_not_grow_with_the_results(client, make_fair, 
     # A typo costs the search, one statement for the unknown words, the vocabulary and the
     # corrected search (ids, fairs, sectors): never a statement per word or per fair.
     assert statements("Белогро") == one + 3
+
+
+def test_the_reindex_command_rebuilds_every_fair(runner, db, make_fair):
+    make_fair(slug="f", name_ru="Белагро")
+    db.session.flush()
+    db.session.execute(delete(fair_terms))
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "reindexed 1 fairs" in result.output
+    assert "белагр" in set(db.session.scalars(select(fair_terms.c.term)))

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import Stemmer
 
@@ -83,6 +84,7 @@ def words(text: str) -> list[str]:
     return [w for w in WORD.findall(fold(text)) if w not in STOP_WORDS]
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The Snowball stem of a folded word: Russian rules for Cyrillic, English for the rest."""
     stemmer = _RUSSIAN if _CYRILLIC.search(word) else _ENGLISH

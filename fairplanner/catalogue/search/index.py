@@ -93,6 +93,15 @@ def _texts(conn: Connection, fair_ids: Sequence[int] | None) -> dict[int, Fields
 
 
 def _insert(conn: Connection, table: sa.TableClause, rows: list[dict[str, Any]]) -> None:
+    if rows and conn.dialect.driver == "psycopg":
+        # COPY: a national catalogue's 400,000 terms in seconds, not a minute of INSERTs.
+        names = list(rows[0])
+        columns = ", ".join(names)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+        return
     for start in range(0, len(rows), ROWS):
         conn.execute(sa.insert(table), rows[start : start + ROWS])
 
