@@ -216,9 +216,7 @@ def test_the_feed_searches_the_same_way(client, make_fair, places):
     assert [str(e["URL"]).rsplit("/", 1)[1] for e in cal.walk("VEVENT")] == ["gomel"]
 
 
-def test_statements_of_a_search_do_not_grow_with_the_results(
-    client, db, make_fair, count_queries
-):
+def test_statements_of_a_search_do_not_grow_with_the_results(client, db, make_fair, count_queries):
     def statements(q: str) -> int:
         client.get("/", query_string={"q": q})  # warm: the choices of the filter form
         with count_queries() as counter:
