@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,7 +84,13 @@ def index() -> ResponseReturnValue:
         suggestion=suggestion(found.suggestion, "catalogue.index", shown=True),
         today=minsk_today(),
         filter_args=filter_args,
+        # The fairs shown are the corrected search's: so is the feed offered for them.
+        feed_args=feed_args if found.suggestion is None else corrected_feed(found.suggestion),
     )
+
+
+def corrected_feed(q: str) -> Callable[[], dict[str, str]]:
+    return lambda: {**feed_args(), "q": q}
 
 
 def suggestion(text: str | None, endpoint: str, *, shown: bool, **values: int) -> Suggestion | None:

@@ -177,6 +177,10 @@ def test_a_typo_is_corrected_and_the_page_says_so(client, make_fair):
     assert slugs(ru) == ["agro"]
     assert "Возможно, вы искали:" in html
     assert '<a href="/?q=%D0%91%D0%B5%D0%BB%D0%B0%D0%B3%D1%80%D0%BE">Белагро</a>' in html
+    # The feed offered for the fairs shown is the corrected search's too.
+    feeds = re.findall(r'calendar\.ics\?[^"]*', html)
+    assert feeds
+    assert all("q=%D0%91%D0%B5%D0%BB%D0%B0%D0%B3%D1%80%D0%BE" in feed for feed in feeds)
     en = client.get("/", query_string={"q": "belogro"}, headers={"Accept-Language": "en"})
     assert slugs(en) == ["agro"]
     assert 'Did you mean: <a href="/?q=Belagro">Belagro</a>' in en.get_data(as_text=True)
