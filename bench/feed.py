@@ -40,6 +40,7 @@ from fairplanner.catalogue.models import (
     Venue,
     fair_sectors,
 )
+from fairplanner.catalogue.search.index import reindex
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 from fairplanner.text import fold
@@ -209,6 +210,8 @@ def fill(n_fairs: int, today: date, *, events_per_fair: int = 4) -> dict[str, in
     session.execute(insert(Fair.__table__), fairs)
     session.execute(insert(fair_sectors), links)
     session.execute(insert(ProgrammeEvent.__table__), events)
+    # Bulk inserts pass the session hook by: the search terms are made in one pass.
+    reindex(session.connection())
     session.commit()
     return {"fairs": len(fairs), "fair_sectors": len(links), "programme_events": len(events)}
 

@@ -12,6 +12,7 @@ from flask import Flask, Response, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fairplanner import extensions
+from fairplanner.db import compared
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}")
@@ -94,7 +95,11 @@ def register_extensions(app: Flask) -> None:
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
-        app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True
+        app,
+        extensions.db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        include_object=compared,
     )
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
@@ -222,6 +227,7 @@ def register_observability(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from fairplanner.accounts.cli import create_user
+    from fairplanner.catalogue.search.cli import search
     from fairplanner.demo.cli import seed_demo
     from fairplanner.maintenance.cli import maintenance
     from fairplanner.notifications.cli import outbox
@@ -230,3 +236,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(create_user)
     app.cli.add_command(maintenance)
+    app.cli.add_command(search)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -78,6 +79,36 @@ fair_sectors = Table(
     db.metadata,
     Column("fair_id", ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True),
     Column("sector_id", ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+# A search term sorts by code point on both databases (SQLite's BINARY; PostgreSQL's "C"), so
+# that `term >= 'мебел' AND term < 'мебем'` is a prefix search over the index.
+SEARCH_TERM = String(60).with_variant(String(60, collation="C"), "postgresql")
+
+# The stemmed terms of each fair's texts with the weight of the best field they occur in
+# (fairplanner.catalogue.search.index keeps them current).
+fair_terms = Table(
+    "fair_terms",
+    db.metadata,
+    # The term leads the key: a search reads a range of terms, a reindex finds a fair's rows
+    # by the fair_id index.
+    Column("term", SEARCH_TERM, primary_key=True),
+    Column("fair_id", ForeignKey("fairs.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("weight", SmallInteger, nullable=False),
+    # Covers the search: a range of terms gives the fairs and weights without the table.
+    Index("ix_fair_terms_term", "term", "fair_id", "weight"),
+)
+
+# Every word of the indexed texts as written (folded -> written, best weight): what a misspelt
+# search is compared with. Words are added, not removed: a stale one only costs a suggestion
+# that is checked before it is offered.
+search_words = Table(
+    "search_words",
+    db.metadata,
+    Column("word", SEARCH_TERM, primary_key=True),
+    Column("written", String(60), nullable=False),
+    Column("weight", SmallInteger, nullable=False),
 )
 
 
@@ -167,8 +198,9 @@ class Fair(db.Model):
     stand_area_min: Mapped[Decimal] = mapped_column(Numeric(8, 1), default=Decimal(4))
     stand_area_max: Mapped[Decimal] = mapped_column(Numeric(8, 1), default=Decimal(500))
     website: Mapped[str | None] = mapped_column(String(300))
-    # Case- and ё-folded copies of the names and descriptions: the same search on SQLite and
-    # PostgreSQL, whose LOWER() differ for Cyrillic. Kept current by a mapper event.
+    # Case- and ё-folded copies of the names and descriptions, kept current by a mapper event
+    # (SQLite's and PostgreSQL's LOWER() differ for Cyrillic): search ranks a name holding the
+    # typed phrase first. The terms searched are in fair_terms (catalogue.search).
     search_name: Mapped[str] = mapped_column(Text, default="")
     search_body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -246,3 +278,7 @@ def _touch_fair(fair: Fair, *args: object) -> None:
 @event.listens_for(Fair, "before_update")
 def _refresh_fair_search(mapper: object, connection: object, fair: Fair) -> None:
     fair.refresh_search()
+
+
+# The term index follows every change of what it holds (a session hook, registered on import).
+import fairplanner.catalogue.search.index  # noqa: E402, F401

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Select, and_, case, literal, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fairplanner.catalogue.models import (
@@ -18,10 +19,15 @@ from fairplanner.catalogue.models import (
     Sector,
     Venue,
 )
+from fairplanner.catalogue.search import fuzzy
+from fairplanner.catalogue.search import query as search
+from fairplanner.catalogue.search.analyzer import GENERIC, QueryTerm, query_terms
+from fairplanner.extensions import db
 from fairplanner.text import fold
 
 VISIBLE = (FairStatus.PUBLISHED, FairStatus.CANCELLED)
 MAX_TERMS = 8
+PHRASE = 16  # the score of the typed phrase in a name: above any single word's
 
 
 @dataclass(frozen=True)
@@ -39,27 +45,70 @@ class FairFilters:
     include_past: bool = False
 
 
-def search_terms(q: str | None) -> list[str]:
-    """The folded words of a search, at most MAX_TERMS of them."""
-    return fold(q or "").split()[:MAX_TERMS]
+def search_terms(q: str | None) -> list[QueryTerm]:
+    """The analysed words of a search (stemmed, stop words out), at most MAX_TERMS of them."""
+    return query_terms(q, limit=MAX_TERMS)
 
 
 def fairs_matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
-    """Visible fairs matching `filters`: name matches first, then soonest first."""
-    stmt = matching(filters, today=today)
-    rank = literal(0)
-    for term in search_terms(filters.q):
-        rank = rank + case((Fair.search_name.contains(term, autoescape=True), 1), else_=0)
-    return stmt.options(
-        # Each row shows its venue, city, organizer and sectors: load them with the page.
-        joinedload(Fair.venue).joinedload(Venue.city),
-        joinedload(Fair.organizer),
-        selectinload(Fair.sectors),
-    ).order_by(rank.desc(), Fair.starts_on, Fair.ends_on, Fair.id)
+    """Visible fairs matching `filters`; a search ranks them (name, then sector, place, venue
+    and organizer, then description; the typed phrase in the name first), then soonest first."""
+    return _ranked(filters, today=today).options(*CARD)
+
+
+# Each row shows its venue, city, organizer and sectors: load them with the page.
+CARD = (
+    joinedload(Fair.venue).joinedload(Venue.city),
+    joinedload(Fair.organizer),
+    selectinload(Fair.sectors),
+)
+
+
+def _ranked(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
+    stmt = _filtered(filters, today=today)
+    order = []
+    terms = search_terms(filters.q)
+    if terms:
+        found = search.hits(terms).subquery()
+        stmt = stmt.join(found, found.c.fair_id == Fair.id)
+        bonus = _phrase_bonus(filters.q or "") + _kind_bonus(terms)
+        order.append((found.c.score + bonus).desc())
+    elif filters.q and filters.q.strip():
+        stmt = stmt.where(false())  # only stop words or signs: nothing to look for
+    return stmt.order_by(*order, Fair.starts_on, Fair.ends_on, Fair.id)
+
+
+def _kind_bonus(terms: list[QueryTerm]) -> ColumnElement[int] | int:
+    """A point for a fair of the kind a generic word names ("ярмарка мебели": fairs first)."""
+    kinds = {GENERIC[t.stem] for t in terms if not t.required and GENERIC.get(t.stem)}
+    if not kinds:
+        return 0
+    return case((Fair.kind.in_([FairKind(kind) for kind in sorted(kinds)]), 1), else_=0)
+
+
+def _phrase_bonus(q: str) -> ColumnElement[int]:
+    """More for a name that holds the search as typed, most for one that begins with it."""
+    phrase = " ".join(fold(q).split())
+    return case(
+        (Fair.search_name.startswith(phrase, autoescape=True), PHRASE * 2),
+        (Fair.search_name.contains(phrase, autoescape=True), PHRASE),
+        else_=0,
+    )
 
 
 def matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
     """The filter conditions alone, with no loading options or order (for counts, feeds)."""
+    stmt = _filtered(filters, today=today)
+    terms = search_terms(filters.q)
+    if terms:
+        stmt = stmt.where(Fair.id.in_(select(search.hits(terms).subquery().c.fair_id)))
+    elif filters.q and filters.q.strip():
+        stmt = stmt.where(false())
+    return stmt
+
+
+def _filtered(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
+    """Every condition but the search words."""
     stmt = select(Fair).where(Fair.status.in_(VISIBLE))
     lower = filters.date_from or (None if filters.include_past else today)
     if lower is not None:
@@ -79,10 +128,84 @@ def matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
         if filters.oblast:
             city_cond.append(City.oblast == filters.oblast)
         stmt = stmt.where(Fair.venue.has(Venue.city.has(and_(*city_cond))))
-    for term in search_terms(filters.q):
-        in_name = Fair.search_name.contains(term, autoescape=True)
-        stmt = stmt.where(or_(in_name, Fair.search_body.contains(term, autoescape=True)))
     return stmt
+
+
+class RankedPagination(Pagination):
+    """A page of ranked fairs: one statement gives the page's ids and, in a window count, the
+    total (the search runs once, not once for the count and once for the page); a second
+    loads those fairs for their cards (a third, their sectors)."""
+
+    def _query_items(self) -> list[Fair]:
+        ranked: Select[tuple[Fair]] = self._query_args["ranked"]
+        ids_stmt = ranked.with_only_columns(Fair.id, func.count().over().label("total"))
+        rows = db.session.execute(
+            ids_stmt.limit(self.per_page).offset((self.page - 1) * self.per_page)
+        ).all()
+        self._total = rows[0].total if rows else None
+        if not rows:
+            return []
+        loaded = db.session.scalars(
+            select(Fair).where(Fair.id.in_([r.id for r in rows])).options(*CARD)
+        )
+        by_id = {fair.id: fair for fair in loaded.unique()}
+        return [by_id[row.id] for row in rows]
+
+    def _query_count(self) -> int:
+        if self._total is not None:
+            return self._total
+        if self.page == 1:
+            return 0
+        ranked: Select[tuple[Fair]] = self._query_args["ranked"]  # past the last page
+        return (
+            db.session.scalar(select(func.count()).select_from(ranked.order_by(None).subquery()))
+            or 0
+        )
+
+
+@dataclass
+class SearchPage:
+    """One page of the catalogue's list, and the corrected search when the typed one found
+    nothing and the correction did (its fairs are then the page's)."""
+
+    filters: FairFilters
+    pagination: Pagination
+    suggestion: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.pagination.total or 0
+
+
+def ranked_page(filters: FairFilters, *, today: date, page: int, per_page: int) -> Pagination:
+    """A page of `fairs_matching(filters)`. A search is counted in the same statement as the
+    page (it would otherwise run twice); a plain list is cheaper counted apart, since its page
+    comes straight from the date index."""
+    if not search_terms(filters.q):
+        stmt = fairs_matching(filters, today=today)
+        return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    ranked = _ranked(filters, today=today)
+    return RankedPagination(page=page, per_page=per_page, error_out=False, ranked=ranked)
+
+
+def search_page(filters: FairFilters, *, today: date, page: int, per_page: int) -> SearchPage:
+    """The list page of `filters`. When a search matches nothing, one more statement finds its
+    words that no fair has; if the nearest known words (fuzzy) give a search that matches, its
+    fairs are the page's, with the suggestion."""
+    found = SearchPage(filters, ranked_page(filters, today=today, page=page, per_page=per_page))
+    if found.total or not filters.q:
+        return found
+    suggestion = fuzzy.suggest(filters.q, limit=MAX_TERMS)
+    if suggestion is None:
+        return found
+    corrected = replace(filters, q=suggestion)
+    pagination = ranked_page(corrected, today=today, page=page, per_page=per_page)
+    return SearchPage(corrected, pagination, suggestion) if pagination.total else found
+
+
+def suggestion_for(filters: FairFilters) -> str | None:
+    """The corrected search for a view that found nothing (the month view), or None."""
+    return fuzzy.suggest(filters.q, limit=MAX_TERMS) if filters.q else None
 
 
 def fair_by_slug(slug: str) -> Select[tuple[Fair]]:

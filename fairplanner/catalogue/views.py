@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -18,6 +20,14 @@ from fairplanner.i18n import MINSK, minsk_today
 from fairplanner.registrations import queries as registration_queries
 
 bp = Blueprint("catalogue", __name__)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str  # the corrected search
+    url: str
+    typed: str
+    shown: bool  # whether the page lists the corrected search's fairs
 
 
 FILTER_KEYS = ("q", "sector", "oblast", "city", "organizer", "kind", "from", "to", "past")
@@ -53,23 +63,42 @@ def _feed_args() -> dict[str, object]:
 def index() -> ResponseReturnValue:
     """Upcoming fairs, soonest first, filtered and paginated."""
     parsed = parse_filters(request.args, max_query=current_app.config["MAX_QUERY_LENGTH"])
-    stmt = queries.fairs_matching(parsed.filters, today=minsk_today())
     per_page = current_app.config["PER_PAGE"]
-    pagination = db.paginate(stmt, page=parsed.page, per_page=per_page, error_out=False)
+    found = queries.search_page(
+        parsed.filters, today=minsk_today(), page=parsed.page, per_page=per_page
+    )
+    pagination = found.pagination
     if pagination.pages and parsed.page > pagination.pages:
         parsed.notices.append(
             _("There is no page %(page)d; showing the last page.", page=parsed.page)
         )
-        pagination = db.paginate(stmt, page=pagination.pages, per_page=per_page, error_out=False)
+        pagination = queries.ranked_page(
+            found.filters, today=minsk_today(), page=pagination.pages, per_page=per_page
+        )
     return render_template(
         "catalogue/index.html",
         form=parsed.form,
         filters=parsed.filters,
         notices=parsed.notices,
         pagination=pagination,
+        suggestion=suggestion(found.suggestion, "catalogue.index", shown=True),
         today=minsk_today(),
         filter_args=filter_args,
+        # The fairs shown are the corrected search's: so is the feed offered for them.
+        feed_args=feed_args if found.suggestion is None else corrected_feed(found.suggestion),
     )
+
+
+def corrected_feed(q: str) -> Callable[[], dict[str, str]]:
+    return lambda: {**feed_args(), "q": q}
+
+
+def suggestion(text: str | None, endpoint: str, *, shown: bool, **values: int) -> Suggestion | None:
+    """What the page says about a corrected search: the words and the link to that search."""
+    if text is None:
+        return None
+    url = url_for(endpoint, **values, **filter_args(without="q"), q=text)
+    return Suggestion(text=text, url=url, typed=request.args.get("q", ""), shown=shown)
 
 
 @bp.get("/fairs/<slug>")
@@ -114,9 +143,12 @@ def month(year: int, month: int) -> ResponseReturnValue:
     # A month with no fair taking place (none, or only cancelled ones) says when the next one
     # is: one more query, only then.
     upcoming = None if grid.held else month_view.next_fair_after(grid, parsed.filters)
+    # Nothing at all for a search: perhaps a typo (the correction is offered, not applied).
+    corrected = None if grid.fairs or upcoming else queries.suggestion_for(parsed.filters)
     return render_template(
         "catalogue/month.html",
         upcoming=upcoming,
+        suggestion=suggestion(corrected, "catalogue.month", shown=False, year=year, month=month),
         form=parsed.form,
         filters=parsed.filters,
         notices=parsed.notices,
