@@ -19,7 +19,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from fairplanner.accounts.models import RevokedSession, User
 from fairplanner.db import utcnow
@@ -45,11 +46,17 @@ def load(login_id: str, *, now: float | None = None) -> User | None:
     now = time.time() if now is None else now
     if not now - max_age() <= issued_at <= now + 60:
         return None
-    user = db.session.get(User, int(ident))
-    if user is None or user.auth_version != int(version):
-        return None
     key = f"{issued}.{nonce}"
-    if db.session.get(RevokedSession, key) is not None:
+    # One statement for every signed-in request: the user, whether this login was ended, and
+    # the company (every page's header shows its links).
+    revoked = select(RevokedSession.key).where(RevokedSession.key == key).exists()
+    row = db.session.execute(
+        select(User, revoked).where(User.id == int(ident)).options(joinedload(User.company))
+    ).first()
+    if row is None:
+        return None
+    user, is_revoked = row
+    if user.auth_version != int(version) or is_revoked:
         return None
     user.session_key = key
     return user
