@@ -19,12 +19,23 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from fairplanner.accounts.models import RevokedSession, User
 from fairplanner.db import utcnow
 from fairplanner.extensions import db
+
+# Run on every signed-in request, so built once: the user, whether this login was ended, and
+# the company (every page's header shows its links), in one statement.
+_LOGIN = (
+    select(
+        User,
+        select(RevokedSession.key).where(RevokedSession.key == bindparam("key")).exists(),
+    )
+    .where(User.id == bindparam("user_id"))
+    .options(joinedload(User.company))
+)
 
 
 def max_age() -> int:
@@ -47,12 +58,7 @@ def load(login_id: str, *, now: float | None = None) -> User | None:
     if not now - max_age() <= issued_at <= now + 60:
         return None
     key = f"{issued}.{nonce}"
-    # One statement for every signed-in request: the user, whether this login was ended, and
-    # the company (every page's header shows its links).
-    revoked = select(RevokedSession.key).where(RevokedSession.key == key).exists()
-    row = db.session.execute(
-        select(User, revoked).where(User.id == int(ident)).options(joinedload(User.company))
-    ).first()
+    row = db.session.execute(_LOGIN, {"user_id": int(ident), "key": key}).first()
     if row is None:
         return None
     user, is_revoked = row
