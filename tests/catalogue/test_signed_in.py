@@ -43,7 +43,8 @@ def text(response: Any) -> str:
 @pytest.mark.usefixtures("caching")
 class TestQueries:
     """Once a page's blocks are stored, a signed-in page costs the one statement that loads the
-    reader (with their login's revocation and their company). Before: 7 to 10 statements."""
+    reader (with their login's revocation and their company). Before: 4 to 8 (the demo data:
+    member 6, 8, 5; staff 5, 6, 4 for the list, the fair page and the month)."""
 
     @pytest.mark.parametrize("page", PAGES)
     def test_a_member_page_costs_one_statement(self, client, member, paths, page, count_queries):
