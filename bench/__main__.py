@@ -1,6 +1,8 @@
 """Time the catalogue pages against a bare Flask route in the same process and run.
 
-Usage: python -m bench [--requests N] [--no-feed] [--profile PAGE]. Prints mean milliseconds
+Usage: python -m bench [--requests N] [--database URL] [--no-feed] [--profile WHO:PAGE].
+On a scratch SQLite file, or on the PostgreSQL database of `--database` (its public schema is
+rebuilt), with the demo data (`flask seed-demo`). Prints mean milliseconds
 per request and the ratio to a bare `return "ok"` Flask route measured in the same run, so the
 figures can be compared across machines:
 
@@ -27,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -93,9 +96,19 @@ def profile(call: Callable[[], object], requests: int) -> None:
     print(out.getvalue())
 
 
+def wipe(url: str) -> None:
+    """An empty public schema in the PostgreSQL database of `url`."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--database", help="a PostgreSQL URL (its public schema is rebuilt)")
     parser.add_argument("--no-feed", action="store_true", help="skip the feed benchmark")
     parser.add_argument("--profile", help="WHO:PAGE, e.g. member:catalogue (prints cProfile)")
     args = parser.parse_args()
@@ -103,7 +116,9 @@ def main() -> None:
     bare = bare_client()
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = bench_app(Path(tmp) / "bench.sqlite3")
+        if args.database:
+            wipe(args.database)
+        app = bench_app(args.database or Path(tmp) / "bench.sqlite3")
         app.test_cli_runner().invoke(args=["seed-demo"])
         with app.app_context():
             fair = db.session.scalars(select(Fair).order_by(Fair.starts_on)).first()

@@ -237,11 +237,32 @@ def log_in(port: int, email: str = STAFF_EMAIL) -> str:
     )
     if status != 302:
         raise SystemExit(f"login failed: {status}")
-    return _cookie(headers) or cookie
+    jar = _merge({}, headers)
+    # The page the browser lands on stores the CSRF secret in the session (a new cookie); a
+    # browser keeps that cookie, so the load runs use it too (with the login's own cookie,
+    # every request would make a new secret and send a new session cookie).
+    _, headers, _ = fetch(port, "/", headers={"Cookie": _header(jar)})
+    return _header(_merge(jar, headers))
 
 
 def _cookie(headers: http.client.HTTPMessage) -> str:
     return "; ".join(h.split(";", 1)[0] for h in headers.get_all("Set-Cookie") or [])
+
+
+def _merge(jar: dict[str, str], headers: http.client.HTTPMessage) -> dict[str, str]:
+    """The cookies of `jar` updated by the response's Set-Cookie headers (empty ones deleted)."""
+    jar = dict(jar)
+    for header in headers.get_all("Set-Cookie") or []:
+        name, _, value = header.split(";", 1)[0].partition("=")
+        if value and value != '""':
+            jar[name.strip()] = value
+        else:
+            jar.pop(name.strip(), None)
+    return jar
+
+
+def _header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 def wrk(port: int, target: Target, args: argparse.Namespace, duration: float) -> Result:
@@ -323,7 +344,9 @@ def targets(port: int, token: str, cookie: str, member: str) -> list[Target]:
             Target(f"month view ({who})", f"/calendar/{month.year}/{month.month}", 200, headers),
         ]
     for target in found:
-        status, _, body = fetch(port, target.path, headers=target.headers)
+        status, headers, body = fetch(port, target.path, headers=target.headers)
+        if "Cookie" in target.headers and headers.get_all("Set-Cookie"):
+            raise SystemExit(f"{target.name}: a new cookie on every request (not a browser's)")
         if status != target.status:
             raise SystemExit(f"{target.name}: {target.path} answered {status}")
         html = not target.path.endswith(".csv")
