@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import re
 import statistics
@@ -161,7 +162,8 @@ def main() -> None:
         healthz = timed(checked(clients["anonymous"], "/healthz"), args.requests)
         base = statistics.median(bares)
         spread = ", ".join(f"{ms:.3f}" for ms in bares)
-        print(f"bare Flask route: {base:.3f} ms (median of {spread})\n")
+        print(f"bare Flask route: {base:.3f} ms (median of {spread})")
+        print(f"load average: {os.getloadavg()[0]:.1f} (other work skews every figure)\n")
         print(
             "| page | anonymous, rendered | x bare | anonymous, cached | x bare "
             "| member | x bare | staff | x bare |"

@@ -457,6 +457,7 @@ def main(argv: list[str] | None = None) -> None:
     log = out.with_suffix(".log")
     log.write_text("")
     urls = {"sqlite": f"sqlite:///{Path(args.sqlite).resolve()}", "postgresql": args.pg_url}
+    load_before = os.getloadavg()[0]  # other work on the machine skews every figure
     tables = []
     for kind in args.databases.split(","):
         if kind not in urls:
@@ -469,7 +470,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.workers} workers ({args.worker_class}, {args.threads} threads), wrk "
         f"{args.wrk_threads} threads, {args.connections} connections, {args.duration:g} s per "
         f"run, median of {args.repeat} run(s) per path; cache: "
-        f"{'Redis' if args.redis_url else 'in-process memory'}."
+        f"{'Redis' if args.redis_url else 'in-process memory'}; load average "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."
     )
     report = "\n\n".join([header, *tables]) + "\n"
     out.write_text(report)
