@@ -133,10 +133,17 @@ def render_page(
         blocks = {name: Markup(html) for name, html in json.loads(stored).items()}  # noqa: S704 - HTML rendered by our templates
         return render_template(PARTS_TEMPLATE, blocks=blocks)
     page, blocks = _render_keeping_blocks(template_name, context())
-    if key is not None:
+    if key is not None and not _personal(blocks):
         ttl = current_app.config["PAGE_CACHE_SECONDS"]
         shared_cache().set(key, json.dumps(blocks, ensure_ascii=False).encode(), ttl=ttl)
     return page
+
+
+def _personal(blocks: dict[str, str]) -> bool:
+    """Whether the blocks hold this session's CSRF token (a form added to a page's content):
+    then they are the reader's own and must not be stored for others."""
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return bool(token) and any(token in html for html in blocks.values())
 
 
 def _render_keeping_blocks(name: str, context: dict[str, Any]) -> tuple[str, dict[str, str]]:

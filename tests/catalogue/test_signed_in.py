@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from jinja2 import ChoiceLoader, DictLoader
 
 from fairplanner.accounts.models import Role
 from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
@@ -192,3 +193,22 @@ class TestNoLeaks:
         assert "Log in to register" in page
         assert "Register as an exhibitor" not in page
         assert member.email not in page
+
+
+@pytest.mark.usefixtures("caching")
+def test_blocks_holding_the_readers_csrf_token_are_not_stored(app, client, member, paths):
+    """Should a form ever join a page's content, its token stays the reader's own."""
+    page = (
+        '{% extends "base.html" %}{% block content %}<form method="post">'
+        '<input type="hidden" name="csrf_token" value="{{ csrf_token() }}"></form>{% endblock %}'
+    )
+    loader = app.jinja_env.loader
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"catalogue/month.html": page}), loader])
+    app.jinja_env.cache.clear()
+    try:
+        text(client.get(paths["month"]))
+        stored = [key for key in app.extensions["cache"].items if key.startswith("blocks:")]
+    finally:
+        app.jinja_env.loader = loader
+        app.jinja_env.cache.clear()
+    assert stored == []
