@@ -5,13 +5,17 @@ Usage: python -m bench.load [--databases sqlite,postgresql] [--duration 10] [--c
 
 For each database it builds the national-scale data set once (`bench.generate`: 5,000 fairs,
 50,000 programme items, 20,000 companies, 200,000 applications, 3,000 of them for fair-1),
-adds a staff account of fair-1's organizer and a calendar address for company 1, then serves
+adds a staff account of fair-1's organizer, a member account and a calendar address for
+company 1, then serves
 
 - FairPlanner (`wsgi:app`, production settings) and
 - a bare Flask `return "ok"` route (`bench.bare:app`), the ceiling,
 
 each with gunicorn (`--workers`, default 2), and measures every path below with
-`wrk --latency` (`--connections` open connections, default 16). It prints requests per second,
+`wrk --latency` (`--connections` open connections, default 16): anonymous, and the catalogue,
+fair page and month view again signed in as the member and as the staff member (each with the
+session cookie of a real login through the login form; signed-in pages are always rendered).
+It prints requests per second,
 p50 and p99 latency and the throughput as a share of the bare route's, as a Markdown table,
 and writes the tables to `--out` (default bench/results/load.md).
 
@@ -44,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 SECRET = "bench-secret-key-not-for-production-0123456789"  # noqa: S105 - a local benchmark
 STAFF_EMAIL, STAFF_PASSWORD = "bench-staff@fairplanner.example", "bench-password-2026"
+MEMBER_EMAIL = "bench-member@fairplanner.example"  # a member of company 1, same password
 BIG_FAIR = "fair-1"  # bench.generate gives it 3,000 applications
 FAIRS, REGISTRATIONS = 5000, 200_000
 
@@ -110,7 +115,8 @@ def analyze(url: str) -> None:
 
 
 def prepare(url: str) -> str:
-    """Generate the data when missing; add the staff account; return company 1's feed token."""
+    """Generate the data when missing; add the staff and member accounts; return company 1's
+    feed token."""
     from bench import generate
     from bench.common import bench_app
     from fairplanner.accounts import services as accounts
@@ -134,6 +140,8 @@ def prepare(url: str) -> str:
             accounts.create_user(
                 STAFF_EMAIL, STAFF_PASSWORD, role=Role.STAFF, organizer=fair.organizer
             )
+        if accounts.find_user(MEMBER_EMAIL) is None:
+            accounts.create_user(MEMBER_EMAIL, STAFF_PASSWORD, company=db.session.get(Company, 1))
         token = feed_token(db.session.get(Company, 1)).token
         db.session.commit()
     return token
@@ -207,8 +215,8 @@ def fetch(
         conn.close()
 
 
-def log_in(port: int) -> str:
-    """The staff member's session cookie, from a real login (CSRF token included)."""
+def log_in(port: int, email: str = STAFF_EMAIL) -> str:
+    """The session cookie of a real login through the form (CSRF token included)."""
     status, headers, page = fetch(port, "/login")
     cookie = _cookie(headers)
     found = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
@@ -217,7 +225,7 @@ def log_in(port: int) -> str:
     if status != 200 or found is None:
         raise SystemExit("login page: no CSRF token")
     form = (
-        f"csrf_token={quote(found.group(1).decode())}&email={quote(STAFF_EMAIL)}"
+        f"csrf_token={quote(found.group(1).decode())}&email={quote(email)}"
         f"&password={quote(STAFF_PASSWORD)}"
     )
     status, headers, _ = fetch(
@@ -229,11 +237,32 @@ def log_in(port: int) -> str:
     )
     if status != 302:
         raise SystemExit(f"login failed: {status}")
-    return _cookie(headers) or cookie
+    jar = _merge({}, headers)
+    # The page the browser lands on stores the CSRF secret in the session (a new cookie); a
+    # browser keeps that cookie, so the load runs use it too (with the login's own cookie,
+    # every request would make a new secret and send a new session cookie).
+    _, headers, _ = fetch(port, "/", headers={"Cookie": _header(jar)})
+    return _header(_merge(jar, headers))
 
 
 def _cookie(headers: http.client.HTTPMessage) -> str:
     return "; ".join(h.split(";", 1)[0] for h in headers.get_all("Set-Cookie") or [])
+
+
+def _merge(jar: dict[str, str], headers: http.client.HTTPMessage) -> dict[str, str]:
+    """The cookies of `jar` updated by the response's Set-Cookie headers (empty ones deleted)."""
+    jar = dict(jar)
+    for header in headers.get_all("Set-Cookie") or []:
+        name, _, value = header.split(";", 1)[0].partition("=")
+        if value and value != '""':
+            jar[name.strip()] = value
+        else:
+            jar.pop(name.strip(), None)
+    return jar
+
+
+def _header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 def wrk(port: int, target: Target, args: argparse.Namespace, duration: float) -> Result:
@@ -286,7 +315,7 @@ def _ms(value: str) -> float:
 # The run ------------------------------------------------------------------------------------
 
 
-def targets(port: int, token: str, cookie: str) -> list[Target]:
+def targets(port: int, token: str, cookie: str, member: str) -> list[Target]:
     """Every path, checked once (status) before it is measured."""
     search = quote("продэкспо")
     feed = "/calendar.ics?lang=ru"
@@ -307,10 +336,22 @@ def targets(port: int, token: str, cookie: str) -> list[Target]:
         Target("attendee list (3,000)", attendees, 200, staff),
         Target("attendee CSV (3,000)", f"{attendees}.csv", 200, staff),
     ]
+    # Signed in: no page cache, every request rendered for its user.
+    for who, headers in (("member", {"Cookie": member}), ("staff", staff)):
+        found += [
+            Target(f"catalogue, first page ({who})", "/", 200, headers),
+            Target(f"fair page ({who})", "/fairs/fair-2500", 200, headers),
+            Target(f"month view ({who})", f"/calendar/{month.year}/{month.month}", 200, headers),
+        ]
     for target in found:
-        status, _, _ = fetch(port, target.path, headers=target.headers)
+        status, headers, body = fetch(port, target.path, headers=target.headers)
+        if "Cookie" in target.headers and headers.get_all("Set-Cookie"):
+            raise SystemExit(f"{target.name}: a new cookie on every request (not a browser's)")
         if status != target.status:
             raise SystemExit(f"{target.name}: {target.path} answered {status}")
+        html = not target.path.endswith(".csv")
+        if "Cookie" in target.headers and html and b'action="/logout"' not in body:
+            raise SystemExit(f"{target.name}: {target.path} was not served signed in")
     return found
 
 
@@ -330,8 +371,8 @@ def run(kind: str, url: str, args: argparse.Namespace, log: Path) -> list[Result
         wrk(bare_port, bare, args, min(args.duration, 3))  # warm up
         results.append(median_run(bare_port, bare, args))
     with gunicorn("wsgi:app", env, args, log) as port:
-        cookie = log_in(port)
-        for target in targets(port, token, cookie):
+        cookie, member = log_in(port), log_in(port, MEMBER_EMAIL)
+        for target in targets(port, token, cookie, member):
             if args.only and not any(word in target.name for word in args.only.split(",")):
                 continue
             wrk(port, target, args, min(args.duration, 3))  # warm up: caches of both workers
@@ -416,6 +457,7 @@ def main(argv: list[str] | None = None) -> None:
     log = out.with_suffix(".log")
     log.write_text("")
     urls = {"sqlite": f"sqlite:///{Path(args.sqlite).resolve()}", "postgresql": args.pg_url}
+    load_before = os.getloadavg()[0]  # other work on the machine skews every figure
     tables = []
     for kind in args.databases.split(","):
         if kind not in urls:
@@ -428,7 +470,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.workers} workers ({args.worker_class}, {args.threads} threads), wrk "
         f"{args.wrk_threads} threads, {args.connections} connections, {args.duration:g} s per "
         f"run, median of {args.repeat} run(s) per path; cache: "
-        f"{'Redis' if args.redis_url else 'in-process memory'}."
+        f"{'Redis' if args.redis_url else 'in-process memory'}; load average "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."
     )
     report = "\n\n".join([header, *tables]) + "\n"
     out.write_text(report)

@@ -139,7 +139,14 @@ def register_template_helpers(app: Flask) -> None:
     import hashlib
 
     from fairplanner.calendars.links import event_links, fair_links, feed_links
-    from fairplanner.i18n import current_language, format_date_range, localized
+    from fairplanner.i18n import (
+        current_language,
+        format_date_range,
+        install_template_gettext,
+        localized,
+    )
+
+    install_template_gettext(app)
 
     app.jinja_env.globals.update(
         localized=localized,

@@ -11,14 +11,32 @@ with no other parameters: junk parameters can neither fill the cache with copies
 back to its full address, junk included, in "Log in" and the language switch). The hook runs
 before every other one, which keeps a hit almost as cheap as a bare route; the security
 headers are still added to it.
+
+Signed-in visitors never get a stored page (it shows who they are, and their CSRF token), but
+the same pages' own blocks (title and content: the list, the month, the fair) show nothing of
+the reader except what `render_page` is told (the fair page: the reader's company, whose
+applications it shows). `render_page` keeps those blocks in the shared cache under the same
+key as the page plus that, and renders around them, for each request, only base.html: the
+header with the reader's links, the CSRF token, the flashed messages. The view's queries run
+only when the blocks are not stored.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request, session
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flask import Flask, Response, current_app, g, render_template, request, session
+from flask.signals import before_render_template, template_rendered
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from fairplanner.cache import cache_key, shared_cache
 from fairplanner.i18n import current_language, minsk_today
+
+# The page that holds stored blocks: base.html around them.
+PARTS_TEMPLATE = "_page_parts.html"
 
 # What the catalogue's filter form reads from the query string (FilterForm's field names):
 # tests/test_pagecache.py checks that the two agree.
@@ -99,6 +117,64 @@ def _store(response: Response) -> Response:
     shared_cache().set(key, response.get_data(), ttl=current_app.config["PAGE_CACHE_SECONDS"])
     response.headers["X-Cache"] = "miss"
     return response
+
+
+def render_page(
+    template_name: str, context: Callable[[], dict[str, Any]], *, reader: tuple[Any, ...] = ()
+) -> str:
+    """`template_name` rendered with `context()`; its own blocks come from the shared cache
+    when stored (then `context` is not called). `reader` is what of the reader those blocks
+    show; everything else they show must be in the page's key (CACHED_PAGES)."""
+    generations, parameters = CACHED_PAGES[request.endpoint or ""]
+    parts = (current_language(), minsk_today(), request.path, read_parameters(parameters), reader)
+    key = cache_key("blocks", generations, (request.endpoint, *parts))
+    stored = shared_cache().get(key) if key is not None else None
+    if stored is not None:
+        blocks = {name: Markup(html) for name, html in json.loads(stored).items()}  # noqa: S704 - HTML rendered by our templates
+        return render_template(PARTS_TEMPLATE, blocks=blocks)
+    page, blocks = _render_keeping_blocks(template_name, context())
+    if key is not None and not _personal(blocks):
+        ttl = current_app.config["PAGE_CACHE_SECONDS"]
+        shared_cache().set(key, json.dumps(blocks, ensure_ascii=False).encode(), ttl=ttl)
+    return page
+
+
+def _personal(blocks: dict[str, str]) -> bool:
+    """Whether the blocks hold this session's CSRF token (a form added to a page's content):
+    then they are the reader's own and must not be stored for others."""
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return bool(token) and any(token in html for html in blocks.values())
+
+
+def _render_keeping_blocks(name: str, context: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """The page, as `render_template` makes it, and the output of each block that the page's
+    own template defines (not those of base.html it extends)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    template = app.jinja_env.get_template(name)
+    app.update_template_context(context)
+    before_render_template.send(
+        app, _async_wrapper=app.ensure_sync, template=template, context=context
+    )
+    kept: dict[str, str] = {}
+    render_context = template.new_context(context)
+    for block in template.blocks:
+        render_context.blocks[block][0] = _keeping(block, render_context.blocks[block][0], kept)
+    try:
+        page = app.jinja_env.concat(template.root_render_func(render_context))  # type: ignore[attr-defined]
+    except Exception:
+        app.jinja_env.handle_exception()
+    template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template, context=context)
+    return page, kept
+
+
+def _keeping(
+    name: str, block: Callable[[Context], Iterator[str]], kept: dict[str, str]
+) -> Callable[[Context], Iterator[str]]:
+    def render(context: Context) -> Iterator[str]:
+        kept[name] = html = "".join(block(context))
+        yield html
+
+    return render
 
 
 def init_app(app: Flask) -> None:

@@ -19,11 +19,23 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import joinedload
 
 from fairplanner.accounts.models import RevokedSession, User
 from fairplanner.db import utcnow
 from fairplanner.extensions import db
+
+# Run on every signed-in request, so built once: the user, whether this login was ended, and
+# the company (every page's header shows its links), in one statement.
+_LOGIN = (
+    select(
+        User,
+        select(RevokedSession.key).where(RevokedSession.key == bindparam("key")).exists(),
+    )
+    .where(User.id == bindparam("user_id"))
+    .options(joinedload(User.company))
+)
 
 
 def max_age() -> int:
@@ -45,11 +57,12 @@ def load(login_id: str, *, now: float | None = None) -> User | None:
     now = time.time() if now is None else now
     if not now - max_age() <= issued_at <= now + 60:
         return None
-    user = db.session.get(User, int(ident))
-    if user is None or user.auth_version != int(version):
-        return None
     key = f"{issued}.{nonce}"
-    if db.session.get(RevokedSession, key) is not None:
+    row = db.session.execute(_LOGIN, {"user_id": int(ident), "key": key}).first()
+    if row is None:
+        return None
+    user, is_revoked = row
+    if user.auth_version != int(version) or is_revoked:
         return None
     user.session_key = key
     return user

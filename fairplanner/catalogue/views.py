@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +17,7 @@ from fairplanner.catalogue.forms import parse_filters
 from fairplanner.catalogue.models import RegistrationState
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, minsk_today
+from fairplanner.pagecache import render_page
 from fairplanner.registrations import queries as registration_queries
 
 bp = Blueprint("catalogue", __name__)
@@ -62,6 +63,10 @@ def _feed_args() -> dict[str, object]:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Upcoming fairs, soonest first, filtered and paginated."""
+    return render_page("catalogue/index.html", _index_context)
+
+
+def _index_context() -> dict[str, object]:
     parsed = parse_filters(request.args, max_query=current_app.config["MAX_QUERY_LENGTH"])
     per_page = current_app.config["PER_PAGE"]
     found = queries.search_page(
@@ -75,18 +80,17 @@ def index() -> ResponseReturnValue:
         pagination = queries.ranked_page(
             found.filters, today=minsk_today(), page=pagination.pages, per_page=per_page
         )
-    return render_template(
-        "catalogue/index.html",
-        form=parsed.form,
-        filters=parsed.filters,
-        notices=parsed.notices,
-        pagination=pagination,
-        suggestion=suggestion(found.suggestion, "catalogue.index", shown=True),
-        today=minsk_today(),
-        filter_args=filter_args,
+    return {
+        "form": parsed.form,
+        "filters": parsed.filters,
+        "notices": parsed.notices,
+        "pagination": pagination,
+        "suggestion": suggestion(found.suggestion, "catalogue.index", shown=True),
+        "today": minsk_today(),
+        "filter_args": filter_args,
         # The fairs shown are the corrected search's: so is the feed offered for them.
-        feed_args=feed_args if found.suggestion is None else corrected_feed(found.suggestion),
-    )
+        "feed_args": feed_args if found.suggestion is None else corrected_feed(found.suggestion),
+    }
 
 
 def corrected_feed(q: str) -> Callable[[], dict[str, str]]:
@@ -104,6 +108,13 @@ def suggestion(text: str | None, endpoint: str, *, shown: bool, **values: int) -
 @bp.get("/fairs/<slug>")
 def fair(slug: str) -> ResponseReturnValue:
     """One fair: dates, place, organizer, programme by day and where registration stands."""
+    # The page shows the reader's company's applications (catalogue/_register.html).
+    signed_in = current_user.is_authenticated
+    reader = (signed_in, current_user.company_id if signed_in else None)
+    return render_page("catalogue/fair.html", lambda: _fair_context(slug), reader=reader)
+
+
+def _fair_context(slug: str) -> dict[str, object]:
     fair = db.one_or_404(queries.fair_by_slug(slug))
     today = minsk_today()
     days: dict[date, list] = {}
@@ -114,16 +125,15 @@ def fair(slug: str) -> ResponseReturnValue:
     if current_user.is_authenticated and current_user.company_id:
         stmt = registration_queries.company_registrations_for_fair(current_user.company_id, fair.id)
         mine = {r.role.value: r for r in db.session.scalars(stmt)}
-    return render_template(
-        "catalogue/fair.html",
-        fair=fair,
-        days=days,
-        state=fair.registration_state(today, taken=taken),
-        states=RegistrationState,
-        taken=taken,
-        mine=mine,
-        today=today,
-    )
+    return {
+        "fair": fair,
+        "days": days,
+        "state": fair.registration_state(today, taken=taken),
+        "states": RegistrationState,
+        "taken": taken,
+        "mine": mine,
+        "today": today,
+    }
 
 
 @bp.get("/calendar")
@@ -138,6 +148,10 @@ def month(year: int, month: int) -> ResponseReturnValue:
     """A calendar grid of one month with every matching fair drawn across its days."""
     if not (month_view.MIN_YEAR <= year <= month_view.MAX_YEAR and 1 <= month <= 12):
         abort(404)
+    return render_page("catalogue/month.html", lambda: _month_context(year, month))
+
+
+def _month_context(year: int, month: int) -> dict[str, object]:
     parsed = parse_filters(request.args, max_query=current_app.config["MAX_QUERY_LENGTH"])
     grid = month_view.build_month(year, month, parsed.filters)
     # A month with no fair taking place (none, or only cancelled ones) says when the next one
@@ -145,14 +159,13 @@ def month(year: int, month: int) -> ResponseReturnValue:
     upcoming = None if grid.held else month_view.next_fair_after(grid, parsed.filters)
     # Nothing at all for a search: perhaps a typo (the correction is offered, not applied).
     corrected = None if grid.fairs or upcoming else queries.suggestion_for(parsed.filters)
-    return render_template(
-        "catalogue/month.html",
-        upcoming=upcoming,
-        suggestion=suggestion(corrected, "catalogue.month", shown=False, year=year, month=month),
-        form=parsed.form,
-        filters=parsed.filters,
-        notices=parsed.notices,
-        grid=grid,
-        today=minsk_today(),
-        filter_args=filter_args,
-    )
+    return {
+        "upcoming": upcoming,
+        "suggestion": suggestion(corrected, "catalogue.month", shown=False, year=year, month=month),
+        "form": parsed.form,
+        "filters": parsed.filters,
+        "notices": parsed.notices,
+        "grid": grid,
+        "today": minsk_today(),
+        "filter_args": filter_args,
+    }
