@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, DateTime, Result, Select, func, select, ty
 
 from fairplanner.catalogue.models import (
     City,
+    DeletedProgrammeEvent,
     Fair,
     Organizer,
     ProgrammeEvent,
@@ -87,9 +88,17 @@ def _by_id(stmt: Select) -> dict[int, SimpleNamespace]:
     return {row.id: row for row in _rows(stmt)}
 
 
-def load(fairs: Select[tuple[Fair]], lang: str) -> list[SimpleNamespace]:
+def load(
+    fairs: Select[tuple[Fair]],
+    lang: str,
+    *,
+    programme: bool = True,
+    deleted: ColumnElement[bool] | None = None,
+) -> list[SimpleNamespace]:
     """The fairs `fairs` selects, by start date, each with its venue (and city), organizer,
-    sectors and programme, their texts in `lang`: six queries, whatever the number of fairs.
+    sectors and, with `programme`, its programme and the deleted items that `deleted` selects
+    (as `fair.deleted`), their texts in `lang`: five queries, seven with the programme,
+    whatever the number of fairs.
     """
     ids = fairs.with_only_columns(Fair.id).order_by(None)
     # Each statement sees what is committed when it runs (PostgreSQL, READ COMMITTED), so the
@@ -126,14 +135,25 @@ def load(fairs: Select[tuple[Fair]], lang: str) -> list[SimpleNamespace]:
     for fair_id, sector_id in _execute(links):
         fair_sector_ids[fair_id].append(sector_id)
     sectors = _by_id(select(Sector.id, Sector.name_ru, Sector.name_en, Sector.code))
-    programme = defaultdict(list)
-    items = (
-        select(*_programme_columns(lang))
-        .where(ProgrammeEvent.fair_id.in_(ids))
-        .order_by(ProgrammeEvent.starts_at, ProgrammeEvent.id)
-    )
-    for item in _execute(items):
-        programme[item.fair_id].append(item)
+    items: defaultdict[int, list] = defaultdict(list)
+    gone: defaultdict[int, list] = defaultdict(list)
+    if programme:
+        rows = (
+            select(*_programme_columns(lang))
+            .where(ProgrammeEvent.fair_id.in_(ids))
+            .order_by(ProgrammeEvent.starts_at, ProgrammeEvent.id)
+        )
+        for item in _execute(rows):
+            items[item.fair_id].append(item)
+        tombstones = (
+            select(DeletedProgrammeEvent)
+            .where(DeletedProgrammeEvent.fair_id.in_(ids))
+            .order_by(DeletedProgrammeEvent.starts_at, DeletedProgrammeEvent.id)
+        )
+        if deleted is not None:
+            tombstones = tombstones.where(deleted)
+        for tombstone in _rows(tombstones):
+            gone[tombstone.fair_id].append(tombstone)
     result = []
     for fair in found:
         fair.venue = venues.get(fair.venue_id)
@@ -142,6 +162,7 @@ def load(fairs: Select[tuple[Fair]], lang: str) -> list[SimpleNamespace]:
             continue
         known = (sectors[i] for i in fair_sector_ids[fair.id] if i in sectors)
         fair.sectors = sorted(known, key=lambda s: s.code)
-        fair.programme = programme[fair.id]
+        fair.programme = items.get(fair.id, ())
+        fair.deleted = gone.get(fair.id, ())
         result.append(fair)
     return result

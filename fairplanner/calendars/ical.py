@@ -14,7 +14,7 @@ icalendar and vobject. icalendar still provides the Europe/Minsk VTIMEZONE, buil
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -46,6 +46,7 @@ class Labels:
     more: str  # "Details and registration"
     statuses: Mapping[str, str] = field(default_factory=dict)  # registration status -> words
     your_application: str = ""  # "Your application"
+    removed: str = ""  # "This item was removed from the programme."
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Context:
     domain: str
     base_url: str
     labels: Labels
+    # The publisher's address, for the ORGANIZER that a METHOD:CANCEL calendar must name.
+    sender: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class Entry:
     changed_at: datetime | None = None
     owner: int | None = None  # the company, private feeds only (its own UIDs)
     role: str | None = None  # a company may both exhibit and visit: one entry each
+    # Deleted programme items (DeletedProgrammeEvent rows) to carry as cancelled events.
+    deleted: Sequence[Any] = ()
 
 
 # Values ------------------------------------------------------------------------------------
@@ -322,6 +327,46 @@ def _programme_events(items: Iterable[ProgrammeEvent], shared: _Fair, memos: _Me
     return events
 
 
+def _deleted_events(
+    items: Iterable[Any], shared: _Fair, memos: _Memos, *, cancel: bool
+) -> list[str]:
+    """Deleted programme items (tombstones) as cancelled events: the same UID, a SEQUENCE
+    above any the item had (its last revision plus one, with the fair's, which the deletion
+    raised too), so that a calendar holding the item marks it cancelled or drops it. `cancel`:
+    for a METHOD:CANCEL calendar, which must name its ORGANIZER (RFC 5546 3.2.5)."""
+    entry, ctx = shared.entry, shared.ctx
+    fair, labels, lang = entry.fair, ctx.labels, ctx.lang
+    organizer = ""
+    if cancel and ctx.sender:
+        # A parameter value: quoted, so no TEXT escapes; no quote or control character in it.
+        name = CONTROL.sub("", localized(fair.organizer, "name", lang)).replace('"', "'")
+        organizer = fold_line(f'ORGANIZER;CN="{name}":mailto:{ctx.sender}') + CRLF
+    events = []
+    for item in items:
+        title = text(localized(item, "title", lang))
+        stamp = memos.utc[item.deleted_at]
+        summary = f"SUMMARY:{text(labels.cancelled)} {title} · {shared.name}"
+        events.append(
+            "BEGIN:VEVENT\r\n"
+            f"{fold_line(summary)}\r\n"
+            f"DTSTART;TZID={TZID}:{memos.local[item.starts_at]}\r\n"
+            f"DTEND;TZID={TZID}:{memos.local[item.ends_at]}\r\n"
+            f"DTSTAMP:{stamp}\r\n"
+            f"{fold_line(f'UID:event-{item.id}{shared.scope}')}\r\n"
+            f"SEQUENCE:{item.revision + fair.revision + entry.version}\r\n"
+            f"CLASS:{shared.access}\r\n"
+            f"CREATED:{memos.utc[item.created_at]}\r\n"
+            f"{fold_line(f'DESCRIPTION:{text(labels.removed)}')}\r\n"
+            f"LAST-MODIFIED:{stamp}\r\n"
+            f"{memos.line[f'LOCATION:{shared.place}']}\r\n"
+            f"{organizer}"
+            "STATUS:CANCELLED\r\n"
+            f"{fold_line(f'URL:{shared.page}')}\r\n"
+            "END:VEVENT"
+        )
+    return events
+
+
 def build_calendar(
     entries: Iterable[Entry],
     ctx: Context,
@@ -330,14 +375,21 @@ def build_calendar(
     refresh: timedelta,
     programme: bool = True,
     only: ProgrammeEvent | None = None,
+    gone: Any | None = None,
 ) -> bytes:
-    """A whole VCALENDAR: the fairs (and their programmes), or just the one programme item."""
+    """A whole VCALENDAR: the fairs (and, with `programme`, their programmes and the deleted
+    items they carry), or just the one programme item (`only`), or just the cancellation of
+    one deleted item (`gone`, a DeletedProgrammeEvent: METHOD:CANCEL)."""
     name = text(" ".join(name.split()))
     memos = _Memos()
     events: list[str] = []
-    timed = only is not None  # timed events refer to the VTIMEZONE by its TZID
+    # Timed events refer to the VTIMEZONE by its TZID.
+    timed = only is not None or gone is not None
     for entry in entries:
         shared = _Fair(entry, ctx)
+        if gone is not None:
+            events += _deleted_events([gone], shared, memos, cancel=True)
+            continue
         if only is not None:
             events += _programme_events([only], shared, memos)
             continue
@@ -345,12 +397,15 @@ def build_calendar(
         if programme and entry.fair.programme:
             events += _programme_events(entry.fair.programme, shared, memos)
             timed = True
+        if programme and entry.deleted:
+            events += _deleted_events(entry.deleted, shared, memos, cancel=False)
+            timed = True
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        "METHOD:CANCEL" if gone is not None else "METHOD:PUBLISH",
         fold_line(f"NAME:{name}"),
         fold_line(f"X-WR-CALNAME:{name}"),
         f"REFRESH-INTERVAL;VALUE=DURATION:{duration(refresh)}",
