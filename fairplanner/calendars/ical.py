@@ -304,7 +304,7 @@ def _programme_events(items: Iterable[ProgrammeEvent], shared: _Fair, memos: _Me
         hall = getattr(item, hall_attrs[0]) or getattr(item, hall_attrs[1], None)
         ident = item.id
         link = f"{page}#event-{ident}"
-        description = f"{text(about)}\\n\\n{more}{link}" if about else f"{more}{link}"
+        description = f"{texts[about]}\\n\\n{more}{link}" if about else f"{more}{link}"
         location = f"{texts[hall]}\\, {shared.place}" if hall else shared.place
         uid = f"UID:event-{ident}{shared.scope}"
         url = f"URL:{shared.page}#event-{ident}"
