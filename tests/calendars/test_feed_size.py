@@ -242,7 +242,7 @@ def test_the_subscribe_menu_says_what_the_feed_holds(client, fairs, lang, about,
     assert about in html
     assert "31" in html.split(about, 1)[1].split("</li>", 1)[0]
     assert variant in html
-    assert f"webcal://127.0.0.1:5000/calendar.ics?lang={lang}&amp;sector=food\"" in html
+    assert f'webcal://127.0.0.1:5000/calendar.ics?lang={lang}&amp;sector=food"' in html
     assert (
         f"webcal://127.0.0.1:5000/calendar.ics?lang={lang}&amp;sector=food&amp;detail=programme"
         in html
