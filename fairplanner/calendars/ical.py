@@ -172,7 +172,7 @@ def vtimezone() -> str:
 class _Fair:
     """What every event of one fair (and one application) shares, worked out once."""
 
-    def __init__(self, entry: Entry, ctx: Context) -> None:
+    def __init__(self, entry: Entry, ctx: Context, places: dict[int, tuple[str, str]]) -> None:
         self.entry, self.ctx = entry, ctx
         fair, labels = entry.fair, ctx.labels
         lang = ctx.lang
@@ -188,14 +188,20 @@ class _Fair:
             else f"@{ctx.domain}"
         )
         venue = fair.venue
-        place = (
-            localized(venue, "name", lang),
-            localized(venue, "address", lang),
-            localized(venue.city, "name", lang),
-        )
-        self.place = text(", ".join(p for p in place if p))
-        geo = venue.latitude is not None and venue.longitude is not None
-        self.geo = f"GEO:{venue.latitude};{venue.longitude}\r\n" if geo else ""
+        # Thousands of fairs share a few dozen venues: each one's lines are made once.
+        known = places.get(id(venue))
+        if known is None:
+            place = (
+                localized(venue, "name", lang),
+                localized(venue, "address", lang),
+                localized(venue.city, "name", lang),
+            )
+            geo = venue.latitude is not None and venue.longitude is not None
+            known = places[id(venue)] = (
+                text(", ".join(p for p in place if p)),
+                f"GEO:{venue.latitude};{venue.longitude}\r\n" if geo else "",
+            )
+        self.place, self.geo = known
         self.status = "CANCELLED" if self.cancelled else "CONFIRMED"
         # The event's revision time. DTSTAMP is the same moment rather than the build time,
         # so one revision of the data gives the same bytes in every process, at any hour:
@@ -382,11 +388,12 @@ def build_calendar(
     one deleted item (`gone`, a DeletedProgrammeEvent: METHOD:CANCEL)."""
     name = text(" ".join(name.split()))
     memos = _Memos()
+    places: dict[int, tuple[str, str]] = {}  # by id(): the venues live as long as `entries`
     events: list[str] = []
     # Timed events refer to the VTIMEZONE by its TZID.
     timed = only is not None or gone is not None
     for entry in entries:
-        shared = _Fair(entry, ctx)
+        shared = _Fair(entry, ctx, places)
         if gone is not None:
             events += _deleted_events([gone], shared, memos, cancel=True)
             continue
