@@ -24,6 +24,7 @@ import argparse
 import cProfile
 import gzip
 import io
+import os
 import pstats
 import statistics
 import tempfile
@@ -384,6 +385,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     args.runs, args.requests = max(1, min(args.runs, 9)), max(1, min(args.requests, 2000))
 
+    # Other processes on the machine make every figure larger: say how busy it was.
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     bare = bare_client()
     bare_ms = per_request(lambda: expect(bare.get("/"), 200, "bare"), args.requests)
     with tempfile.TemporaryDirectory() as tmp:
