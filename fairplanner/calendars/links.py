@@ -118,7 +118,11 @@ def fair_links(fair: Fair, *, lang: str) -> CalendarLinks:
         return CalendarLinks(download=path, https=url, webcal=webcal(url), cancelled=True)
     name = localized(fair, "name", lang)
     place = _place(localized(fair.venue, "name", lang), localized(fair.venue.city, "name", lang))
-    about = _("The fair and every item of its programme.") if fair.programme else None
+    about = (
+        _("The .ics file and the subscription hold the fair and every item of its programme.")
+        if fair.programme
+        else None
+    )
     page = absolute(url_for("catalogue.fair", slug=fair.slug))
     end = fair.ends_on + timedelta(days=1)
     return CalendarLinks(
