@@ -155,6 +155,11 @@ def test_gzip_bodies(client, fairs, path):
     first, second = parse_both(gzip.decompress(packed.data))
     assert first == second
     assert vobject.readOne(gzip.decompress(packed.data).decode()).name == "VCALENDAR"
+    head = client.head(path, headers=GZIP)
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["ETag"] == packed.headers["ETag"]
+    assert head.headers["Content-Length"] == str(len(packed.data))
 
 
 def test_if_none_match_for_each_encoding(client, fairs):
