@@ -57,9 +57,9 @@ def _fair_columns(lang: str) -> tuple[ColumnElement, ...]:
 
 
 def _programme_columns(lang: str) -> tuple[ColumnElement, ...]:
+    """In the order of ical.PROGRAMME_ROW: the writer unpacks the rows as they come."""
     return (
         ProgrammeEvent.id,
-        ProgrammeEvent.fair_id,
         _in(ProgrammeEvent, "title", lang),
         _in(ProgrammeEvent, "description", lang),
         _in(ProgrammeEvent, "hall", lang),
@@ -68,6 +68,7 @@ def _programme_columns(lang: str) -> tuple[ColumnElement, ...]:
         _moment(ProgrammeEvent.created_at),
         _moment(ProgrammeEvent.updated_at),
         ProgrammeEvent.revision,
+        ProgrammeEvent.fair_id,
     )
 
 
@@ -145,7 +146,7 @@ def load(
             .order_by(ProgrammeEvent.starts_at, ProgrammeEvent.id)
         )
         for item in _execute(rows).all():
-            items[item.fair_id].append(item)
+            items[item[-1]].append(item)
         tombstones = (
             select(DeletedProgrammeEvent)
             .where(DeletedProgrammeEvent.fair_id.in_(ids))
