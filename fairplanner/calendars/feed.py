@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import datetime
 from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Result, Select, func, select, type_coerce
+from sqlalchemy import ColumnElement, DateTime, Result, Select, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from fairplanner.catalogue.models import (
     City,
@@ -32,10 +37,30 @@ def _in(model: type, name: str, lang: str) -> ColumnElement[str | None]:
     return func.coalesce(func.nullif(own, ""), fallback).label(f"{name}_{lang}")
 
 
+class _naive_utc(FunctionElement[datetime]):
+    """A timestamp as naive UTC, as SQLite stores it: PostgreSQL converts its timestamptz in
+    the query (`timezone('UTC', …)`), so the rows carry naive datetimes on both databases.
+    The writer takes naive values as UTC, and hashes them five times quicker than aware ones
+    (its memos look up four per programme item)."""
+
+    type = DateTime()
+    inherit_cache = True
+
+
+@compiles(_naive_utc)
+def _naive_utc_as_stored(element: _naive_utc, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_naive_utc, "postgresql")
+def _naive_utc_on_postgresql(element: _naive_utc, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"timezone('UTC', {compiler.process(element.clauses, **kw)})"
+
+
 def _moment(column: ColumnElement) -> ColumnElement:
-    """A timestamp as the driver gives it (aware UTC from PostgreSQL, naive UTC from SQLite),
-    without UTCDateTime's conversion: 200,000 calls saved, and the writer takes both."""
-    return type_coerce(column, DateTime(timezone=True)).label(column.key)
+    """A timestamp in naive UTC (`_naive_utc`), without UTCDateTime's conversion: 200,000
+    calls saved."""
+    return _naive_utc(column).label(column.key)
 
 
 def _fair_columns(lang: str) -> tuple[ColumnElement, ...]:
