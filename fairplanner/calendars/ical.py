@@ -4,11 +4,12 @@ The view loads the fairs with their venue, organizer, sectors and programme, tra
 few labels, and calls `build_calendar`. UIDs are stable ids plus the configured domain, so an
 edit updates the entry in every subscribed calendar instead of adding a copy.
 
-Feeds hold tens of thousands of events, so the content lines are written here directly rather
-than through icalendar's component objects (about 15 times slower). The output is the one
-icalendar writes — the same property order, TEXT escaping and folding at 75 octets without
-splitting a UTF-8 character or an escape — and the tests parse every calendar with both
-icalendar and vobject. icalendar still provides the Europe/Minsk VTIMEZONE, built once.
+Feeds hold tens of thousands of events, so the content lines are written here directly, as
+UTF-8 bytes, rather than through icalendar's component objects (about 15 times slower). The
+output is the one icalendar writes — the same property order, TEXT escaping and folding at
+75 octets without splitting a UTF-8 character or an escape — and the tests parse every
+calendar with both icalendar and vobject. icalendar still provides the Europe/Minsk
+VTIMEZONE, built once.
 """
 
 from __future__ import annotations
