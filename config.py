@@ -67,6 +67,14 @@ class Config:
     # The domain in calendar UIDs: stable across deploys, unique to this installation.
     ICAL_DOMAIN = os.environ.get("ICAL_DOMAIN") or urlsplit(PUBLIC_BASE_URL).hostname
     ICAL_REFRESH_HOURS = 6
+    # The public feed leaves out fairs that ended more than this many days ago (as pretix does).
+    FEED_PAST_DAYS = int(os.environ.get("FEED_PAST_DAYS") or 31)
+    # A deleted programme item stays this many days in the fair's feeds (and the public feed's
+    # `detail=programme`) as a cancelled event, so that calendars holding it drop it; its own
+    # .ics answers 410 Gone with that event as long as the fair exists.
+    FEED_DELETED_DAYS = int(os.environ.get("FEED_DELETED_DAYS") or 31)
+    # gzip level of compressed feeds: 6 is zlib's default, the usual balance of size and time.
+    FEED_GZIP_LEVEL = 6
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
     # Outgoing mail. Without MAIL_HOST, messages are written to instance/mail/ as .eml files.

@@ -1,14 +1,19 @@
 """Time the public calendar feed (/calendar.ics) on a large catalogue.
 
-Usage: python -m bench.feed [--fairs N] [--runs N] [--requests N] [--profile]
+Usage: python -m bench.feed [--fairs N] [--events N] [--runs N] [--requests N]
+                            [--pg-url URL] [--profile]
 
-Fills a temporary SQLite database with `--fairs` published fairs (each with one or two sectors
-and four programme items) using bulk Core inserts, then measures, in one process:
+Fills a temporary SQLite database (and, with `--pg-url`, that PostgreSQL database too: its
+public schema is wiped) with `--fairs` published fairs, each with one or two sectors and
+`--events` programme items (10, as bench.generate: 55,000 events at 5,000 fairs), using bulk
+Core inserts, then measures, in one process, on each database:
 
-- building the whole feed (`GET /calendar.ics?lang=ru`): median milliseconds, bytes, VEVENTs;
+- the default feed (`GET /calendar.ics?lang=ru`, one event per fair) and the programme feed
+  (`&detail=programme`), each built with an empty cache: median milliseconds, plain and gzip
+  bytes, VEVENTs, also with `Accept-Encoding: gzip` (building and compressing);
 - the 304 path with `If-None-Match` (the ETag of the first response);
 - the 304 path with `If-Modified-Since` (its Last-Modified);
-- a bare Flask `return "ok"` route, as the yardstick the 304 paths are divided by.
+- a bare Flask `return "ok"` route, as the yardstick every figure is divided by.
 
 `--profile` adds a cProfile of one full build (top functions by cumulative time).
 """
@@ -17,15 +22,21 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gzip
 import io
+import os
 import pstats
 import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import insert
 from werkzeug.test import TestResponse
 
@@ -47,7 +58,7 @@ from fairplanner.text import fold
 
 FEED = "/calendar.ics"
 QUERY = {"lang": "ru"}
-EVENTS_PER_FAIR = 4
+GZIP = {"Accept-Encoding": "gzip"}
 
 CITIES = [
     ("minsk", "Минск", "Minsk", "minsk-city"),
@@ -234,91 +245,158 @@ def per_request(call: Callable[[], object], requests: int, rounds: int = 5) -> f
     return statistics.median(results)
 
 
+def reset_postgres(url: str) -> None:
+    """An empty public schema on the PostgreSQL database of `url` (created when missing)."""
+    from bench.load import create_database
+
+    create_database(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def cold(client: FlaskClient, app: Flask, query: dict[str, str], headers: dict[str, str]) -> float:
+    """One request with an empty cache, in milliseconds."""
+    cache.init_app(app)  # an empty feed cache: measure a real build
+    start = time.perf_counter()
+    expect(client.get(FEED, query_string=query, headers=headers), 200, f"feed {query}")
+    return (time.perf_counter() - start) * 1000
+
+
+@dataclass
+class Variant:
+    name: str
+    query: dict[str, str]
+    build_ms: float = 0.0
+    gzip_ms: float = 0.0
+    plain: int = 0
+    gzip: int = 0
+    events: int = 0
+    encoded: bool = False  # whether the app compressed it (False: gzip size computed here)
+
+
+def measure(client: FlaskClient, app: Flask, variant: Variant, runs: int) -> TestResponse:
+    plain_runs = [cold(client, app, variant.query, {}) for _ in range(runs)]
+    gzip_runs = [cold(client, app, variant.query, GZIP) for _ in range(runs)]
+    variant.build_ms = statistics.median(plain_runs)
+    variant.gzip_ms = statistics.median(gzip_runs)
+    response = client.get(FEED, query_string=variant.query)
+    body = response.get_data()
+    variant.plain, variant.events = len(body), body.count(b"BEGIN:VEVENT")
+    packed = client.get(FEED, query_string=variant.query, headers=GZIP)
+    variant.encoded = packed.headers.get("Content-Encoding") == "gzip"
+    if variant.encoded:
+        variant.gzip = len(packed.get_data())
+        if gzip.decompress(packed.get_data()) != body:
+            raise SystemExit(f"{variant.name}: the gzip body is not the plain one compressed")
+    else:  # an app that does not compress: what gzip would make of it
+        variant.gzip = len(gzip.compress(body, mtime=0))
+    return response
+
+
+def run(label: str, url: str, args: argparse.Namespace, bare_ms: float) -> None:
+    app = bench_app(url)
+    with app.app_context():
+        start = time.perf_counter()
+        counts = fill(args.fairs, minsk_today(), events_per_fair=args.events)
+        fill_s = time.perf_counter() - start
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
+    client = app.test_client()
+    print(
+        f"[{label}] filled {counts['fairs']} fairs, {counts['fair_sectors']} sector links, "
+        f"{counts['programme_events']} programme items in {fill_s:.2f} s"
+    )
+    runs, requests = args.runs, args.requests
+    default = Variant("default feed (one event per fair)", QUERY)
+    programme = Variant("programme feed (?detail=programme)", {**QUERY, "detail": "programme"})
+    first = measure(client, app, default, runs)
+    measure(client, app, programme, runs)
+    if programme.events != counts["fairs"] + counts["programme_events"]:
+        raise SystemExit(f"programme feed: {programme.events} VEVENTs, expected more")
+
+    etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
+    by_etag = {"If-None-Match": etag}
+    by_date = {"If-Modified-Since": last_modified}
+
+    def not_modified_etag() -> TestResponse:
+        return expect(client.get(FEED, query_string=QUERY, headers=by_etag), 304, "ETag")
+
+    def not_modified_date() -> TestResponse:
+        response = client.get(FEED, query_string=QUERY, headers=by_date)
+        return expect(response, 304, "If-Modified-Since")
+
+    def cached_default() -> TestResponse:
+        return expect(client.get(FEED, query_string=QUERY, headers=GZIP), 200, "cached")
+
+    cached_ms = per_request(cached_default, max(1, requests // 10), rounds=3)
+    etag_ms = per_request(not_modified_etag, requests)
+    date_ms = per_request(not_modified_date, max(1, requests // 4), rounds=3)
+
+    print()
+    print(f"[{label}] {'feed':36} {'events':>7} {'plain':>12} {'gzip':>11} {'cold ms':>8}")
+    for v in (default, programme):
+        note = "" if v.encoded else "  (not served compressed; gzip size computed)"
+        print(
+            f"[{label}] {v.name:36} {v.events:7,} {v.plain:12,} {v.gzip:11,} "
+            f"{v.build_ms:8,.0f}{note}"
+        )
+    print()
+    print(f"[{label}] {'path':42} {'status':>6} {'ms/request':>11} {'x bare':>8}")
+    rows = [
+        ("bare Flask route", 200, bare_ms),
+        ("304 If-None-Match (ETag)", 304, etag_ms),
+        ("304 If-Modified-Since", 304, date_ms),
+        ("200 default feed, built cold", 200, default.build_ms),
+        ("200 default feed gzip, built cold", 200, default.gzip_ms),
+        ("200 default feed gzip, from the cache", 200, cached_ms),
+        ("200 programme feed, built cold", 200, programme.build_ms),
+        ("200 programme feed gzip, built cold", 200, programme.gzip_ms),
+    ]
+    for name, status, ms in rows:
+        print(f"[{label}] {name:42} {status:>6} {ms:11.2f} {ms / bare_ms:8.1f}")
+    print()
+
+    if args.profile:
+        cache.init_app(app)  # profile a real build, not a cache hit
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: client.get(FEED, query_string=programme.query))
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+        stats.print_stats(30)
+        print(out.getvalue())
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bench.feed", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--fairs", type=int, default=5000)
-    parser.add_argument("--runs", type=int, default=3, help="full builds to take the median of")
+    parser.add_argument("--events", type=int, default=10, help="programme items per fair")
+    parser.add_argument("--runs", type=int, default=3, help="cold builds to take the median of")
     parser.add_argument("--requests", type=int, default=100, help="per round, for the 304 paths")
-    parser.add_argument("--profile", action="store_true", help="cProfile one full build")
+    parser.add_argument(
+        "--pg-url", help="also on this PostgreSQL database (its public schema is wiped)"
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile one programme build")
     args = parser.parse_args(argv)
-    runs, requests = max(1, min(args.runs, 9)), max(1, min(args.requests, 2000))
+    args.runs, args.requests = max(1, min(args.runs, 9)), max(1, min(args.requests, 2000))
 
+    # Other processes on the machine make every figure larger: say how busy it was.
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     bare = bare_client()
-
+    bare_ms = per_request(lambda: expect(bare.get("/"), 200, "bare"), args.requests)
     with tempfile.TemporaryDirectory() as tmp:
-        app = bench_app(Path(tmp) / "feed.sqlite3")
-        with app.app_context():
-            start = time.perf_counter()
-            counts = fill(args.fairs, minsk_today())
-            fill_s = time.perf_counter() - start
-        client = app.test_client()
-        print(
-            f"filled {counts['fairs']} fairs, {counts['fair_sectors']} sector links, "
-            f"{counts['programme_events']} programme items in {fill_s:.2f} s"
-        )
-
-        def full() -> TestResponse:
-            return expect(client.get(FEED, query_string=QUERY), 200, "full feed")
-
-        builds, first = [], None
-        for _ in range(runs):
-            cache.init_app(app)  # an empty feed cache: measure a real build
-            start = time.perf_counter()
-            response = full()
-            builds.append((time.perf_counter() - start) * 1000)
-            first = first or response
-        assert first is not None
-        body = first.get_data()
-        vevents = body.count(b"BEGIN:VEVENT")
-        etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
-        expected = counts["fairs"] + counts["programme_events"]
-        if vevents != expected:
-            raise SystemExit(f"full feed: {vevents} VEVENTs, expected {expected}")
-
-        by_etag = {"If-None-Match": etag}
-        by_date = {"If-Modified-Since": last_modified}
-
-        def not_modified_etag() -> TestResponse:
-            return expect(client.get(FEED, query_string=QUERY, headers=by_etag), 304, "ETag")
-
-        def not_modified_date() -> TestResponse:
-            response = client.get(FEED, query_string=QUERY, headers=by_date)
-            return expect(response, 304, "If-Modified-Since")
-
-        bare_ms = per_request(lambda: expect(bare.get("/"), 200, "bare"), requests)
-        cached_ms = per_request(full, max(1, requests // 10), rounds=3)  # 200 from the cache
-        etag_ms = per_request(not_modified_etag, requests)
-        date_ms = per_request(not_modified_date, max(1, requests // 4), rounds=3)
-
-        build_ms = statistics.median(builds)
-        print(
-            f"full feed GET {FEED}?lang=ru: {len(body):,} bytes, {vevents:,} VEVENTs, "
-            f"median of {runs} builds {build_ms:,.0f} ms "
-            f"(runs: {', '.join(f'{b:,.0f}' for b in builds)})"
-        )
-        print()
-        print(f"{'path':34} {'status':>6} {'ms/request':>11} {'requests/s':>11} {'x bare':>8}")
-        rows = [
-            ("bare Flask route", 200, bare_ms),
-            ("304 If-None-Match (ETag)", 304, etag_ms),
-            ("304 If-Modified-Since", 304, date_ms),
-            ("200 full feed, built (median)", 200, build_ms),
-            ("200 full feed, from the cache", 200, cached_ms),
-        ]
-        for name, status, ms in rows:
-            print(f"{name:34} {status:>6} {ms:11.2f} {1000 / ms:11.1f} {ms / bare_ms:8.1f}")
-
-        if args.profile:
-            cache.init_app(app)  # profile a real build, not a cache hit
-            profiler = cProfile.Profile()
-            profiler.runcall(full)
-            out = io.StringIO()
-            stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
-            stats.print_stats(30)
-            print()
-            print(out.getvalue())
+        run("sqlite", f"sqlite:///{Path(tmp) / 'feed.sqlite3'}", args, bare_ms)
+    if args.pg_url:
+        reset_postgres(args.pg_url)
+        run("postgresql", args.pg_url, args, bare_ms)
 
 
 if __name__ == "__main__":

@@ -261,10 +261,18 @@ class CacheGeneration(db.Model):
 @cache
 def _covered() -> dict[type, str]:
     from fairplanner.accounts.models import Company
-    from fairplanner.catalogue.models import City, Fair, Organizer, ProgrammeEvent, Sector, Venue
+    from fairplanner.catalogue.models import (
+        City,
+        DeletedProgrammeEvent,
+        Fair,
+        Organizer,
+        ProgrammeEvent,
+        Sector,
+        Venue,
+    )
     from fairplanner.registrations.models import Registration
 
-    catalogue = (Fair, ProgrammeEvent, Venue, City, Organizer, Sector)
+    catalogue = (Fair, ProgrammeEvent, DeletedProgrammeEvent, Venue, City, Organizer, Sector)
     # Attendee lists show the companies as well as their applications.
     registrations = (Registration, Company)
     return {model: "catalogue" for model in catalogue} | dict.fromkeys(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
 
 from flask import current_app
 from flask_babel import force_locale
@@ -21,6 +22,7 @@ def labels(lang: str) -> ical.Labels:
             organizer=_("Organizer"),
             more=_("Details and registration"),
             your_application=_("Your application"),
+            removed=_("This item was removed from the programme."),
             statuses={
                 "submitted": _("Submitted"),
                 "approved": _("Approved"),
@@ -35,6 +37,7 @@ def context(lang: str) -> ical.Context:
         domain=current_app.config["ICAL_DOMAIN"],
         base_url=current_app.config["PUBLIC_BASE_URL"],
         labels=labels(lang),
+        sender=parseaddr(current_app.config["MAIL_SENDER"])[1],
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent
 from fairplanner.i18n import MINSK, localized
@@ -25,6 +27,9 @@ class CalendarLinks:
     # A cancelled fair: only the download, whose CANCELLED entry updates a calendar that holds
     # the fair; Google's and Outlook's "add" links would create a normal event.
     cancelled: bool = False
+    about: str | None = None  # what the calendar holds, in the interface's language
+    # The same feed with more in it (the public feed with the fairs' programmes).
+    programme: CalendarLinks | None = None
 
 
 def absolute(path: str) -> str:
@@ -37,9 +42,36 @@ def webcal(url: str) -> str:
 
 
 def feed_links(path: str) -> CalendarLinks:
-    """Links for a subscription feed at `path` (with its query string)."""
+    """Links for a subscription feed at `path` (with its query string). The public feed's say
+    what it holds and offer its variant with the programmes (`detail=programme`)."""
     url = absolute(path)
-    return CalendarLinks(download=path, https=url, webcal=webcal(url))
+    links = CalendarLinks(download=path, https=url, webcal=webcal(url))
+    parts = urlsplit(path)
+    if parts.path != url_for("calendars.public_feed"):
+        return links
+    days = current_app.config["FEED_PAST_DAYS"]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "detail"]
+    full = urlunsplit(("", "", parts.path, urlencode([*query, ("detail", "programme")]), ""))
+    full_url = absolute(full)
+    return replace(
+        links,
+        about=ngettext(
+            "One entry per fair: the fairs to come and those that ended in the last %(num)d"
+            " day. Each fair's programme is in its own calendar on the fair's page.",
+            "One entry per fair: the fairs to come and those that ended in the last %(num)d"
+            " days. Each fair's programme is in its own calendar on the fair's page.",
+            days,
+        ),
+        programme=CalendarLinks(
+            download=full,
+            https=full_url,
+            webcal=webcal(full_url),
+            about=_(
+                "With programmes: every seminar, B2B session and other item of these fairs"
+                " as an event of its own (a much larger calendar)."
+            ),
+        ),
+    )
 
 
 def _google(text: str, dates: str, *, details: str, location: str) -> str:
@@ -86,6 +118,11 @@ def fair_links(fair: Fair, *, lang: str) -> CalendarLinks:
         return CalendarLinks(download=path, https=url, webcal=webcal(url), cancelled=True)
     name = localized(fair, "name", lang)
     place = _place(localized(fair.venue, "name", lang), localized(fair.venue.city, "name", lang))
+    about = (
+        _("The .ics file and the subscription hold the fair and every item of its programme.")
+        if fair.programme
+        else None
+    )
     page = absolute(url_for("catalogue.fair", slug=fair.slug))
     end = fair.ends_on + timedelta(days=1)
     return CalendarLinks(
@@ -101,6 +138,7 @@ def fair_links(fair: Fair, *, lang: str) -> CalendarLinks:
             location=place,
             all_day=True,
         ),
+        about=about,
     )
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from fairplanner.calendars.models import CalendarToken
-from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent, Venue
+from fairplanner.catalogue.models import (
+    DeletedProgrammeEvent,
+    Fair,
+    FairStatus,
+    ProgrammeEvent,
+    Venue,
+)
 from fairplanner.catalogue.queries import FairFilters, matching
 from fairplanner.i18n import MINSK
 from fairplanner.registrations.models import Registration, RegistrationStatus
 
-# Fairs that ended up to this long ago, and cancellations this recent, stay in the feeds.
+# Cancellations this recent stay in the public feed (fairs that ended stay FEED_PAST_DAYS).
 KEEP = timedelta(days=90)
 IN_PRIVATE_FEED = (
     RegistrationStatus.SUBMITTED,
@@ -23,9 +29,13 @@ IN_PRIVATE_FEED = (
 )
 
 
-def public_feed(filters: FairFilters, *, today: date, now: datetime) -> Select[tuple[Fair]]:
-    """Published fairs, upcoming and of the last 90 days, and cancellations of the last 90."""
-    window = replace(filters, date_from=today - KEEP, date_to=None, include_past=True)
+def public_feed(
+    filters: FairFilters, *, today: date, now: datetime, past_days: int
+) -> Select[tuple[Fair]]:
+    """Published fairs, upcoming and those that ended in the last `past_days` days, and
+    cancellations of the last 90 days (of fairs in that window too)."""
+    lower = today - timedelta(days=past_days)
+    window = replace(filters, date_from=lower, date_to=None, include_past=True)
     # Cancellations leave at midnight, like everything else, so Last-Modified (which counts
     # the day) covers their going.
     since = datetime.combine(today - KEEP, time(), MINSK)
@@ -34,8 +44,15 @@ def public_feed(filters: FairFilters, *, today: date, now: datetime) -> Select[t
     )
 
 
-def fingerprint(fairs: Select[tuple[Fair]], *extra: Select) -> Select:
-    """Count, latest change and revision sum of the feed's fairs and their programme items.
+def fingerprint(
+    fairs: Select[tuple[Fair]],
+    *extra: Select,
+    programme: bool = True,
+    deleted_since: datetime | None = None,
+) -> Select:
+    """Count, latest change and revision sum of the feed's fairs and (with `programme`) their
+    programme items, and the count and latest of the deleted items it carries (those deleted
+    since `deleted_since`, when given).
 
     Any edit raises a revision and an updated_at; any deletion lowers a count: the ETag and
     Last-Modified built from this one row change whenever the feed would. `extra` adds more
@@ -48,13 +65,22 @@ def fingerprint(fairs: Select[tuple[Fair]], *extra: Select) -> Select:
             func.max(Fair.updated_at),
             func.coalesce(func.sum(Fair.revision), 0),
         ).where(Fair.id.in_(ids)),
-        select(
-            func.count(ProgrammeEvent.id),
-            func.max(ProgrammeEvent.updated_at),
-            func.coalesce(func.sum(ProgrammeEvent.revision), 0),
-        ).where(ProgrammeEvent.fair_id.in_(ids)),
-        *extra,
     ]
+    if programme:
+        parts.append(
+            select(
+                func.count(ProgrammeEvent.id),
+                func.max(ProgrammeEvent.updated_at),
+                func.coalesce(func.sum(ProgrammeEvent.revision), 0),
+            ).where(ProgrammeEvent.fair_id.in_(ids))
+        )
+    if programme and deleted_since is not None:
+        parts.append(
+            select(
+                func.count(DeletedProgrammeEvent.id), func.max(DeletedProgrammeEvent.deleted_at)
+            ).where(DeletedProgrammeEvent.fair_id.in_(ids), shown(deleted_since))
+        )
+    parts += extra
     subqueries = [part.subquery() for part in parts]
     joined = subqueries[0]
     for sub in subqueries[1:]:
@@ -72,6 +98,31 @@ def last_change() -> Select:
     fairs = select(func.max(Fair.updated_at)).scalar_subquery()
     events = select(func.max(ProgrammeEvent.updated_at)).scalar_subquery()
     return select(fairs, events)
+
+
+def shown(since: datetime | None) -> ColumnElement[bool]:
+    """The tombstones a feed carries: deleted since `since` (all, when None), and whose id no
+    live item has taken again (SQLite may reuse the id of the item deleted last)."""
+    live = select(ProgrammeEvent.id).where(ProgrammeEvent.id == DeletedProgrammeEvent.id)
+    condition = ~live.exists()
+    if since is not None:
+        condition = and_(condition, DeletedProgrammeEvent.deleted_at >= since)
+    return condition
+
+
+def deleted_items(fair_id: int) -> Select[tuple[DeletedProgrammeEvent]]:
+    """A fair's tombstones, the old ones too (their leaving the feed dates Last-Modified)."""
+    return (
+        select(DeletedProgrammeEvent)
+        .where(DeletedProgrammeEvent.fair_id == fair_id, shown(None))
+        .order_by(DeletedProgrammeEvent.starts_at, DeletedProgrammeEvent.id)
+    )
+
+
+def deleted_item(fair_id: int, item_id: int) -> Select[tuple[DeletedProgrammeEvent]]:
+    return select(DeletedProgrammeEvent).where(
+        DeletedProgrammeEvent.id == item_id, DeletedProgrammeEvent.fair_id == fair_id
+    )
 
 
 def token(value: str) -> Select[tuple[CalendarToken]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import gzip
 import hashlib
 import re
 from collections.abc import Callable, Sequence
@@ -49,7 +50,11 @@ if TYPE_CHECKING:
 
 bp = Blueprint("calendars", __name__)
 # Raise when the builders or their translations change, so that every feed is rebuilt.
-CALENDAR_BUILD = 2
+CALENDAR_BUILD = 3
+# The public feed's `detail`: the default holds one event per fair; this adds the programmes.
+PROGRAMME = "programme"
+# The ETag of a gzip body: the plain one's with this inside the quotes (RFC 9110 8.8.3.3).
+GZIP_SUFFIX = "-gzip"
 
 
 def feed_language() -> str:
@@ -75,22 +80,85 @@ def calendar_response(
     filename: str | None = None,
     inline: bool = False,
     private: bool = False,
+    status: int = 200,
 ) -> Response:
-    """200 with the calendar, or 304 when the client's copy is current (without building it).
+    """200 with the calendar (`status`), or 304 when the client's copy is current (without
+    building it); gzip-compressed when the client accepts it (Accept-Encoding).
 
-    The ETag is derived from `validator` (everything the calendar shows), unless given."""
+    The ETag is derived from `validator` (everything the calendar shows), unless given; a
+    compressed body has its own (`GZIP_SUFFIX`). Both bodies are kept in the shared cache."""
     etag = etag or etag_of(validator)
+    coding = negotiate_encoding(request.headers.get("Accept-Encoding"))
+    if coding is None:
+        return not_acceptable()
+    tag = etag + GZIP_SUFFIX if coding == "gzip" else etag
     modified = last_modified or datetime(2000, 1, 1, tzinfo=UTC)
-    if not modified_since(request.environ, etag, modified):
+    if status == 200 and not modified_since(request.environ, tag, modified):
         response = Response(status=304)
     else:
-        body = _cached_or_built(f"ics:{build_id()}:{etag}", build)
-        response = Response(body, content_type="text/calendar; charset=utf-8")
+        key = f"ics:{build_id()}:{etag}"
+        if coding == "gzip":
+            level = current_app.config["FEED_GZIP_LEVEL"]
+            body = _cached_or_built(
+                key + GZIP_SUFFIX, lambda: gzipped(_cached_or_built(key, build), level)
+            )
+        else:
+            body = _cached_or_built(key, build)
+        response = Response(body, status=status, content_type="text/calendar; charset=utf-8")
+        if coding == "gzip":
+            response.headers["Content-Encoding"] = "gzip"
         disposition = "attachment" if filename and not inline else "inline"
         response.headers["Content-Disposition"] = content_disposition(
             disposition, filename or "fairplanner.ics"
         )
-    return _with_validators(response, etag, modified, private=private)
+    response.vary.add("Accept-Encoding")
+    return _with_validators(response, tag, modified, private=private)
+
+
+def gzipped(body: bytes, level: int) -> bytes:
+    """`body` in gzip, the same bytes from the same input in every process: no file name,
+    no modification time (mtime=0), the same level."""
+    return gzip.compress(body, compresslevel=level, mtime=0)
+
+
+def negotiate_encoding(header: str | None) -> str | None:
+    """ "gzip" or "identity", whichever the Accept-Encoding header prefers (gzip on a tie), or
+    None when it accepts neither (RFC 9110 12.5.3: `identity;q=0`, or `*;q=0` without
+    naming identity). No header: identity; a header that lists no coding: identity only."""
+    if header is None or not header.strip():
+        return "identity"
+    weights: dict[str, float] = {}
+    for part in header.split(","):
+        name, *params = (piece.strip() for piece in part.split(";"))
+        name = name.lower()
+        if not name:
+            continue
+        weight = 1.0
+        for param in params:
+            key, _sep, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = min(max(float(value.strip()), 0.0), 1.0)
+                except ValueError:
+                    weight = 0.0  # a malformed weight accepts nothing
+        name = "gzip" if name == "x-gzip" else name
+        weights[name] = max(weight, weights.get(name, 0.0))
+    star = weights.get("*")
+    gzip_weight = weights.get("gzip", star if star is not None else 0.0)
+    identity = weights.get("identity", star if star is not None else 1.0)
+    if gzip_weight > 0 and gzip_weight >= identity:
+        return "gzip"
+    return "identity" if identity > 0 else None
+
+
+def not_acceptable() -> Response:
+    response = Response(
+        _("This calendar is sent uncompressed or as gzip; the request accepts neither."),
+        status=406,
+        content_type="text/plain; charset=utf-8",
+    )
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def content_disposition(disposition: str, filename: str) -> str:
@@ -204,36 +272,68 @@ def _latest(*moments: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
+def deleted_window() -> timedelta:
+    return timedelta(days=current_app.config["FEED_DELETED_DAYS"])
+
+
+def deleted_since(today: date) -> datetime:
+    """Tombstones deleted since this moment are in the feeds: from midnight in Minsk, so that
+    one leaves at a midnight, which the public feed's validators (they hold the day) cover."""
+    return start_of(today - deleted_window())
+
+
+def left_at(deleted_at: datetime) -> datetime:
+    """When a tombstone deleted at `deleted_at` leaves the feeds (see `deleted_since`)."""
+    return start_of(_aware(deleted_at).astimezone(MINSK).date() + deleted_window()) + timedelta(
+        days=1
+    )
+
+
 @bp.get("/fairs/<slug>.ics")
 def fair(slug: str) -> ResponseReturnValue:
-    """One fair with its programme, to download or subscribe to."""
+    """One fair with its programme, and its recently deleted items as cancelled events, to
+    download or subscribe to."""
     fair = db.one_or_404(catalogue_queries.fair_by_slug(slug))
     lang = feed_language()
     items = fair.programme
+    since = deleted_since(minsk_today())
+    tombstones = db.session.scalars(queries.deleted_items(fair.id)).all()
+    shown = tuple(t for t in tombstones if _aware(t.deleted_at) >= since)
+    # A tombstone that has left is a change of the body too, dated when it left.
+    left = (left_at(t.deleted_at) for t in tombstones if _aware(t.deleted_at) < since)
     validator = (
         lang,
         fair.id,
         fair.revision,
         fair.updated_at,
         tuple((i.id, i.revision) for i in items),
+        tuple((t.id, t.revision, t.deleted_at) for t in shown),
     )
     return calendar_response(
         lambda: ical.build_calendar(
-            [ical.Entry(fair)], context(lang), name=_localized_name(fair, lang), refresh=refresh()
+            [ical.Entry(fair, deleted=shown)],
+            context(lang),
+            name=_localized_name(fair, lang),
+            refresh=refresh(),
         ),
         validator=validator,
-        last_modified=_latest(fair.updated_at, *(i.updated_at for i in items)),
+        last_modified=_latest(
+            fair.updated_at,
+            *(i.updated_at for i in items),
+            *(t.deleted_at for t in shown),
+            *left,
+        ),
         filename=f"{fair.slug}.ics",
     )
 
 
 @bp.get("/fairs/<slug>/events/<int(max=2147483647):event_id>.ics")
 def event(slug: str, event_id: int) -> ResponseReturnValue:
-    """One programme item."""
+    """One programme item; a deleted one answers 410 Gone with its cancellation."""
     fair = db.one_or_404(catalogue_queries.fair_by_slug(slug))
     item = next((i for i in fair.programme if i.id == event_id), None)
     if item is None:
-        abort(404)
+        return _gone_event(fair, event_id)
     lang = feed_language()
     return calendar_response(
         lambda: ical.build_calendar(
@@ -249,29 +349,66 @@ def event(slug: str, event_id: int) -> ResponseReturnValue:
     )
 
 
+def _gone_event(fair: Fair, event_id: int) -> ResponseReturnValue:
+    """410 Gone with the deleted item's cancellation (METHOD:CANCEL, the item's UID, a higher
+    SEQUENCE): a calendar that imported the item from here drops it. 404 for an id this fair
+    never had, or whose item was deleted before the fair was public (no tombstone)."""
+    gone = db.session.scalar(queries.deleted_item(fair.id, event_id))
+    if gone is None:
+        abort(404)
+    lang = feed_language()
+    return calendar_response(
+        lambda: ical.build_calendar(
+            [ical.Entry(fair)],
+            context(lang),
+            name=_localized_name(fair, lang),
+            refresh=refresh(),
+            gone=gone,
+        ),
+        validator=("gone", lang, fair.id, fair.revision, gone.id, gone.revision, gone.deleted_at),
+        last_modified=_latest(fair.updated_at, gone.deleted_at),
+        filename=f"{fair.slug}-{gone.id}.ics",
+        status=410,
+    )
+
+
 def _localized_name(fair: Fair, lang: str) -> str:
     return f"{localized(fair, 'name', lang)} · FairPlanner"
 
 
+def feed_detail(args: MultiDict[str, str]) -> bool:
+    """Whether the public feed holds the programmes (`detail=programme`); any other value is
+    the default, one event per fair."""
+    return args.get("detail") == PROGRAMME
+
+
 @bp.get("/calendar.ics")
 def public_feed() -> ResponseReturnValue:
-    """All published fairs (upcoming and of the last 90 days), filtered like the catalogue."""
+    """Published fairs, upcoming and those that ended in the last FEED_PAST_DAYS days, filtered
+    like the catalogue: one event per fair, or with `detail=programme` their programmes too
+    (and their recently deleted items, cancelled)."""
     lang = feed_language()
     today, now = minsk_today(), utcnow()
     filters = feed_filters(request.args)
-    stmt = queries.public_feed(filters, today=today, now=now)
+    programme = feed_detail(request.args)
+    past_days = current_app.config["FEED_PAST_DAYS"]
+    stmt = queries.public_feed(filters, today=today, now=now, past_days=past_days)
+    since = deleted_since(today) if programme else None
     # Read before the validators: a change in between makes the remembered poll useless,
     # never wrong (see AnswerPolls).
     generation = generations().get("catalogue") if current_app.config["PAGE_CACHE"] else None
 
     def fingerprint() -> tuple[Sequence[Any], datetime | None]:
-        row = db.session.execute(queries.fingerprint(stmt)).one()
+        row = db.session.execute(
+            queries.fingerprint(stmt, programme=programme, deleted_since=since)
+        ).one()
         changed = db.session.execute(queries.last_change()).one()
         # The window moves with the date, so the day is part of both validators. The filters
         # as understood, not the raw query string: junk parameters make no new versions.
-        return (lang, today, astuple(filters), tuple(row)), _latest(*changed, start_of(today))
+        validator = (lang, today, past_days, programme, astuple(filters), tuple(row))
+        return validator, _latest(*changed, start_of(today))
 
-    parts = (lang, today, astuple(filters))
+    parts = (lang, today, past_days, programme, astuple(filters))
     etag, last_modified = cached_validators("feed", ("catalogue",), parts, fingerprint)
     if generation is not None and last_modified is not None:
         if len(_polls) >= POLLS_REMEMBERED:
@@ -280,9 +417,16 @@ def public_feed() -> ResponseReturnValue:
 
     def build() -> bytes:
         with force_locale(lang):
-            name = _("Trade fairs in Belarus · FairPlanner")
-        fairs = [ical.Entry(f) for f in feed.load(stmt, lang)]
-        return ical.build_calendar(fairs, context(lang), name=name, refresh=refresh())
+            if programme:
+                name = _("Trade fairs in Belarus with programmes · FairPlanner")
+            else:
+                name = _("Trade fairs in Belarus · FairPlanner")
+        deleted = queries.shown(since) if programme else None
+        rows = feed.load(stmt, lang, programme=programme, deleted=deleted)
+        fairs = [ical.Entry(f, deleted=f.deleted) for f in rows]
+        return ical.build_calendar(
+            fairs, context(lang), name=name, refresh=refresh(), programme=programme
+        )
 
     return calendar_response(build, etag=etag, last_modified=last_modified)
 
@@ -334,12 +478,13 @@ class AnswerPolls:
             and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
             and self.app.config["PAGE_CACHE"]
         ):
-            answer = self._answer(environ.get("QUERY_STRING", ""), client_etag)
+            coding = negotiate_encoding(environ.get("HTTP_ACCEPT_ENCODING"))
+            answer = self._answer(environ.get("QUERY_STRING", ""), client_etag, coding)
             if answer is not None:
                 return answer(environ, start_response)
         return self.wsgi_app(environ, start_response)
 
-    def _answer(self, query: str, client_etag: str) -> Response | None:
+    def _answer(self, query: str, client_etag: str, coding: str | None) -> Response | None:
         # The first `lang`, blank or not, as request.args.get() reads it.
         pairs = parse_qsl(query, keep_blank_values=True)
         lang = next((value for key, value in pairs if key == "lang"), None)
@@ -350,10 +495,14 @@ class AnswerPolls:
         if generation is None:
             return None
         known = _polls.get((generation, minsk_today(), query.encode("latin-1"), lang))
-        if known is None or client_etag.strip() not in (f'"{known[0]}"', f'W/"{known[0]}"'):
+        if known is None or coding is None:
             return None
-        response = _with_validators(Response(status=304), *known, private=False)
-        response.headers["Vary"] = "Cookie, Accept-Language"  # as on the app's own answers
+        tag = known[0] + GZIP_SUFFIX if coding == "gzip" else known[0]
+        if client_etag.strip() not in (f'"{tag}"', f'W/"{tag}"'):
+            return None
+        response = _with_validators(Response(status=304), tag, known[1], private=False)
+        # As on the app's own answers.
+        response.headers["Vary"] = "Accept-Encoding, Cookie, Accept-Language"
         return response
 
 

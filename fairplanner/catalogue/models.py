@@ -215,6 +215,10 @@ class Fair(db.Model):
         order_by="ProgrammeEvent.starts_at",
         cascade="all, delete-orphan",
     )
+    # What is left of deleted programme items; goes with the fair (ON DELETE CASCADE too).
+    deleted_programme: Mapped[list[DeletedProgrammeEvent]] = relationship(
+        back_populates="fair", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's own protocol
 
@@ -261,6 +265,31 @@ class ProgrammeEvent(db.Model):
     fair: Mapped[Fair] = relationship(back_populates="programme")
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's own protocol
+
+
+class DeletedProgrammeEvent(db.Model):
+    """A programme item deleted from a visible fair: enough of it to tell calendars that hold
+    it that it is cancelled. Its own .ics answers 410 Gone with the cancelled event, and the
+    fair's programme feeds carry it as cancelled for FEED_DELETED_DAYS after `deleted_at`.
+    Only the calendar's fields are kept (no description), and nothing about who deleted it."""
+
+    __tablename__ = "deleted_programme_events"
+
+    # The item's own id: its UID (event-<id>@domain) and its address, which a new item reusing
+    # the id (SQLite may) replaces; the feeds leave out a tombstone whose id is live again.
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    fair_id: Mapped[int] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"), index=True)
+    title_ru: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str | None] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the item's
+    # The item's last revision plus one: with the fair's (which the deletion raises too) the
+    # cancelled event's SEQUENCE, above every one the item was published with.
+    revision: Mapped[int] = mapped_column(Integer)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    fair: Mapped[Fair] = relationship(back_populates="deleted_programme")
 
 
 @event.listens_for(Fair.sectors, "append")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from fairplanner.accounts.models import User
 from fairplanner.catalogue.models import (
     CapacityUnit,
+    DeletedProgrammeEvent,
     EventKind,
     Fair,
     FairKind,
@@ -327,6 +328,21 @@ def update_event(
 
 
 def delete_event(fair: Fair, event: ProgrammeEvent, *, actor: User) -> None:
+    """Delete a programme item. Where the public could see it (and so may hold it in a
+    calendar), a tombstone keeps what a calendar needs to drop it: the item's .ics answers 410
+    with the cancelled event, and the fair's programme feeds carry it cancelled for a while."""
+    if fair.status in (FairStatus.PUBLISHED, FairStatus.CANCELLED):
+        # SQLite may give a deleted item's id to a new one: its older tombstone is replaced.
+        tombstone = db.session.get(DeletedProgrammeEvent, event.id) or DeletedProgrammeEvent(
+            id=event.id
+        )
+        tombstone.fair = fair
+        tombstone.title_ru, tombstone.title_en = event.title_ru, event.title_en
+        tombstone.starts_at, tombstone.ends_at = event.starts_at, event.ends_at
+        tombstone.created_at = event.created_at
+        tombstone.revision = event.revision + 1
+        tombstone.deleted_at = utcnow()
+        db.session.add(tombstone)
     fair.programme.remove(event)
     fair.updated_at = utcnow()  # a deletion moves the feeds' validators too
     db.session.flush()

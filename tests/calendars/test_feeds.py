@@ -127,11 +127,20 @@ def test_fair_download_is_a_complete_calendar(client, fair):
     assert "Зал 1" in str(opening["LOCATION"])
 
 
-def test_two_parsers_agree(client, fair):
-    for path in ("/fairs/lesdrevtech.ics", "/calendar.ics", "/calendar.ics?lang=en"):
-        first, second = parse_both(client.get(path).data)
-        assert first == second
-        assert len(first) == 3
+@pytest.mark.parametrize(
+    ("path", "count"),
+    [
+        ("/fairs/lesdrevtech.ics", 3),
+        ("/calendar.ics", 1),  # one event per fair
+        ("/calendar.ics?lang=en", 1),
+        ("/calendar.ics?detail=programme", 3),
+        ("/calendar.ics?lang=en&detail=programme", 3),
+    ],
+)
+def test_two_parsers_agree(client, fair, path, count):
+    first, second = parse_both(client.get(path).data)
+    assert first == second
+    assert len(first) == count
 
 
 def test_lines_are_folded_at_75_octets_without_splitting_characters(client, fair):
@@ -148,7 +157,7 @@ def test_lines_are_folded_at_75_octets_without_splitting_characters(client, fair
 
 
 def test_every_tzid_has_its_vtimezone(client, fair):
-    cal = icalendar.Calendar.from_ical(client.get("/calendar.ics").data)
+    cal = icalendar.Calendar.from_ical(client.get("/calendar.ics?detail=programme").data)
     used = {e["DTSTART"].params.get("TZID") for e in cal.walk("VEVENT")} - {None}
     assert used == {"Europe/Minsk"}
     assert {tz["TZID"] for tz in cal.walk("VTIMEZONE")} == used
@@ -169,16 +178,17 @@ def sequences(client, path="/calendar.ics") -> dict[str, int]:
 
 
 def test_uids_stay_and_sequence_grows_with_each_change(client, db, fair):
-    before = sequences(client)
+    path = "/calendar.ics?detail=programme"
+    before = sequences(client, path)
     fair.starts_on += timedelta(days=1)
     fair.ends_on += timedelta(days=1)
     db.session.commit()
-    moved = sequences(client)
+    moved = sequences(client, path)
     assert moved.keys() == before.keys()
     assert all(moved[uid] > before[uid] for uid in before)
     fair.programme[0].hall_ru = "Зал 2"
     db.session.commit()
-    hall = sequences(client)
+    hall = sequences(client, path)
     opening = f"event-{fair.programme[0].id}@127.0.0.1"
     assert hall[opening] > moved[opening]
     assert hall[f"fair-{fair.id}@127.0.0.1"] == moved[f"fair-{fair.id}@127.0.0.1"]
@@ -190,16 +200,19 @@ def test_a_cancellation_reaches_the_feeds(client, db, fair, lang, prefix):
     fair.cancelled_at = utcnow()
     fair.cancel_reason_en = "The venue is closed"
     db.session.commit()
-    cal = icalendar.Calendar.from_ical(client.get(f"/calendar.ics?lang={lang}").data)
-    events = cal.walk("VEVENT")
+    path = f"/calendar.ics?lang={lang}&detail=programme"
+    events = icalendar.Calendar.from_ical(client.get(path).data).walk("VEVENT")
     assert len(events) == 3
     assert {e["STATUS"] for e in events} == {"CANCELLED"}
     assert all(str(e["SUMMARY"]).startswith(prefix) for e in events)
 
 
-def test_old_cancellations_and_old_fairs_leave_the_feed(client, db, make_fair):
+@pytest.mark.parametrize("query", ["", "?detail=programme"])
+def test_old_cancellations_and_old_fairs_leave_the_feed(client, db, make_fair, query):
     today = minsk_today()
-    make_fair(slug="recent", starts_on=today - timedelta(days=40))
+    # Fairs that ended up to FEED_PAST_DAYS (31) days ago stay; earlier ones leave.
+    make_fair(slug="recent", starts_on=today - timedelta(days=32), days=2)  # ended 31 days ago
+    make_fair(slug="last-month", starts_on=today - timedelta(days=33), days=2)  # 32 days ago
     make_fair(slug="long-ago", starts_on=today - timedelta(days=120))
     gone = make_fair(
         slug="cancelled-long-ago", starts_on=today + timedelta(days=10), status=FairStatus.CANCELLED
@@ -209,7 +222,9 @@ def test_old_cancellations_and_old_fairs_leave_the_feed(client, db, make_fair):
     db.session.commit()
     urls = {
         str(e["URL"]).rsplit("/", 1)[1]
-        for e in icalendar.Calendar.from_ical(client.get("/calendar.ics").data).walk("VEVENT")
+        for e in icalendar.Calendar.from_ical(client.get(f"/calendar.ics{query}").data).walk(
+            "VEVENT"
+        )
     }
     assert urls == {"recent"}
 

@@ -3,6 +3,7 @@ process at any hour, and the validators never let a client keep a stale body."""
 
 from __future__ import annotations
 
+import gzip
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,8 +14,10 @@ import pytest
 
 import config
 from fairplanner import create_app
+from fairplanner.accounts.models import Role
 from fairplanner.calendars import views
 from fairplanner.calendars.models import CalendarToken
+from fairplanner.organizers import services
 from fairplanner.registrations.models import Registration, RegistrationStatus
 from tests.factories import Factories
 
@@ -55,12 +58,18 @@ def test_same_data_gives_the_same_bytes_in_two_processes_at_different_times(
         ]
     )
     committed.session.commit()
+    # A deleted item: its tombstone is in the fair's feeds and answers its own address.
+    gone = fair.programme[1]
+    services.delete_event(fair, gone, actor=factories.user(role=Role.STAFF, company=None))
+    committed.session.commit()
     paths = [
-        "/calendar.ics?lang=ru",
-        "/calendar.ics?lang=en",
-        f"/calendar/{'t' * 43}.ics?lang=ru",
-        f"/fairs/{fair.slug}.ics?lang=en",
-        f"/fairs/{fair.slug}/events/{fair.programme[0].id}.ics?lang=ru",
+        ("/calendar.ics?lang=ru", 200),
+        ("/calendar.ics?lang=en", 200),
+        ("/calendar.ics?lang=ru&detail=programme", 200),
+        (f"/calendar/{'t' * 43}.ics?lang=ru", 200),
+        (f"/fairs/{fair.slug}.ics?lang=en", 200),
+        (f"/fairs/{fair.slug}/events/{fair.programme[0].id}.ics?lang=ru", 200),
+        (f"/fairs/{fair.slug}/events/{gone.id}.ics?lang=ru", 410),
     ]
     bodies = []
     for hours in (0, 5):  # a second worker, or the same one after a restart, hours later
@@ -69,25 +78,34 @@ def test_same_data_gives_the_same_bytes_in_two_processes_at_different_times(
         monkeypatch.setattr(views, "utcnow", lambda later=later: later)
         app = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
         client = app.test_client()
-        responses = [client.get(path) for path in paths]
-        assert [r.status_code for r in responses] == [200] * len(paths)
-        bodies.append([(r.headers["ETag"], r.data) for r in responses])
+        for headers in ({}, {"Accept-Encoding": "gzip"}):
+            responses = [client.get(path, headers=headers) for path, _status in paths]
+            assert [r.status_code for r in responses] == [status for _path, status in paths]
+            bodies.append([(r.headers["ETag"], r.data) for r in responses])
         with app.app_context():
             app.extensions["sqlalchemy"].engine.dispose()
-    assert bodies[0] == bodies[1]
+    plain, packed, plain_later, packed_later = bodies
+    assert plain == plain_later
+    assert packed == packed_later  # the gzip bytes too: no time or name in them
+    for (etag, body), (gzip_etag, gzip_body) in zip(plain, packed, strict=True):
+        assert gzip_etag == etag[:-1] + '-gzip"'
+        assert gzip.decompress(gzip_body) == body
     # Every DTSTAMP is its event's LAST-MODIFIED, not the time the feed was built.
-    for _etag, body in bodies[0]:
+    for _etag, body in plain:
         for event in events(body).values():
             assert event["DTSTAMP"].dt == event["LAST-MODIFIED"].dt
+    cancelled = events(plain[4][1])[f"event-{gone.id}@127.0.0.1"]
+    assert cancelled["STATUS"] == "CANCELLED"
 
 
 def test_unchanged_events_keep_their_bytes_when_another_changes(client, db, make_fair):
     one, two = make_fair(programme=1), make_fair(programme=1)
-    before = events(client.get("/calendar.ics?lang=ru").data)
+    path = "/calendar.ics?lang=ru&detail=programme"
+    before = events(client.get(path).data)
     two.name_ru = "Другое имя"
     two.updated_at += timedelta(minutes=1)  # (the calendar's times are whole seconds)
     db.session.commit()
-    after = events(client.get("/calendar.ics?lang=ru").data)
+    after = events(client.get(path).data)
     for uid in (f"fair-{one.id}@127.0.0.1", f"event-{one.programme[0].id}@127.0.0.1"):
         assert after[uid].to_ical() == before[uid].to_ical()
     changed = f"fair-{two.id}@127.0.0.1"
