@@ -40,6 +40,9 @@ SEARCHES = [
     "Мінск энергетика",
     "exhibition of the furniture industry",
     "белогро",  # a typo: the fuzzy fallback
+    "ярмарок Гомеля",  # a fleeting-vowel plural: a generic word
+    "Белагро машиностроение",  # both known, never together: the relaxed fallback
+    "IT forum Minsk",  # it -> ict
     "zzzz-nothing-like-this",
 ]
 

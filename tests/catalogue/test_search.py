@@ -204,6 +204,7 @@ def test_no_suggestion_when_the_words_exist_but_never_meet(client, make_fair, pl
     # Relaxed instead: the fairs with the most of the words, and the page says so.
     assert slugs(response) == ["gomel", "agro"]
     assert "Ни одна выставка не подходит под все слова" in html
+    assert "calendar.ics" not in html  # a feed takes every word: it would be empty
     en = client.get("/?q=Белагро+Гомель", headers={"Accept-Language": "en"})
     assert "No fair matches all the words" in en.get_data(as_text=True)
     # Not when a word is in no fair at all, nor for a search that finds its fairs.
