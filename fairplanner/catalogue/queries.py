@@ -21,13 +21,14 @@ from fairplanner.catalogue.models import (
 )
 from fairplanner.catalogue.search import fuzzy
 from fairplanner.catalogue.search import query as search
-from fairplanner.catalogue.search.analyzer import GENERIC, QueryTerm, query_terms
+from fairplanner.catalogue.search.analyzer import ASIDE, GENERIC, QueryTerm, query_terms
 from fairplanner.extensions import db
 from fairplanner.text import fold
 
 VISIBLE = (FairStatus.PUBLISHED, FairStatus.CANCELLED)
 MAX_TERMS = 8
 PHRASE = 16  # the score of the typed phrase in a name: above any single word's
+KIND = ASIDE  # a fair of the kind a generic word names: as much as a word in its sectors
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class FairFilters:
     date_from: date | None = None
     date_to: date | None = None
     include_past: bool = False
+    relaxed: bool = False  # the search's words need not all match (the fallback, not a filter)
 
 
 def search_terms(q: str | None) -> list[QueryTerm]:
@@ -69,8 +71,10 @@ def _ranked(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
     order = []
     terms = search_terms(filters.q)
     if terms:
-        found = search.hits(terms).subquery()
+        found = search.hits(terms, relaxed=filters.relaxed).subquery()
         stmt = stmt.join(found, found.c.fair_id == Fair.id)
+        if filters.relaxed:
+            order.append(found.c.matched.desc())  # the most of the words first
         bonus = _phrase_bonus(filters.q or "") + _kind_bonus(terms)
         order.append((found.c.score + bonus).desc())
     elif filters.q and filters.q.strip():
@@ -79,11 +83,12 @@ def _ranked(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
 
 
 def _kind_bonus(terms: list[QueryTerm]) -> ColumnElement[int] | int:
-    """A point for a fair of the kind a generic word names ("ярмарка мебели": fairs first)."""
+    """More for a fair of the kind a generic word names ("ярмарка мебели": fairs first), as
+    much as a word found in its sectors."""
     kinds = {GENERIC[t.stem] for t in terms if not t.required and GENERIC.get(t.stem)}
     if not kinds:
         return 0
-    return case((Fair.kind.in_([FairKind(kind) for kind in sorted(kinds)]), 1), else_=0)
+    return case((Fair.kind.in_([FairKind(kind) for kind in sorted(kinds)]), KIND), else_=0)
 
 
 def _phrase_bonus(q: str) -> ColumnElement[int]:
@@ -101,7 +106,8 @@ def matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
     stmt = _filtered(filters, today=today)
     terms = search_terms(filters.q)
     if terms:
-        stmt = stmt.where(Fair.id.in_(select(search.hits(terms).subquery().c.fair_id)))
+        found = search.hits(terms, relaxed=filters.relaxed).subquery()
+        stmt = stmt.where(Fair.id.in_(select(found.c.fair_id)))
     elif filters.q and filters.q.strip():
         stmt = stmt.where(false())
     return stmt
@@ -135,6 +141,8 @@ class RankedPagination(Pagination):
     """A page of ranked fairs: one statement gives the page's ids and, in a window count, the
     total (the search runs once, not once for the count and once for the page); a second
     loads those fairs for their cards (a third, their sectors)."""
+
+    relaxed = False  # the relaxed fallback's fairs: some of the words, not all
 
     def _query_items(self) -> list[Fair]:
         ranked: Select[tuple[Fair]] = self._query_args["ranked"]
@@ -173,6 +181,11 @@ class SearchPage:
     suggestion: str | None = None
 
     @property
+    def relaxed(self) -> bool:
+        """No fair has every word: the page lists those with some of them."""
+        return self.filters.relaxed
+
+    @property
     def total(self) -> int:
         return self.pagination.total or 0
 
@@ -185,22 +198,29 @@ def ranked_page(filters: FairFilters, *, today: date, page: int, per_page: int) 
         stmt = fairs_matching(filters, today=today)
         return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     ranked = _ranked(filters, today=today)
-    return RankedPagination(page=page, per_page=per_page, error_out=False, ranked=ranked)
+    pagination = RankedPagination(page=page, per_page=per_page, error_out=False, ranked=ranked)
+    pagination.relaxed = filters.relaxed  # the page says so (catalogue/_suggestion.html)
+    return pagination
 
 
 def search_page(filters: FairFilters, *, today: date, page: int, per_page: int) -> SearchPage:
     """The list page of `filters`. When a search matches nothing, one more statement finds its
     words that no fair has; if the nearest known words (fuzzy) give a search that matches, its
-    fairs are the page's, with the suggestion."""
+    fairs are the page's, with the suggestion. When every word is known but no fair has them
+    all, the page lists the fairs with the most of them (relaxed)."""
     found = SearchPage(filters, ranked_page(filters, today=today, page=page, per_page=per_page))
     if found.total or not filters.q:
         return found
-    suggestion = fuzzy.suggest(filters.q, limit=MAX_TERMS)
-    if suggestion is None:
-        return found
-    corrected = replace(filters, q=suggestion)
-    pagination = ranked_page(corrected, today=today, page=page, per_page=per_page)
-    return SearchPage(corrected, pagination, suggestion) if pagination.total else found
+    correction = fuzzy.correct(filters.q, limit=MAX_TERMS)
+    if correction.text is not None:
+        corrected = replace(filters, q=correction.text)
+        pagination = ranked_page(corrected, today=today, page=page, per_page=per_page)
+        return SearchPage(corrected, pagination, correction.text) if pagination.total else found
+    if correction.known and sum(t.required for t in search_terms(filters.q)) > 1:
+        relaxed = replace(filters, relaxed=True)
+        pagination = ranked_page(relaxed, today=today, page=page, per_page=per_page)
+        return SearchPage(relaxed, pagination) if pagination.total else found
+    return found
 
 
 def suggestion_for(filters: FairFilters) -> str | None:

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from fairplanner.catalogue.search import synonyms
+
 MAX_TERM = 60  # the term column's length
 _RUSSIAN = Stemmer.Stemmer("russian")
 _ENGLISH = Stemmer.Stemmer("english")
@@ -46,7 +48,7 @@ _RU_STOP = (
     "оно от очень по под после при про с со так также такой там те тем то того тоже той только "
     "том ты у уже хотя чего чей чем что чтобы чье чья эта эти это этот я"
 )
-# Not "it": a sector (IT) people search for.
+# Not "it": a sector (IT) people search for (see synonyms.QUERY_WORDS).
 _EN_STOP = (
     "a about above after all also an and any are as at be been but by can could did do does "
     "for from had has have he her his how i if in into is its me more my no nor not of on "
@@ -88,12 +90,32 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """The Snowball stem of a folded word: Russian rules for Cyrillic, English for the rest."""
     stemmer = _RUSSIAN if _CYRILLIC.search(word) else _ENGLISH
-    return stemmer.stemWord(word)[:MAX_TERM]
+    stemmed = stemmer.stemWord(word)
+    return synonyms.STEMS.get(stemmed, stemmed)[:MAX_TERM]
+
+
+def expand(found: Iterable[str], *, query: bool = False) -> list[str]:
+    """Folded words with abbreviations spelt out and compounds split (synonyms). In a text
+    the compound itself stays too ("сельхозтехника": itself, сельскохозяйственный, техника);
+    in a search only its parts, which any fair holding the compound also has."""
+    out: list[str] = []
+    for word in found:
+        if query and word in synonyms.QUERY_WORDS:
+            word = synonyms.QUERY_WORDS[word]
+        elif not query and word in synonyms.NOT_INDEXED:
+            continue
+        if word in synonyms.WORDS:
+            out += synonyms.WORDS[word].split()
+        elif parts := synonyms.split_compound(word):
+            out += [*([] if query else [word]), *parts]
+        else:
+            out.append(word)
+    return out
 
 
 def terms(text: str) -> list[str]:
-    """The stems of `text`, in order, stop words left out."""
-    return [stem(w) for w in words(text)]
+    """The stems of `text`, in order, stop words left out, synonyms spelt out."""
+    return [stem(w) for w in expand(words(text))]
 
 
 # Weights of where a term was found: the name counts most, the description least.
@@ -143,7 +165,7 @@ def query_terms(q: str | None, *, limit: int = 8) -> list[QueryTerm]:
     """The distinct terms of a search, at most `limit`; generic words are optional when the
     query has other words."""
     seen: dict[str, str] = {}
-    for word in words(q or ""):
+    for word in expand(words(q or ""), query=True):
         seen.setdefault(stem(word), word)
         if len(seen) == limit:
             break

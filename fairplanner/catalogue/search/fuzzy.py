@@ -9,11 +9,12 @@ same edit-distance measure then picks the nearest, so both databases suggest the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from threading import Lock
 
 from flask import current_app
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from sqlalchemy import func, select, text
 
 from fairplanner.cache import cache_key
@@ -37,10 +38,11 @@ _memo_lock = Lock()
 
 def closeness(typed: str, word: str) -> float:
     """How near a typed word is to a known one: the edit-distance similarity of the whole
-    word, or (a little less) of its beginning, so that "мибель" is near "мебельного"."""
-    whole = Levenshtein.normalized_similarity(typed, word)
+    word, or (a little less) of its beginning, so that "мибель" is near "мебельного". Two
+    letters swapped are one edit (optimal string alignment): "свакра" is near "сварка"."""
+    whole = OSA.normalized_similarity(typed, word)
     if len(word) > len(typed):
-        whole = max(whole, Levenshtein.normalized_similarity(typed, word[: len(typed)]) - 0.1)
+        whole = max(whole, OSA.normalized_similarity(typed, word[: len(typed)]) - 0.1)
     return whole
 
 
@@ -115,19 +117,34 @@ def nearest(typed: str) -> str | None:
     return max(scored)[3] if scored else None
 
 
-def suggest(q: str, *, limit: int) -> str | None:
-    """The search with each word that no fair has replaced by the nearest known word, or None
-    when every word is known (the words just never meet in one fair) or one has no near word."""
+@dataclass(frozen=True)
+class Correction:
+    """What the fallback makes of a search that found nothing."""
+
+    text: str | None  # the search with its unknown words replaced by the nearest known ones
+    known: bool  # every required word is in some fair: they just never meet in one
+
+
+def correct(q: str, *, limit: int) -> Correction:
+    """The search with each word that no fair has replaced by the nearest known word; no text
+    when every word is known (`known`: the words just never meet in one fair) or one has no
+    near word."""
     terms = query_terms(q, limit=limit)
     if not terms:
-        return None
+        return Correction(None, known=False)
     missing = [term for term in unknown(terms) if term.required]  # "выставка" may stay unmet
     if not missing:
-        return None
+        return Correction(None, known=True)
     replacements: dict[str, str] = {}
     for term in missing:
         near = nearest(term.word)
         if near is None:
-            return None
+            return Correction(None, known=False)
         replacements[term.word] = near
-    return WORD.sub(lambda m: replacements.get(fold(m.group()), m.group()), q)
+    text = WORD.sub(lambda m: replacements.get(fold(m.group()), m.group()), q)
+    return Correction(text, known=False)
+
+
+def suggest(q: str, *, limit: int) -> str | None:
+    """The corrected search (see `correct`), or None."""
+    return correct(q, limit=limit).text
