@@ -157,9 +157,10 @@ def register_template_helpers(app: Flask) -> None:
         feed_links=feed_links,
         copy_id=lambda value: hashlib.sha256(str(value).encode()).hexdigest()[:10],
     )
-    from fairplanner import display
+    from fairplanner import chrome, display
 
     display.init_app(app)
+    chrome.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
 from prometheus_client import (
@@ -68,10 +69,21 @@ CACHE_MISSES = Counter(
 )
 
 
+# The two series of each (route, method, status), found once: `labels()` validates the values
+# and takes the metric's lock on every call. Routes are URL rules, so the keys are few.
+_REQUEST_SERIES: dict[tuple[str | None, str, int], tuple[Any, Any]] = {}
+
+
 def count_request(route: str | None, method: str, status: int, seconds: float) -> None:
-    labels = (route or UNMATCHED, method, str(status))
-    REQUESTS.labels(*labels).inc()
-    DURATION.labels(*labels).observe(seconds)
+    series = _REQUEST_SERIES.get((route, method, status))
+    if series is None:
+        labels = (route or UNMATCHED, method, str(status))
+        series = _REQUEST_SERIES[route, method, status] = (
+            REQUESTS.labels(*labels),
+            DURATION.labels(*labels),
+        )
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 def count_cache_lookup(key: str, found: bool) -> None:

@@ -212,3 +212,34 @@ def test_blocks_holding_the_readers_csrf_token_are_not_stored(app, client, membe
         app.jinja_env.loader = loader
         app.jinja_env.cache.clear()
     assert stored == []
+
+
+@pytest.mark.usefixtures("caching")
+class TestTheReaderIsLoadedOnEveryRequest:
+    """Nothing of the reader is kept between requests: a login ended elsewhere (another
+    server's logout, written straight to the database here) fails on the very next page."""
+
+    @pytest.mark.parametrize("page", PAGES)
+    def test_a_login_revoked_elsewhere_fails_on_the_next_request(
+        self, db, client, member, paths, page
+    ):
+        from fairplanner.accounts import sessions
+
+        assert member.email in text(client.get(paths[page]))
+        assert member.email in text(client.get(paths[page]))  # from stored blocks
+        loaded = sessions.load(member.get_id())
+        assert loaded is not None
+        sessions.revoke(loaded)
+        db.session.commit()
+        page_text = text(client.get(paths[page]))
+        assert member.email not in page_text
+        assert 'href="/signup"' in page_text
+
+    def test_a_company_left_elsewhere_leaves_the_header_at_once(self, db, client, member, paths):
+        assert 'href="/company"' in text(client.get(paths["list"]))
+        member.company = None
+        db.session.commit()
+        db.session.expire_all()
+        page_text = text(client.get(paths["list"]))
+        assert member.email in page_text
+        assert 'href="/company"' not in page_text
