@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from fairplanner import extensions
+from fairplanner import extensions, readonly
 from fairplanner.db import compared
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,7 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     register_blueprints(app)
     register_template_helpers(app)
     register_request_hooks(app)
+    readonly.init_app(app)
     register_security_headers(app)
     from fairplanner import pagecache
     from fairplanner.calendars.views import AnswerPolls

@@ -18,6 +18,7 @@ from fairplanner.catalogue.models import RegistrationState
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, minsk_today
 from fairplanner.pagecache import render_page
+from fairplanner.readonly import read_only
 from fairplanner.registrations import queries as registration_queries
 
 bp = Blueprint("catalogue", __name__)
@@ -61,6 +62,7 @@ def _feed_args() -> dict[str, object]:
 
 
 @bp.get("/")
+@read_only
 def index() -> ResponseReturnValue:
     """Upcoming fairs, soonest first, filtered and paginated."""
     return render_page("catalogue/index.html", _index_context)
@@ -106,6 +108,7 @@ def suggestion(text: str | None, endpoint: str, *, shown: bool, **values: int) -
 
 
 @bp.get("/fairs/<slug>")
+@read_only
 def fair(slug: str) -> ResponseReturnValue:
     """One fair: dates, place, organizer, programme by day and where registration stands."""
     # The page shows the reader's company's applications (catalogue/_register.html).
@@ -144,6 +147,7 @@ def month_today() -> ResponseReturnValue:
 
 
 @bp.get("/calendar/<int:year>/<int:month>")
+@read_only
 def month(year: int, month: int) -> ResponseReturnValue:
     """A calendar grid of one month with every matching fair drawn across its days."""
     if not (month_view.MIN_YEAR <= year <= month_view.MAX_YEAR and 1 <= month <= 12):

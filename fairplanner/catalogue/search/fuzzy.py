@@ -84,7 +84,9 @@ def _candidates(typed: str) -> list[Word]:
     w = search_words.c
     if _has_trigrams():
         # Below pg_trgm's default 0.3: a typo in a short word leaves few trigrams in common.
-        db.session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', '0.15', true)"))
+        # For the connection, not the transaction: a read-only page runs in autocommit, where
+        # a transaction lasts one statement (and inside a transaction a rollback undoes it).
+        db.session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', '0.15', false)"))
         stmt = (
             select(w.word, w.written, w.weight)
             .where(w.word.op("%")(typed))
