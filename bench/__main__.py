@@ -36,7 +36,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bench import feed
-from bench.common import bare_client, bench_app
+from bench.common import bare_client, bench_app, rounds_ms
 from fairplanner.catalogue.models import Fair
 from fairplanner.extensions import db
 
@@ -57,14 +57,7 @@ clock = time.perf_counter
 
 def timed(call: Callable[[], object], requests: int) -> float:
     """Median of five rounds of `requests` calls, in milliseconds per call."""
-    call()  # warm up caches and compiled templates
-    rounds = []
-    for _ in range(5):
-        start = clock()
-        for _ in range(requests):
-            call()
-        rounds.append((clock() - start) * 1000 / requests)
-    return statistics.median(rounds)
+    return statistics.median(rounds_ms(call, requests, clock=clock))
 
 
 def log_in(client: FlaskClient, email: str, password: str) -> FlaskClient:

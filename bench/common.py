@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
@@ -27,3 +29,21 @@ def bench_app(database: Path | str, **overrides: object) -> Flask:
     with app.app_context():
         upgrade()
     return app
+
+
+def rounds_ms(
+    call: Callable[[], object],
+    requests: int,
+    rounds: int = 5,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[float]:
+    """Milliseconds per call in each of `rounds` rounds of `requests` calls, after one call to
+    warm up caches and compiled templates."""
+    call()
+    results = []
+    for _ in range(rounds):
+        start = clock()
+        for _ in range(requests):
+            call()
+        results.append((clock() - start) * 1000 / requests)
+    return results

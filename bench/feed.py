@@ -40,7 +40,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import insert
 from werkzeug.test import TestResponse
 
-from bench.common import bare_client, bench_app
+from bench.common import bare_client, bench_app, rounds_ms
 from fairplanner import cache
 from fairplanner.catalogue.models import (
     City,
@@ -235,14 +235,7 @@ def expect(response: TestResponse, status: int, what: str) -> TestResponse:
 
 def per_request(call: Callable[[], object], requests: int, rounds: int = 5) -> float:
     """Median of `rounds` rounds of `requests` calls, in milliseconds per call."""
-    call()  # warm up
-    results = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(requests):
-            call()
-        results.append((time.perf_counter() - start) * 1000 / requests)
-    return statistics.median(results)
+    return statistics.median(rounds_ms(call, requests, rounds))
 
 
 def reset_postgres(url: str) -> None:

@@ -30,7 +30,7 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bench.common import bench_app
+from bench.common import bench_app, rounds_ms
 from fairplanner import pagecache
 from fairplanner.cache import cache_key
 from fairplanner.catalogue.models import Fair
@@ -59,14 +59,7 @@ def closed_port() -> int:
 
 def per_request(call: Callable[[], Any], requests: int) -> float:
     """Median milliseconds per call over five rounds of `requests` calls."""
-    call()
-    rounds = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(requests):
-            call()
-        rounds.append((time.perf_counter() - start) * 1000 / requests)
-    return statistics.median(rounds)
+    return statistics.median(rounds_ms(call, requests))
 
 
 def old_page_key() -> tuple[str, bool] | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from bench.common import bare_client, bench_app
+from bench.common import bare_client, bench_app, rounds_ms
 from fairplanner.catalogue import queries
 from fairplanner.demo.relevance import SETS, load_queries, score
 from fairplanner.extensions import db
@@ -50,13 +50,7 @@ SEARCHES = [
 def timed(call: Callable[[], object], requests: int) -> tuple[float, float]:
     """Median and best of five rounds of `requests` calls, in milliseconds per call (the best
     round shows the cost on a quiet machine, the median what a busy one gives)."""
-    call()
-    rounds = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(requests):
-            call()
-        rounds.append((time.perf_counter() - start) * 1000 / requests)
+    rounds = rounds_ms(call, requests)
     return statistics.median(rounds), min(rounds)
 
 

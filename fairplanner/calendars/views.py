@@ -335,17 +335,13 @@ def event(slug: str, event_id: int) -> ResponseReturnValue:
     if item is None:
         return _gone_event(fair, event_id)
     lang = feed_language()
-    return calendar_response(
-        lambda: ical.build_calendar(
-            [ical.Entry(fair)],
-            context(lang),
-            name=_localized_name(fair, lang),
-            refresh=refresh(),
-            only=item,
-        ),
+    return _item_calendar(
+        fair,
+        lang,
+        item.id,
         validator=(lang, fair.id, fair.revision, item.id, item.revision),
         last_modified=_latest(fair.updated_at, item.updated_at),
-        filename=f"{fair.slug}-{item.id}.ics",
+        only=item,
     )
 
 
@@ -357,18 +353,41 @@ def _gone_event(fair: Fair, event_id: int) -> ResponseReturnValue:
     if gone is None:
         abort(404)
     lang = feed_language()
+    return _item_calendar(
+        fair,
+        lang,
+        gone.id,
+        validator=("gone", lang, fair.id, fair.revision, gone.id, gone.revision, gone.deleted_at),
+        last_modified=_latest(fair.updated_at, gone.deleted_at),
+        status=410,
+        gone=gone,
+    )
+
+
+def _item_calendar(
+    fair: Fair,
+    lang: str,
+    item_id: int,
+    *,
+    validator: tuple[object, ...],
+    last_modified: datetime | None,
+    status: int = 200,
+    **only_or_gone: object,
+) -> ResponseReturnValue:
+    """The calendar of one programme item of `fair`: the item (`only=`) or its cancellation
+    (`gone=`)."""
     return calendar_response(
         lambda: ical.build_calendar(
             [ical.Entry(fair)],
             context(lang),
             name=_localized_name(fair, lang),
             refresh=refresh(),
-            gone=gone,
+            **only_or_gone,
         ),
-        validator=("gone", lang, fair.id, fair.revision, gone.id, gone.revision, gone.deleted_at),
-        last_modified=_latest(fair.updated_at, gone.deleted_at),
-        filename=f"{fair.slug}-{gone.id}.ics",
-        status=410,
+        validator=validator,
+        last_modified=last_modified,
+        filename=f"{fair.slug}-{item_id}.ics",
+        status=status,
     )
 
 
