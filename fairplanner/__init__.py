@@ -102,6 +102,9 @@ def register_extensions(app: Flask) -> None:
         render_as_batch=True,
         include_object=compared,
     )
+    from fairplanner.cookies import CookieSessionInterface
+
+    app.session_interface = CookieSessionInterface()
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
     extensions.limiter.init_app(app)

@@ -96,9 +96,14 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
 sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
 
+# Set for read-only pages (fairplanner.readonly): no BEGIN, so each statement is its own
+# transaction, as in PostgreSQL's autocommit (pysqlite itself never begins one here).
+sqlite_read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=False)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn: Any) -> None:
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite" and not sqlite_read_only.get():
         conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
 
 

@@ -81,6 +81,26 @@ class ResilientLimiter(Limiter):
         self._recheck_at = now + self._retry_seconds
         return True
 
+    def _check_request_limit(
+        self, callable_name: str | None = None, in_middleware: bool = True
+    ) -> None:
+        # Flask-Limiter checks every request twice: before it (`in_middleware`, for default,
+        # application, blueprint and meta limits) and in each decorated view (its own limits).
+        # This app sets only the latter, so the first pass finds nothing to count, at a tenth
+        # of a signed-in page's time; it is skipped while no such limit exists.
+        if in_middleware and not self._request_wide_limits():
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+    def _request_wide_limits(self) -> bool:
+        manager = self.limit_manager
+        return bool(
+            manager._default_limits
+            or manager._application_limits
+            or manager._blueprint_limits
+            or self._meta_limits
+        )
+
     def hit(self, limit: str, *identifiers: str) -> bool:
         """Count one attempt against `limit` (e.g. "5 per minute") for `identifiers`, outside
         the decorators (per-account limits): False when the limit is exceeded. In Redis, or in

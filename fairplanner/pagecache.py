@@ -27,12 +27,13 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import Flask, Response, current_app, g, render_template, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask.signals import before_render_template, template_rendered
 from jinja2.runtime import Context
 from markupsafe import Markup
 
 from fairplanner.cache import cache_key, shared_cache
+from fairplanner.chrome import page_frame
 from fairplanner.i18n import current_language, minsk_today
 
 # The page that holds stored blocks: base.html around them.
@@ -130,13 +131,27 @@ def render_page(
     key = cache_key("blocks", generations, (request.endpoint, *parts))
     stored = shared_cache().get(key) if key is not None else None
     if stored is not None:
-        blocks = {name: Markup(html) for name, html in json.loads(stored).items()}  # noqa: S704 - HTML rendered by our templates
-        return render_template(PARTS_TEMPLATE, blocks=blocks)
+        return page_frame(PARTS_TEMPLATE, _parsed(key, stored))
     page, blocks = _render_keeping_blocks(template_name, context())
     if key is not None and not _personal(blocks):
         ttl = current_app.config["PAGE_CACHE_SECONDS"]
         shared_cache().set(key, json.dumps(blocks, ensure_ascii=False).encode(), ttl=ttl)
     return page
+
+
+# Stored blocks parsed, by key (which holds the generations: a key's blocks never change).
+_PARSED_MAX = 256
+_parsed_blocks: dict[str, dict[str, Markup]] = {}
+
+
+def _parsed(key: str, stored: bytes) -> dict[str, Markup]:
+    blocks = _parsed_blocks.get(key)
+    if blocks is None:
+        if len(_parsed_blocks) >= _PARSED_MAX:
+            _parsed_blocks.clear()
+        blocks = {name: Markup(html) for name, html in json.loads(stored).items()}  # noqa: S704 - HTML rendered by our templates
+        _parsed_blocks[key] = blocks
+    return blocks
 
 
 def _personal(blocks: dict[str, str]) -> bool:

@@ -1,4 +1,4 @@
-"""Pages that only read, served on PostgreSQL without a transaction.
+"""Pages that only read, served without a transaction.
 
 A signed-in catalogue page, once its blocks are stored, runs one statement (the reader with
 their login). Inside a transaction PostgreSQL needs three round trips for it (BEGIN, the
@@ -7,8 +7,9 @@ READ COMMITTED, PostgreSQL's default and ours, every statement takes its own sna
 
 Only views marked `@read_only` are served so, for GET and HEAD; a write in them (a flush, or an
 INSERT, UPDATE or DELETE statement) is refused with an error instead of being committed
-statement by statement. SQLite keeps its transactions (it has no round trips to save), and so
-does a session joined to a transaction opened outside it (the tests' rolled-back one).
+statement by statement. On SQLite such a page sends no BEGIN (fairplanner.db), so each
+statement is its own transaction there too. A session joined to a transaction opened outside
+it (the tests' rolled-back one) keeps that transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from flask import Flask, current_app, g, has_app_context, request
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from fairplanner.db import sqlite_read_only
 from fairplanner.extensions import db
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -42,12 +44,15 @@ def _autocommit() -> None:
     if not getattr(view, "read_only", False):
         return
     bind = db.engine
-    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
+    if not isinstance(bind, Engine) or bind.dialect.name not in ("postgresql", "sqlite"):
         return
     if db.session().in_transaction():  # an earlier hook has read already: keep its transaction
         return
     g.read_only = True
-    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    if bind.dialect.name == "sqlite":
+        g.sqlite_read_only = sqlite_read_only.set(True)
+    else:
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _in_read_only_request() -> bool:
@@ -73,6 +78,9 @@ def _end(exc: BaseException | None) -> None:
     # request, even where the application context outlives the request (CLI, tests).
     if g.pop("read_only", False):
         db.session.close()
+    token = g.pop("sqlite_read_only", None)
+    if token is not None:
+        sqlite_read_only.reset(token)
 
 
 def init_app(app: Flask) -> None:

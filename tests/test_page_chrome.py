@@ -14,6 +14,7 @@ import pytest
 from fairplanner.accounts.models import Role
 
 CSRF = re.compile(r'(name="csrf_token"(?: type="hidden")? value=")[^"]+"')
+CSRF_VALUE = re.compile(r'name="csrf_token" value="([^"]+)"')
 READERS = ["anonymous", "member", "unverified", "staff", "admin-with-company"]
 LANGS = ["ru", "en"]
 
@@ -111,3 +112,66 @@ def test_each_language_keeps_its_own_chrome(app, db, make_user, make_fair):
     page = client.get("/signup").get_data(as_text=True)
     assert "Перейти к содержимому" in page
     assert "Skip to content" not in page
+
+
+def catalogue_paths(fair: Any) -> list[str]:
+    return [
+        "/",
+        "/?sector=food&q=%3Cb%3E",
+        f"/fairs/{fair.slug}",
+        f"/calendar/{fair.starts_on.year}/{fair.starts_on.month}",
+    ]
+
+
+@pytest.mark.usefixtures("caching")
+@pytest.mark.parametrize("who", READERS)
+def test_pages_around_stored_blocks_are_byte_identical_to_full_rendering(
+    app, db, make_user, make_fair, monkeypatch, who
+):
+    """The catalogue's pages come from stored blocks in a kept frame (fairplanner.chrome.
+    page_frame) once visited: the same bytes as base.html rendered in full around them, with
+    the reader's flashed messages (escaped) and the page's own "next" address."""
+    monkeypatch.setitem(app.extensions, "chrome", {})
+    fair = make_fair()
+    client = reader_client(app, make_user, who)
+    for lang in LANGS:
+        client.set_cookie("lang", lang)
+        for path in catalogue_paths(fair):
+            client.get(path)  # stores the page's blocks
+            pages = []
+            for kept in (False, True, True):
+                monkeypatch.setitem(app.config, "TEMPLATE_CHROME", kept)
+                with client.session_transaction() as session:
+                    session["_flashes"] = [("info", "Сохранено <b>&</b>")]
+                pages.append(rendered(client, path))
+            assert pages[1] == pages[0], (lang, path, difference(pages[0][1], pages[1][1]))
+            assert pages[2] == pages[0], (lang, path, difference(pages[0][1], pages[2][1]))
+            assert "Сохранено &lt;b&gt;&amp;&lt;/b&gt;" in pages[0][1]
+    frames = [v for k, v in app.extensions["chrome"].items() if k[0] == "frame"]
+    assert len(frames) == 2 * len(catalogue_paths(fair)) - 2  # the two searches share one
+    assert all(frames), "a page fell back to full rendering"
+
+
+@pytest.mark.usefixtures("caching")
+def test_readers_of_one_kind_share_a_frame_but_see_their_own_values(
+    app, db, make_user, make_fair, monkeypatch
+):
+    monkeypatch.setitem(app.extensions, "chrome", {})
+    fair = make_fair()
+    one, other = make_user(email="one@vyatka.example"), make_user(email="two@vyatka.example")
+    pages = {}
+    for user in (one, other, one):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+        response = client.get(f"/fairs/{fair.slug}")
+        pages[user.email] = page = response.get_data(as_text=True)
+        assert user.email in page
+        assert f'value="/fairs/{fair.slug}"' in page
+    assert "two@vyatka.example" not in pages["one@vyatka.example"]
+    assert "one@vyatka.example" not in pages["two@vyatka.example"]
+    tokens = [CSRF_VALUE.search(page).group(1) for page in pages.values()]
+    assert len(set(tokens)) == 2
+    frames = [v for k, v in app.extensions["chrome"].items() if k[0] == "frame"]
+    assert len(frames) == 1
+    assert frames[0]

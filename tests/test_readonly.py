@@ -1,5 +1,5 @@
-"""Read-only pages on PostgreSQL: the catalogue's pages run outside a transaction (one round
-trip for their statement instead of three), and refuse any write."""
+"""Read-only pages: the catalogue's pages run outside a transaction (on PostgreSQL one round
+trip for their statement instead of three; on SQLite no BEGIN), and refuse any write."""
 
 from __future__ import annotations
 
@@ -73,7 +73,6 @@ def test_a_signed_in_catalogue_page_runs_its_statement_in_autocommit(
     assert not any(seen)
 
 
-@postgres_only
 def test_a_write_in_a_read_only_page_is_refused_and_not_kept(app, committed, caplog):
     client, fair, _ = _signed_in(app, committed)
 
@@ -93,7 +92,6 @@ def test_a_write_in_a_read_only_page_is_refused_and_not_kept(app, committed, cap
     assert committed.session.get(Fair, fair.fair).name_ru != "Тайком"
 
 
-@postgres_only
 def test_a_flushed_change_in_a_read_only_page_is_refused(app, committed, caplog):
     client, fair, _ = _signed_in(app, committed)
 
@@ -112,6 +110,42 @@ def test_a_flushed_change_in_a_read_only_page_is_refused(app, committed, caplog)
     assert "WriteInReadOnlyRequest" in caplog.text
     committed.session.expire_all()
     assert committed.session.get(Fair, fair.fair).name_ru != "Тайком"
+
+
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def _statements(engine: Any, call: Any) -> list[str]:
+    seen: list[str] = []
+
+    def hook(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement.split(None, 1)[0].upper())
+
+    event.listen(engine, "before_cursor_execute", hook)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", hook)
+    return seen
+
+
+@sqlite_only
+@pytest.mark.parametrize("path", ["/", "/fairs/read-only-fair", "/calendar/2027/5"])
+def test_a_signed_in_catalogue_page_sends_no_begin_on_sqlite(app, committed, path, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE", True)
+    app.extensions["cache"].clear()
+    client, _, user = _signed_in(app, committed)
+    assert client.get(path).status_code == 200
+
+    def again() -> None:
+        committed.session.close()
+        response = client.get(path)
+        assert response.status_code == 200
+        assert user.email in response.get_data(as_text=True)
+
+    assert _statements(committed.engine, again) == ["SELECT"]
+    committed.session.close()  # a page that may write has its transaction
+    assert _statements(committed.engine, lambda: client.get("/my/fairs"))[0] == "BEGIN"
 
 
 @postgres_only
