@@ -152,17 +152,23 @@ def csrf_token() -> str:
 # The frame of a page around stored blocks ---------------------------------------------------
 
 
-def page_frame(template_name: str, blocks: dict[str, Markup]) -> str:
-    """`template_name` (`_page_parts.html`: base.html around `blocks`) for this request.
+def page_frame(
+    template_name: str, blocks: dict[str, Markup], encoded: dict[str, bytes] | None = None
+) -> str | bytes:
+    """`template_name` (`_page_parts.html`: base.html around `blocks`) for this request, as the
+    UTF-8 bytes of the response.
 
     base.html around stored blocks is the same for every reader of one kind (signed in or not,
     with a company or not, organizer staff or not, address confirmed or not) on one page in
     one language, but for the reader's values (`Reader`) and the blocks. The first such
     request renders it with marks in their place and keeps the result split at the marks;
-    later ones join the parts with their own values, escaped as Jinja escapes them. The first
-    rendering is checked against a full one: if they differed (base.html came to show
-    something of the reader that is neither in the key nor in `Reader`), that page keeps
-    being rendered in full, and an error is logged.
+    later ones join the parts with their own values, escaped as Jinja escapes them. Parts and
+    blocks are kept encoded (`encoded`: the blocks' UTF-8, kept by the caller): encoding a
+    month view of Cyrillic text to UTF-8 anew for each request cost as much as the rest of
+    the request. The first rendering is checked against a
+    full one: if they differed (base.html came to show something of the reader that is
+    neither in the key nor in `Reader`), that page keeps being rendered in full, and an error
+    is logged.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.jinja_env.auto_reload or not app.config.get("TEMPLATE_CHROME", True):
@@ -185,32 +191,40 @@ def page_frame(template_name: str, blocks: dict[str, Markup]) -> str:
         kind,
         tuple(sorted(blocks)),
     )
-    frames: dict[tuple[Any, ...], list[str] | None] = app.extensions["chrome"]
+    frames: dict[tuple[Any, ...], list[bytes | str] | None] = app.extensions["chrome"]
     frame = frames.get(key, False)
+    if encoded is None:
+        encoded = {name: str(html).encode() for name, html in blocks.items()}
     if frame is False:
-        frame = frames[key] = _make_frame(template_name, blocks)
+        frame = frames[key] = _make_frame(template_name, blocks, encoded)
     if frame is None:
         return render_template(template_name, blocks=blocks)
-    return _fill(frame, Reader(), blocks)
+    return _fill(frame, Reader(), encoded)
 
 
-def _make_frame(template_name: str, blocks: dict[str, Markup]) -> list[str] | None:
+def _make_frame(
+    template_name: str, blocks: dict[str, Markup], encoded: dict[str, bytes]
+) -> list[bytes | str] | None:
     marks = {name: Markup(f"\x00block:{name}\x00") for name in blocks}  # noqa: S704 - fixed marks
     marked = render_template(template_name, blocks=marks, reader=_MarkedReader())
-    frame = MARK.split(marked)
-    if _fill(frame, Reader(), blocks) != render_template(template_name, blocks=blocks):
+    frame: list[bytes | str] = [
+        part.encode() if place % 2 == 0 else part for place, part in enumerate(MARK.split(marked))
+    ]
+    full = render_template(template_name, blocks=blocks)
+    if _fill(frame, Reader(), encoded) != full.encode():
         log.error("base.html shows what its frame does not: %s renders in full", request.endpoint)
         return None
     return frame
 
 
-def _fill(frame: list[str], reader: Reader, blocks: dict[str, Markup]) -> str:
-    """The frame's parts (literal text at even places, mark names at odd ones), joined."""
-    out = frame[:]
-    for place in range(1, len(out), 2):
-        name = out[place]
-        if name.startswith("block:"):
-            out[place] = str(blocks[name[6:]])
+def _fill(frame: list[bytes | str], reader: Reader, block_bytes: dict[str, bytes]) -> bytes:
+    """The frame's parts (literal bytes at even places, mark names at odd ones), joined."""
+    out: list[bytes] = []
+    for place, part in enumerate(frame):
+        if place % 2 == 0:
+            out.append(part)  # type: ignore[arg-type]
+        elif part.startswith("block:"):  # type: ignore[union-attr]
+            out.append(block_bytes[part[6:]])  # type: ignore[index]
         else:
-            out[place] = str(escape(getattr(reader, name)))
-    return "".join(out)
+            out.append(str(escape(getattr(reader, part))).encode())  # type: ignore[arg-type]
+    return b"".join(out)

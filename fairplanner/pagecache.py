@@ -122,7 +122,7 @@ def _store(response: Response) -> Response:
 
 def render_page(
     template_name: str, context: Callable[[], dict[str, Any]], *, reader: tuple[Any, ...] = ()
-) -> str:
+) -> str | bytes:
     """`template_name` rendered with `context()`; its own blocks come from the shared cache
     when stored (then `context` is not called). `reader` is what of the reader those blocks
     show; everything else they show must be in the page's key (CACHED_PAGES)."""
@@ -131,7 +131,7 @@ def render_page(
     key = cache_key("blocks", generations, (request.endpoint, *parts))
     stored = shared_cache().get(key) if key is not None else None
     if stored is not None:
-        return page_frame(PARTS_TEMPLATE, _parsed(key, stored))
+        return page_frame(PARTS_TEMPLATE, *_parsed(key, stored))
     page, blocks = _render_keeping_blocks(template_name, context())
     if key is not None and not _personal(blocks):
         ttl = current_app.config["PAGE_CACHE_SECONDS"]
@@ -139,19 +139,21 @@ def render_page(
     return page
 
 
-# Stored blocks parsed, by key (which holds the generations: a key's blocks never change).
+# Stored blocks parsed (and encoded, for chrome.page_frame), by key: the key holds the
+# generations, so a key's blocks never change.
 _PARSED_MAX = 256
-_parsed_blocks: dict[str, dict[str, Markup]] = {}
+_parsed_blocks: dict[str, tuple[dict[str, Markup], dict[str, bytes]]] = {}
 
 
-def _parsed(key: str, stored: bytes) -> dict[str, Markup]:
-    blocks = _parsed_blocks.get(key)
-    if blocks is None:
+def _parsed(key: str, stored: bytes) -> tuple[dict[str, Markup], dict[str, bytes]]:
+    found = _parsed_blocks.get(key)
+    if found is None:
         if len(_parsed_blocks) >= _PARSED_MAX:
             _parsed_blocks.clear()
         blocks = {name: Markup(html) for name, html in json.loads(stored).items()}  # noqa: S704 - HTML rendered by our templates
-        _parsed_blocks[key] = blocks
-    return blocks
+        found = (blocks, {name: html.encode() for name, html in blocks.items()})
+        _parsed_blocks[key] = found
+    return found
 
 
 def _personal(blocks: dict[str, str]) -> bool:
