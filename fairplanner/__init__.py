@@ -124,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
     from fairplanner.erasure.views import bp as erasure_bp
+    from fairplanner.following.views import bp as following_bp
     from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
     from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.privacy.views import bp as privacy_bp
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(organizers_bp)
     app.register_blueprint(erasure_bp)
+    app.register_blueprint(following_bp)
     app.register_blueprint(privacy_bp)
 
 

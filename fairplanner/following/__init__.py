@@ -1,0 +1,1 @@
+"""Fairs a company follows (its watch list): no application needed, private to the company."""
