@@ -173,7 +173,7 @@ def page_frame(
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.jinja_env.auto_reload or not app.config.get("TEMPLATE_CHROME", True):
         return render_template(template_name, blocks=blocks)
-    user = current_user
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
     signed_in = bool(user.is_authenticated)
     kind = (
         signed_in,

@@ -204,7 +204,10 @@ class Fair(db.Model):
     search_name: Mapped[str] = mapped_column(Text, default="")
     search_body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Indexed: the feeds' Last-Modified is the latest of these (calendars.queries.last_change).
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     venue: Mapped[Venue] = relationship()
@@ -258,7 +261,10 @@ class ProgrammeEvent(db.Model):
     hall_en: Mapped[str | None] = mapped_column(String(120))
     kind: Mapped[EventKind] = mapped_column(db_enum(EventKind))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Indexed: the feeds' Last-Modified is the latest of these (calendars.queries.last_change).
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
     # Grows with every change; calendar feeds add it to the fair's for the event's SEQUENCE.
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
