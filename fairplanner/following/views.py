@@ -11,8 +11,11 @@ from fairplanner.accounts.views import company_required
 from fairplanner.core.views import safe_next
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
-from fairplanner.following import models  # noqa: F401 - the table joins the metadata
-from fairplanner.following import queries, services
+from fairplanner.following import (
+    models,  # noqa: F401 - the table joins the metadata
+    queries,
+    services,
+)
 from fairplanner.following.forms import FollowForm
 from fairplanner.i18n import localized
 
