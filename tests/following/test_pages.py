@@ -118,7 +118,7 @@ class TestCatalogueState:
 
     def test_the_button_leads_back_to_the_page_with_its_filters(self, client, member, fair):
         page = text(client.get("/?sector=food&utm_source=x"))
-        assert 'name="next" value="/?sector=food"' in page
+        assert f'name="next" value="/?sector=food#fair-{fair.id}"' in page
 
 
 def followed_tab(client: Any, lang: str = "en") -> str:
