@@ -61,6 +61,10 @@ class Company(db.Model):
     notify_confirmations: Mapped[bool] = mapped_column(Boolean, default=True)
     # The language of the company's mail; set at sign-up from the interface language.
     language: Mapped[str] = mapped_column(String(5), default="ru")
+    # Raised with every follow and unfollow (fairplanner.following.services): the catalogue's
+    # stored blocks for this company's readers are keyed by it, so they show the follow state
+    # without a query of their own (the login statement loads the company anyway).
+    follows_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Set when the last member deleted the company: only what organizers keep remains
     # (fairplanner.accounts.erasure); its name is then shown through fairplanner.display.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
@@ -16,8 +17,9 @@ from fairplanner.catalogue import queries
 from fairplanner.catalogue.forms import parse_filters
 from fairplanner.catalogue.models import RegistrationState
 from fairplanner.extensions import db
+from fairplanner.following import queries as following_queries
 from fairplanner.i18n import MINSK, minsk_today
-from fairplanner.pagecache import render_page
+from fairplanner.pagecache import CACHED_PAGES, read_parameters, render_page
 from fairplanner.readonly import read_only
 from fairplanner.registrations import queries as registration_queries
 
@@ -65,7 +67,29 @@ def _feed_args() -> dict[str, object]:
 @read_only
 def index() -> ResponseReturnValue:
     """Upcoming fairs, soonest first, filtered and paginated."""
-    return render_page("catalogue/index.html", _index_context)
+    return render_page("catalogue/index.html", _index_context, reader=follow_reader())
+
+
+def follow_reader() -> tuple[int, ...]:
+    """What the list and the month show of the reader: a company's follow state (Follow
+    buttons), whose version the login statement loads with the company, so stored blocks are
+    found without a query. Anonymous readers and staff without a company share blocks."""
+    company = current_user.company if current_user.is_authenticated else None
+    return () if company is None else (company.id, company.follows_version)
+
+
+def follow_state() -> following_queries.FollowState | None:
+    """The reader's company's followed fairs, read only when the blocks are rendered."""
+    company = current_user.company if current_user.is_authenticated else None
+    return following_queries.follow_state(company.id if company else None, here=here())
+
+
+def here() -> str:
+    """This page's address as its stored blocks know it: the path and the parameters in the
+    key (so a button's `next` never carries a stranger's junk parameters)."""
+    _generations, parameters = CACHED_PAGES[request.endpoint or ""]
+    pairs = [(name, value) for name, values in read_parameters(parameters) for value in values]
+    return request.path + (f"?{urlencode(pairs)}" if pairs else "")
 
 
 def _index_context() -> dict[str, object]:
@@ -90,6 +114,7 @@ def _index_context() -> dict[str, object]:
         "suggestion": suggestion(found.suggestion, "catalogue.index", shown=True),
         "today": minsk_today(),
         "filter_args": filter_args,
+        "follow": follow_state(),
         # The fairs shown are the corrected search's: so is the feed offered for them.
         "feed_args": feed_args if found.suggestion is None else corrected_feed(found.suggestion),
     }
@@ -111,9 +136,10 @@ def suggestion(text: str | None, endpoint: str, *, shown: bool, **values: int) -
 @read_only
 def fair(slug: str) -> ResponseReturnValue:
     """One fair: dates, place, organizer, programme by day and where registration stands."""
-    # The page shows the reader's company's applications (catalogue/_register.html).
+    # The page shows the reader's company's applications (catalogue/_register.html) and
+    # whether it follows the fair.
     signed_in = current_user.is_authenticated
-    reader = (signed_in, current_user.company_id if signed_in else None)
+    reader = (signed_in, *(follow_reader() or (None,)))
     return render_page("catalogue/fair.html", lambda: _fair_context(slug), reader=reader)
 
 
@@ -135,6 +161,7 @@ def _fair_context(slug: str) -> dict[str, object]:
         "states": RegistrationState,
         "taken": taken,
         "mine": mine,
+        "follow": follow_state(),
         "today": today,
     }
 
@@ -152,7 +179,9 @@ def month(year: int, month: int) -> ResponseReturnValue:
     """A calendar grid of one month with every matching fair drawn across its days."""
     if not (month_view.MIN_YEAR <= year <= month_view.MAX_YEAR and 1 <= month <= 12):
         abort(404)
-    return render_page("catalogue/month.html", lambda: _month_context(year, month))
+    return render_page(
+        "catalogue/month.html", lambda: _month_context(year, month), reader=follow_reader()
+    )
 
 
 def _month_context(year: int, month: int) -> dict[str, object]:
@@ -172,4 +201,5 @@ def _month_context(year: int, month: int) -> dict[str, object]:
         "grid": grid,
         "today": minsk_today(),
         "filter_args": filter_args,
+        "follow": follow_state(),
     }

@@ -25,6 +25,8 @@ from fairplanner.db import utcnow
 from fairplanner.demo import timeline
 from fairplanner.demo.catalogue import SeedReport
 from fairplanner.extensions import db
+from fairplanner.following import queries as following_queries
+from fairplanner.following import services as following_services
 from fairplanner.i18n import MINSK
 from fairplanner.organizers import services as organizer_services
 from fairplanner.organizers.models import FairChange
@@ -46,7 +48,9 @@ def load_activity_file(path: Path = ACTIVITY_FILE) -> dict[str, Any]:
 
 def seed_activity(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]:
     """Companies, then for each of the organizer's fairs open today its edits and applications."""
-    reports = {name: SeedReport() for name in ("companies", "applications", "fair edits")}
+    reports = {
+        name: SeedReport() for name in ("companies", "applications", "fair edits", "follows")
+    }
     staff = find_user(data["staff"])
     if staff is None or staff.organizer_id is None:
         raise ValueError(f"no demo organizer staff {data['staff']!r}")
@@ -64,7 +68,33 @@ def seed_activity(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]
                 report=reports["applications"],
             )
             timeline.spread(fair, created, after_fair_change=last_change, today=today)
+    for key, fair_keys in data.get("follows", {}).items():
+        _follow(members[key], fair_keys, today=today, report=reports["follows"])
     return reports
+
+
+def _follow(member: User, fair_keys: list[str], *, today: date, report: SeedReport) -> None:
+    """The company follows the next edition of each fair (its watch list in "My fairs")."""
+    if member.company is None:
+        raise ValueError(f"{member.email} acts for no company")
+    for key in fair_keys:
+        fair = db.session.scalar(
+            select(Fair)
+            .where(
+                Fair.slug.in_([f"{key}-{year}" for year in range(today.year, today.year + 3)]),
+                Fair.status == FairStatus.PUBLISHED,
+                Fair.starts_on > today,
+            )
+            .order_by(Fair.starts_on)
+            .limit(1)
+        )
+        if fair is None:
+            continue
+        if following_queries.is_following(member.company.id, fair.id):
+            report.existing += 1
+        else:
+            following_services.follow(member.company, fair, by=member)
+            report.created += 1
 
 
 def open_editions(key: str, *, organizer_id: int, today: date) -> list[Fair]:

@@ -16,6 +16,7 @@ from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.display import SEPARATOR, label
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
+from fairplanner.following import queries as following_queries
 from fairplanner.i18n import current_language, format_date_range, localized, minsk_today
 from fairplanner.registrations import queries, services
 from fairplanner.registrations.forms import ConfirmForm, ExhibitorForm, VisitorForm
@@ -78,22 +79,42 @@ def new(slug: str, role: str) -> ResponseReturnValue:
 @bp.get("/my/fairs")
 @login_required
 def mine() -> ResponseReturnValue:
-    """Every application of the company with its status and the fair's deadline."""
+    """The company's applications, or (`?tab=followed`) the fairs it follows."""
     company = company_required()
+    tab = "followed" if request.args.get("tab") == "followed" else "applications"
     token = db.session.scalar(calendar_queries.active_token(company.id))
     if token is None:  # the first visit makes the company's feed address
         token = calendar_services.feed_token(company)
         db.session.commit()
     feed = url_for("calendars.company_feed", token=token.token, lang=current_language())
+    # Both lists are the company's own and short: both tabs show both counts.
     rows = db.session.execute(queries.company_registrations(company.id)).all()
+    followed = list(db.session.scalars(following_queries.watch_list(company.id)))
+    today = minsk_today()
     return render_template(
         "registrations/mine.html",
+        tab=tab,
         rows=rows,
+        upcoming=[fair for fair in followed if fair.ends_on >= today],
+        past=[fair for fair in followed if fair.ends_on < today],
+        applied=_active_by_fair(rows),
+        follow=following_queries.FollowState(
+            frozenset(fair.id for fair in followed), url_for("registrations.mine", tab="followed")
+        ),
         company=company,
-        today=minsk_today(),
+        today=today,
         feed=feed_links(feed),
         confirm=ConfirmForm(),
     )
+
+
+def _active_by_fair(rows: list) -> dict[int, list[Registration]]:
+    """The company's live applications (exhibitor, visitor) per fair, for the Followed tab."""
+    found: dict[int, list[Registration]] = {}
+    for registration, _rank in rows:
+        if registration.is_active:
+            found.setdefault(registration.fair_id, []).append(registration)
+    return found
 
 
 def _own(registration_id: int) -> Registration:

@@ -25,6 +25,7 @@ from fairplanner.accounts.models import Role, User
 from fairplanner.catalogue.models import EventKind, FairStatus, Organizer
 from fairplanner.demo.catalogue import load_demo_file
 from fairplanner.extensions import db
+from fairplanner.following import services as following_services
 from fairplanner.i18n import minsk_today
 from fairplanner.organizers import services as organizer_services
 from fairplanner.registrations import services as registration_services
@@ -76,7 +77,10 @@ PAGES = [
     Visit("privacy notice, version 1", "anonymous", "/privacy/v1"),
     Visit("404 page", "anonymous", "/no-such-page", status=404),
     Visit("fair page, signed in", "company", "/fairs/{fair}"),
+    Visit("catalogue, signed in", "company", "/"),
+    Visit("month view, signed in", "company", "/calendar/{year}/{month}"),
     Visit("my fairs", "company", "/my/fairs"),
+    Visit("my fairs, followed", "company", "/my/fairs?tab=followed"),
     Visit("application", "company", "/my/registrations/{registration}"),
     Visit("application, edit", "company", "/my/registrations/{registration}/edit"),
     Visit("company profile", "company", "/company"),
@@ -111,6 +115,8 @@ PHONE_PAGES = [
         "fair page, signed in",
         "month view",
         "my fairs",
+        "my fairs, followed",
+        "catalogue, signed in",
         "application",
         "console home",
         "attendee list",
@@ -207,6 +213,9 @@ def site(live: Any) -> dict[str, Any]:
             ),
             actor=staff,
         )
+        # Followed, besides the demo seed's follows: one applied for, one not.
+        following_services.follow(member.company, fair, by=member)
+        following_services.follow(member.company, open_fair, by=member)
         _, invite_token = account_services.invite_member(
             member.company, "newcomer@a11y.example", invited_by=member
         )
