@@ -1,7 +1,7 @@
 """companies carry a follows_version (the catalogue's stored blocks are keyed by it)
 
 Revision ID: f2a3b4c5d6e7
-Revises: e1f2a3b4c5d6
+Revises: f0a1b2c3d4e5
 Create Date: 2026-11-27 17:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f2a3b4c5d6e7'
-down_revision = 'e1f2a3b4c5d6'
+down_revision = 'f0a1b2c3d4e5'
 branch_labels = None
 depends_on = None
 
