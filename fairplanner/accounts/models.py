@@ -61,6 +61,9 @@ class Company(db.Model):
     notify_confirmations: Mapped[bool] = mapped_column(Boolean, default=True)
     # The language of the company's mail; set at sign-up from the interface language.
     language: Mapped[str] = mapped_column(String(5), default="ru")
+    # Alarms (VALARM) in the company's private feed, its downloads and the .ics it receives
+    # by mail: off by default, since some calendar apps import alarms noisily.
+    calendar_alarms: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the last member deleted the company: only what organizers keep remains
     # (fairplanner.accounts.erasure); its name is then shown through fairplanner.display.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
