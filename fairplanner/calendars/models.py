@@ -42,5 +42,7 @@ class CalendarToken(db.Model):
     # a new address keeps the choice, see services.regenerate_token).
     include_deadlines: Mapped[bool] = mapped_column(Boolean, default=True)
     include_programme: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the choice last changed: it dates the feed's body (Last-Modified) like any change.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company] = relationship()
