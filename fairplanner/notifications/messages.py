@@ -42,9 +42,7 @@ def registration_event(
     if event in NON_ESSENTIAL and not company.notify_confirmations:
         return
     fair, lang = registration.fair, company.language
-    attachments = (
-        [fair_attachment(company, fair, lang=lang)] if event in WITH_CALENDAR else []
-    )
+    attachments = [fair_attachment(company, fair, lang=lang)] if event in WITH_CALENDAR else []
     enqueue(
         "registration",
         to=company.email,
