@@ -262,23 +262,23 @@ def test_the_company_chooses_deadlines_and_programme_items(app, client, db, memb
     path = feed_path(client)
     feed = app.test_client()
     page = client.get("/my/fairs").get_data(as_text=True)
-    assert re.search(r'<input checked id="deadlines" name="deadlines" type="checkbox"', page)
-    assert re.search(r'<input checked id="programme" name="programme" type="checkbox"', page)
+    assert re.search(r'<input checked id="feed-deadlines" name="feed-deadlines"', page)
+    assert re.search(r'<input checked id="feed-programme" name="feed-programme"', page)
     full = feed.get(path)
     assert {uid.split("-")[0] for uid in both(full.data)[0]} == {"fair", "deadline", "event"}
-    response = client.post("/my/calendar/options", data={"programme": "y"})
+    response = client.post("/my/calendar/options", data={"feed-programme": "y"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/my/fairs#calendar")
     lean = feed.get(path, headers={"If-None-Match": full.headers["ETag"]})
     assert lean.status_code == 200
     assert {uid.split("-")[0] for uid in both(lean.data)[0]} == {"fair", "event"}
-    client.post("/my/calendar/options", data={"deadlines": "y"})
+    client.post("/my/calendar/options", data={"feed-deadlines": "y"})
     bare = feed.get(path, headers={"If-None-Match": lean.headers["ETag"]})
     assert {uid.split("-")[0] for uid in both(bare.data)[0]} == {"fair", "deadline"}
     assert b"BEGIN:VTIMEZONE" not in bare.data  # no timed events left
     page = client.get("/my/fairs").get_data(as_text=True)
-    assert re.search(r'<input checked id="deadlines"', page)
-    assert re.search(r'<input id="programme"', page)
+    assert re.search(r'<input checked id="feed-deadlines"', page)
+    assert re.search(r'<input id="feed-programme"', page)
     # A new address keeps the choice.
     client.post("/my/calendar/regenerate")
     token = db.session.scalar(select(CalendarToken).where(CalendarToken.revoked_at.is_(None)))
@@ -287,7 +287,7 @@ def test_the_company_chooses_deadlines_and_programme_items(app, client, db, memb
 
 def test_feed_options_need_a_company(client, make_user, login_as):
     login_as(make_user(role=Role.ADMIN, company=None))
-    assert client.post("/my/calendar/options", data={"deadlines": "y"}).status_code == 403
+    assert client.post("/my/calendar/options", data={"feed-deadlines": "y"}).status_code == 403
 
 
 def test_alarms_are_off_by_default_and_the_profile_turns_them_on(client, db, member):
