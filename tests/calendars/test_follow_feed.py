@@ -410,3 +410,27 @@ def test_the_mail_attachment_carries_the_alarms(
         -timedelta(days=1),
     ]
     assert [a.trigger.value for a in second[entry].valarm_list] == [-timedelta(days=1)]
+
+
+def test_building_the_private_feed_does_not_grow_with_it(
+    app, client, db, member, make_fair, count_queries
+):
+    def add(n: int) -> None:
+        for i in range(n):
+            followed = make_fair(programme=2, sectors=["a", "b"], city=f"c{n}-{i}")
+            applied = make_fair(programme=1, city=f"d{n}-{i}")
+            following.follow(member.company, followed)
+            following.follow(member.company, applied)
+            apply(db, applied, member.company_id)
+
+    path = feed_path(client)
+    feed = app.test_client()
+    add(1)
+    db.session.expire_all()
+    with count_queries() as small:
+        assert feed.get(path).data.count(b"BEGIN:VEVENT") == 2 * 2 + 2 + 1
+    add(5)
+    db.session.expire_all()
+    with count_queries() as big:
+        assert feed.get(path).data.count(b"BEGIN:VEVENT") == 6 * 7
+    assert small.count == big.count
