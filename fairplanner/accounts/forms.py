@@ -260,6 +260,12 @@ class CompanyForm(FlaskForm):
     notify_confirmations = BooleanField(
         _l("Also send confirmations of our own actions (application received, withdrawn)")
     )
+    calendar_alarms = BooleanField(
+        _l(
+            "Reminders in our calendars: a week and a day before registration deadlines,"
+            " a day before openings"
+        )
+    )
 
     def chosen_country(self) -> Country | None:
         try:

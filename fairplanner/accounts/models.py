@@ -65,6 +65,9 @@ class Company(db.Model):
     # stored blocks for this company's readers are keyed by it, so they show the follow state
     # without a query of their own (the login statement loads the company anyway).
     follows_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Alarms (VALARM) in the company's private feed, its downloads and the .ics it receives
+    # by mail: off by default, since some calendar apps import alarms noisily.
+    calendar_alarms: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the last member deleted the company: only what organizers keep remains
     # (fairplanner.accounts.erasure); its name is then shown through fairplanner.display.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

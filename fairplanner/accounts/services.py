@@ -154,6 +154,7 @@ class CompanyProfile:
     email: str
     notify_confirmations: bool = True
     language: str = "ru"
+    calendar_alarms: bool = False
 
 
 def tax_id_taken(tax_id: str, *, company_id: int | None) -> bool:
@@ -182,6 +183,7 @@ def update_company(company: Company, profile: CompanyProfile) -> Company:
         "email",
         "notify_confirmations",
         "language",
+        "calendar_alarms",
     ):
         setattr(company, name, getattr(profile, name))
     company.sectors = list(

@@ -49,6 +49,8 @@ class Labels:
     statuses: Mapping[str, str] = field(default_factory=dict)  # registration status -> words
     your_application: str = ""  # "Your application"
     removed: str = ""  # "This item was removed from the programme."
+    deadline: str = ""  # "Registration closes:"
+    apply: str = ""  # "Apply as an exhibitor"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Context:
     labels: Labels
     # The publisher's address, for the ORGANIZER that a METHOD:CANCEL calendar must name.
     sender: str = ""
+    # VALARM reminders (ALARMS), for a company that asked for them; never in public feeds.
+    alarms: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,11 @@ class Entry:
     role: str | None = None  # a company may both exhibit and visit: one entry each
     # Deleted programme items (DeletedProgrammeEvent rows) to carry as cancelled events.
     deleted: Sequence[Any] = ()
+    # With an all-day event for the fair's registration deadline (`_deadline_event`).
+    deadline: bool = False
+    # The fair's alarms (with Context.alarms): on one entry per fair, when a company both
+    # exhibits and visits.
+    remind: bool = True
 
 
 # Values ------------------------------------------------------------------------------------
@@ -173,6 +182,23 @@ def vtimezone() -> str:
     calendar.add_component(event)
     calendar.add_missing_timezones(first_date=TIMEZONE_HISTORY_FROM)
     return calendar.walk("VTIMEZONE")[0].to_ical().decode().removesuffix(CRLF)
+
+
+# Alarms before an all-day event: a week and a day before the registration deadline, a day
+# before the fair opens (RFC 5545 3.6.6; relative to DTSTART).
+DEADLINE_ALARMS = (timedelta(days=7), ONE_DAY)
+OPENING_ALARMS = (ONE_DAY,)
+
+
+def alarms(description: str, before: Iterable[timedelta]) -> str:
+    """VALARM components that show `description` (TEXT, escaped) `before` the event starts;
+    each line ends with CRLF."""
+    return "".join(
+        "BEGIN:VALARM\r\nACTION:DISPLAY\r\n"
+        f"{fold_line(f'DESCRIPTION:{description}')}\r\n"
+        f"TRIGGER:-{duration(ahead)}\r\nEND:VALARM\r\n"
+        for ahead in before
+    )
 
 
 # Events ------------------------------------------------------------------------------------
@@ -288,9 +314,54 @@ def _fair_event(shared: _Fair, memos: _Memos) -> bytes:
             # A multi-day fair does not make the whole week busy.
             f"STATUS:{shared.status}\r\nTRANSP:TRANSPARENT".encode(),
             fold_encoded(f"URL:{shared.page}"),
+            *(
+                [alarms(shared.name, OPENING_ALARMS).removesuffix(CRLF).encode()]
+                if ctx.alarms and entry.remind and not shared.cancelled
+                else []
+            ),
             b"END:VEVENT",
         ]
     )
+
+
+def _deadline_event(shared: _Fair, memos: _Memos) -> bytes:
+    """The fair's registration deadline as an all-day event, its own UID (per company in a
+    private feed), its SEQUENCE the number of times the deadline moved (one more once the
+    fair is cancelled), its DTSTAMP the fair's last change: the same bytes until one of them
+    changes. In UTF-8."""
+    entry, ctx = shared.entry, shared.ctx
+    fair, labels, lang = entry.fair, ctx.labels, ctx.lang
+    deadline = fair.registration_deadline
+    company = f".c{entry.owner}" if entry.owner is not None else ""
+    summary = text(f"{labels.deadline} ") + shared.name
+    lines = []
+    if shared.cancelled:
+        lines.append(f"{labels.cancelled} {localized(fair, 'cancel_reason', lang)}".strip())
+    else:
+        lines.append(f"{labels.apply}: {shared.page}/register/exhibitor")
+    lines.append(f"{labels.more}: {shared.page}")
+    description = text(PARAGRAPH.join(lines))
+    stamp = memos.utc[fair.updated_at]
+    sequence = (fair.deadline_revision or 0) + (1 if shared.cancelled else 0)
+    remind = ctx.alarms and not shared.cancelled
+    return (
+        "BEGIN:VEVENT\r\n"
+        f"{fold_line(f'SUMMARY:{shared.prefix}{summary}')}\r\n"
+        f"DTSTART;VALUE=DATE:{memos.day[deadline]}\r\n"
+        f"DTEND;VALUE=DATE:{memos.day[deadline + ONE_DAY]}\r\n"
+        f"DTSTAMP:{stamp}\r\n"
+        f"{fold_line(f'UID:deadline-{fair.id}{company}@{ctx.domain}')}\r\n"
+        f"SEQUENCE:{sequence}\r\n"
+        f"CLASS:{shared.access}\r\n"
+        f"CREATED:{memos.utc[fair.created_at]}\r\n"
+        f"{fold_line(f'DESCRIPTION:{description}')}\r\n"
+        f"LAST-MODIFIED:{stamp}\r\n"
+        f"STATUS:{shared.status}\r\n"
+        "TRANSP:TRANSPARENT\r\n"
+        f"{fold_line(f'URL:{shared.page}')}\r\n"
+        f"{alarms(summary, DEADLINE_ALARMS) if remind else ''}"
+        "END:VEVENT"
+    ).encode()
 
 
 # A programme item as `_programme_events` takes it: these values in this order, the texts in
@@ -477,6 +548,8 @@ def build_calendar(
             events += _programme_events([programme_row(only, ctx.lang)], shared, memos)
             continue
         events.append(_fair_event(shared, memos))
+        if entry.deadline:
+            events.append(_deadline_event(shared, memos))
         items = entry.fair.programme if programme else ()
         if items:
             if isinstance(items[0], ProgrammeEvent):  # model objects, not the feed's rows

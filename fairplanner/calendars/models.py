@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import Boolean, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairplanner.accounts.models import Company
@@ -38,5 +38,11 @@ class CalendarToken(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the company chose its calendar to hold besides its fairs (kept with the address:
+    # a new address keeps the choice, see services.regenerate_token).
+    include_deadlines: Mapped[bool] = mapped_column(Boolean, default=True)
+    include_programme: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the choice last changed: it dates the feed's body (Last-Modified) like any change.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     company: Mapped[Company] = relationship()

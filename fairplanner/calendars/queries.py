@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from fairplanner.calendars.models import CalendarToken
 from fairplanner.catalogue.models import (
@@ -17,6 +17,7 @@ from fairplanner.catalogue.models import (
     Venue,
 )
 from fairplanner.catalogue.queries import FairFilters, matching
+from fairplanner.following.models import Follow
 from fairplanner.i18n import MINSK
 from fairplanner.registrations.models import Registration, RegistrationStatus
 
@@ -140,10 +141,21 @@ def active_token(company_id: int) -> Select[tuple[CalendarToken]]:
     )
 
 
-def company_feed(company_id: int) -> Select:
-    """The company's applications that belong in its calendar, with their fairs, and for each
-    the sum of the versions of every application of that company, fair and role: it only
-    grows, even when an application is withdrawn and made again (SEQUENCE never drops)."""
+IN_FEED_FAIR = (FairStatus.PUBLISHED, FairStatus.CANCELLED)
+
+
+def _applied(company_id: int) -> Select:
+    """The ids of the fairs the company's calendar holds for its applications."""
+    return select(Registration.fair_id).where(
+        Registration.company_id == company_id, Registration.status.in_(IN_PRIVATE_FEED)
+    )
+
+
+def company_feed(company_id: int, *, fair_id: int | None = None) -> Select:
+    """The company's applications that belong in its calendar (for one fair: `fair_id`), with
+    their fairs, and for each the sum of the versions of every application of that company,
+    fair and role: it only grows, even when an application is withdrawn and made again
+    (SEQUENCE never drops)."""
     earlier = aliased(Registration)
     versions = (
         select(func.sum(earlier.version))
@@ -154,13 +166,13 @@ def company_feed(company_id: int) -> Select:
         )
         .scalar_subquery()
     )
-    return (
+    stmt = (
         select(Registration, versions)
         .join(Registration.fair)
         .where(
             Registration.company_id == company_id,
             Registration.status.in_(IN_PRIVATE_FEED),
-            Fair.status.in_((FairStatus.PUBLISHED, FairStatus.CANCELLED)),
+            Fair.status.in_(IN_FEED_FAIR),
         )
         .options(
             joinedload(Registration.fair).joinedload(Fair.venue).joinedload(Venue.city),
@@ -170,12 +182,40 @@ def company_feed(company_id: int) -> Select:
         )
         .order_by(Fair.starts_on, Registration.id)
     )
+    return stmt if fair_id is None else stmt.where(Registration.fair_id == fair_id)
+
+
+def followed_only(company_id: int, *, fair_id: int | None = None) -> Select[tuple[Fair]]:
+    """The fairs the company follows (for one fair: `fair_id`) and has no application for in
+    its calendar: those it applied to are there once, with the application."""
+    stmt = (
+        select(Fair)
+        .join(Follow, Follow.fair_id == Fair.id)
+        .where(
+            Follow.company_id == company_id,
+            Fair.status.in_(IN_FEED_FAIR),
+            Fair.id.not_in(_applied(company_id)),
+        )
+        # The same eager loading as company_feed's fairs: the builders read all of it.
+        .options(
+            joinedload(Fair.venue).joinedload(Venue.city),
+            joinedload(Fair.organizer),
+            selectinload(Fair.sectors),
+            selectinload(Fair.programme),
+        )
+        .order_by(Fair.starts_on, Fair.id)
+    )
+    return stmt if fair_id is None else stmt.where(Fair.id == fair_id)
 
 
 def company_fingerprint(company_id: int) -> Select:
-    """The private feed's fingerprint: its fairs' and the applications' changes."""
+    """The private feed's fingerprint: its fairs' (applied to or followed), the applications'
+    and the follows' changes."""
     mine = (Registration.company_id == company_id, Registration.status.in_(IN_PRIVATE_FEED))
-    fairs = select(Fair).where(Fair.id.in_(select(Registration.fair_id).where(*mine)))
+    followed = select(Follow.fair_id).where(Follow.company_id == company_id)
+    fairs = select(Fair).where(
+        or_(Fair.id.in_(select(Registration.fair_id).where(*mine)), Fair.id.in_(followed))
+    )
     # Over all the company's applications, not only those in the feed: one that left it
     # (withdrawn, rejected) must still move Last-Modified forward.
     applications = select(
@@ -183,4 +223,10 @@ def company_fingerprint(company_id: int) -> Select:
         func.max(Registration.updated_at),
         func.coalesce(func.sum(Registration.version), 0),
     ).where(Registration.company_id == company_id)
-    return fingerprint(fairs, applications)
+    # An unfollow lowers the count or changes the sum of the ids, a follow moves the latest.
+    follows = select(
+        func.count(Follow.id),
+        func.max(Follow.created_at),
+        func.coalesce(func.sum(Follow.fair_id), 0),
+    ).where(Follow.company_id == company_id)
+    return fingerprint(fairs, applications, follows)

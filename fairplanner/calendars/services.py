@@ -22,8 +22,24 @@ def feed_token(company: Company) -> CalendarToken:
 
 
 def regenerate_token(company: Company) -> CalendarToken:
-    """A new address; the old one answers 410 Gone from now on."""
-    for old in db.session.scalars(queries.active_token(company.id)):
+    """A new address, with the old one's choices; the old one answers 410 Gone from now on."""
+    olds = list(db.session.scalars(queries.active_token(company.id)))
+    for old in olds:
         old.revoked_at = utcnow()
     db.session.flush()
-    return feed_token(company)
+    new = feed_token(company)
+    if olds:
+        new.include_deadlines = olds[0].include_deadlines
+        new.include_programme = olds[0].include_programme
+        db.session.flush()
+    return new
+
+
+def set_feed_options(company: Company, *, deadlines: bool, programme: bool) -> CalendarToken:
+    """Whether the company's feed holds the registration deadlines and the programme items."""
+    token = feed_token(company)
+    if (token.include_deadlines, token.include_programme) != (deadlines, programme):
+        token.include_deadlines, token.include_programme = deadlines, programme
+        token.changed_at = utcnow()
+        db.session.flush()
+    return token

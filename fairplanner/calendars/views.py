@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from threading import Lock
@@ -29,14 +29,17 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import is_resource_modified, parse_date
 
+from fairplanner.accounts.models import Company
 from fairplanner.accounts.views import company_required
 from fairplanner.cache import build_id, cached, generations, shared_cache
-from fairplanner.calendars import feed, ical, queries, services
+from fairplanner.calendars import events as _events  # noqa: F401 - registers its hooks
+from fairplanner.calendars import feed, ical, private, queries, services
 from fairplanner.calendars.context import context, refresh
+from fairplanner.calendars.forms import FeedOptionsForm
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.catalogue.models import Fair, FairKind, Oblast
 from fairplanner.catalogue.queries import FairFilters
@@ -301,6 +304,9 @@ def fair(slug: str) -> ResponseReturnValue:
     shown = tuple(t for t in tombstones if _aware(t.deleted_at) >= since)
     # A tombstone that has left is a change of the body too, dated when it left.
     left = (left_at(t.deleted_at) for t in tombstones if _aware(t.deleted_at) < since)
+    # A member of a company that asked for alarms gets them, with the registration deadline
+    # they remind of; everyone else the same file as ever.
+    alarms = _wants_alarms()
     validator = (
         lang,
         fair.id,
@@ -308,15 +314,18 @@ def fair(slug: str) -> ResponseReturnValue:
         fair.updated_at,
         tuple((i.id, i.revision) for i in items),
         tuple((t.id, t.revision, t.deleted_at) for t in shown),
+        *(("alarms", fair.deadline_revision) if alarms else ()),
     )
+    ctx = replace(context(lang), alarms=alarms)
     return calendar_response(
         lambda: ical.build_calendar(
-            [ical.Entry(fair, deleted=shown)],
-            context(lang),
+            [ical.Entry(fair, deleted=shown, deadline=alarms)],
+            ctx,
             name=_localized_name(fair, lang),
             refresh=refresh(),
         ),
         validator=validator,
+        private=alarms,
         last_modified=_latest(
             fair.updated_at,
             *(i.updated_at for i in items),
@@ -325,6 +334,12 @@ def fair(slug: str) -> ResponseReturnValue:
         ),
         filename=f"{fair.slug}.ics",
     )
+
+
+def _wants_alarms() -> bool:
+    """Whether the signed-in user's company asked for alarms in its calendars."""
+    company = getattr(current_user, "company", None) if current_user.is_authenticated else None
+    return bool(company is not None and company.calendar_alarms)
 
 
 @bp.get("/fairs/<slug>/events/<int(max=2147483647):event_id>.ics")
@@ -527,38 +542,40 @@ class AnswerPolls:
 
 @bp.get("/calendar/<token>.ics")
 def company_feed(token: str) -> ResponseReturnValue:
-    """A company's own fairs and its status in each; the address is the only key."""
+    """A company's own fairs (applied to or followed) and its status in each, with their
+    registration deadlines and programmes as the company chose; the address is the only key."""
     found = db.session.scalar(queries.token(token))
     if found is None:
         abort(404)
     if found.revoked_at is not None:
         abort(410)  # Thunderbird disables a calendar on 410; a 404 reads as "now empty"
     lang = feed_language()
+    company = found.company
+    deadlines, programme = found.include_deadlines, found.include_programme
+    alarms = company.calendar_alarms
 
     def fingerprint() -> tuple[Sequence[Any], datetime | None]:
         row = db.session.execute(queries.company_fingerprint(found.company_id)).one()
-        return (lang, found.token, name, tuple(row)), _latest(row[1], row[4], row[7])
+        # The choices' changes date the body too (the token's and the company's rows).
+        changed = _latest(row[1], row[4], row[7], row[10], found.changed_at)
+        return (lang, found.token, name, options, tuple(row)), changed
 
-    # The company's name is the calendar's: a new name is a new version.
-    name = f"FairPlanner — {company_name(found.company)}"
-    parts = (found.token, lang, name)
+    # The company's name is the calendar's: a new name is a new version; so are its choices.
+    name = f"FairPlanner — {company_name(company)}"
+    options = (deadlines, programme, alarms)
+    parts = (found.token, lang, name, options)
     depends_on = ("catalogue", "registrations")
     etag, last_modified = cached_validators("company-feed", depends_on, parts, fingerprint)
 
     def build() -> bytes:
-        rows = db.session.execute(queries.company_feed(found.company_id)).unique().all()
-        entries = [
-            ical.Entry(
-                r.fair,
-                status=r.status.value,
-                version=int(versions or 0),
-                changed_at=r.updated_at,
-                owner=r.company_id,
-                role=r.role.value,
-            )
-            for r, versions in rows
-        ]
-        return ical.build_calendar(entries, context(lang), name=name, refresh=refresh())
+        entries = private.company_entries(found.company_id, deadlines=deadlines)
+        return ical.build_calendar(
+            entries,
+            private.company_context(company, lang),
+            name=name,
+            refresh=refresh(),
+            programme=programme,
+        )
 
     return calendar_response(
         build,
@@ -568,6 +585,42 @@ def company_feed(token: str) -> ResponseReturnValue:
         inline=True,
         private=True,
     )
+
+
+@bp.app_context_processor
+def feed_options_form() -> dict[str, Any]:
+    """`calendar_feed_options(company)` for the feed panel of "My fairs": the company's
+    choice as a form, read from its current feed address."""
+
+    def calendar_feed_options(company: Company) -> FeedOptionsForm:
+        token = db.session.scalar(queries.active_token(company.id))
+        return FeedOptionsForm(
+            formdata=None,
+            deadlines=token.include_deadlines if token else True,
+            programme=token.include_programme if token else True,
+        )
+
+    return {"calendar_feed_options": calendar_feed_options}
+
+
+@bp.post("/my/calendar/options")
+@login_required
+def options() -> ResponseReturnValue:
+    """What the company's calendar holds besides its fairs: deadlines, programme items."""
+    company = company_required()
+    form = FeedOptionsForm()
+    if form.validate_on_submit():
+        services.set_feed_options(
+            company, deadlines=form.deadlines.data, programme=form.programme.data
+        )
+        db.session.commit()
+        flash(
+            _("Your calendar's choices are saved; calendar apps show them at their next refresh."),
+            "success",
+        )
+    else:
+        flash(_("The choices could not be saved. Please try again."), "error")
+    return redirect(url_for("registrations.mine") + "#calendar")
 
 
 @bp.post("/my/calendar/regenerate")

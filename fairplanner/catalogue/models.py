@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -209,6 +210,10 @@ class Fair(db.Model):
         UTCDateTime, default=utcnow, onupdate=utcnow, index=True
     )
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Grows each time registration_deadline moves (a mapper event below): the SEQUENCE of the
+    # deadline's own calendar event, which no other edit of the fair changes. A server default
+    # (not a Python one), so that code writing fairs without it keeps working.
+    deadline_revision: Mapped[int] = mapped_column(Integer, server_default="0")
 
     venue: Mapped[Venue] = relationship()
     organizer: Mapped[Organizer] = relationship()
@@ -307,6 +312,16 @@ def _touch_fair(fair: Fair, *args: object) -> None:
     moves its updated_at, which calendar feeds use for SEQUENCE, ETag and Last-Modified."""
     if fair.id is not None:
         fair.updated_at = utcnow()
+
+
+@event.listens_for(Fair, "before_update")
+def _count_deadline_moves(mapper: object, connection: object, fair: Fair) -> None:
+    """A new registration deadline is a new revision of the deadline's calendar event
+    (setting the same date again is no change)."""
+    history = inspect(fair).attrs.registration_deadline.history
+    if history.added and history.added[0] not in history.deleted:
+        # In SQL: no load of the column in the middle of a flush.
+        fair.deadline_revision = Fair.deadline_revision + 1  # type: ignore[assignment]
 
 
 @event.listens_for(Fair, "before_insert")

@@ -6,7 +6,7 @@ from babel.dates import format_interval
 from flask import current_app
 from sqlalchemy import select
 
-from fairplanner.calendars.context import registration_attachment
+from fairplanner.calendars.private import fair_attachment
 from fairplanner.catalogue.models import Fair
 from fairplanner.extensions import db
 from fairplanner.i18n import FORMAT_LOCALES, localized
@@ -42,9 +42,7 @@ def registration_event(
     if event in NON_ESSENTIAL and not company.notify_confirmations:
         return
     fair, lang = registration.fair, company.language
-    attachments = (
-        [registration_attachment(registration, lang=lang)] if event in WITH_CALENDAR else []
-    )
+    attachments = [fair_attachment(company, fair, lang=lang)] if event in WITH_CALENDAR else []
     enqueue(
         "registration",
         to=company.email,
@@ -85,7 +83,7 @@ def fair_changed(fair: Fair, *, cancelled: bool, reason: str | None = None) -> i
             to=company.email,
             company_id=company.id,
             lang=lang,
-            attachments=[registration_attachment(registration, lang=lang)],
+            attachments=[fair_attachment(company, fair, lang=lang)],
             cancelled=cancelled,
             reason=reason,
             company_name=company.display_name,

@@ -352,6 +352,12 @@ class TestCompanyFeed:
         assert response.headers["Cache-Control"].startswith("private")
         cal = icalendar.Calendar.from_ical(response.data)
         events = cal.walk("VEVENT")
+        # The fair's registration deadline has its own event, without the status.
+        deadline = [e for e in events if str(e["UID"]).startswith("deadline-")]
+        assert [str(e["UID"]) for e in deadline] == [
+            f"deadline-{fair.id}.c{member.company_id}@127.0.0.1"
+        ]
+        events = [e for e in events if e not in deadline]
         assert len(events) == 3  # the approved fair and its two programme items
         assert all("[Одобрена]" in str(e["SUMMARY"]) for e in events)
         assert "Ваша заявка: Одобрена" in str(events[0]["DESCRIPTION"])
@@ -548,7 +554,8 @@ class TestCompanyFeedIdentity:
             str(e["UID"])
             for e in icalendar.Calendar.from_ical(app.test_client().get(url).data).walk("VEVENT")
         ]
-        assert len(uids) == len(set(uids)) == 6
+        # Two roles: the fair and its two items twice, its deadline once.
+        assert len(uids) == len(set(uids)) == 7
         before = sequences(app.test_client(), url)
         visitor = db.session.scalar(select(Registration).where(Registration.role == "visitor"))
         visitor.status = RegistrationStatus.WITHDRAWN
