@@ -11,7 +11,6 @@ import vobject
 
 from fairplanner.demo.catalogue import load_demo_file
 from fairplanner.extensions import db
-from fairplanner.following import services as following
 from fairplanner.i18n import minsk_today
 from tests.factories import PASSWORD, Factories
 
@@ -46,8 +45,6 @@ def test_followed_deadlines_reach_the_feed_and_move_with_the_organizers_edit(liv
             for n in (1, 2)
         ]
         user = factories.user("watcher@example.com")
-        for fair in fairs:
-            following.follow(user.company, fair, by=user)
         db.session.commit()
         ids = [fair.id for fair in fairs]
         company_id = user.company_id
@@ -59,6 +56,11 @@ def test_followed_deadlines_reach_the_feed_and_move_with_the_organizers_edit(liv
     page.get_by_label("Эл. почта").fill("watcher@example.com")
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("button", name="Войти").click()
+    # It follows both fairs from their pages.
+    for n in (1, 2):
+        page.goto(f"{live.url}/fairs/watched-{n}")
+        page.get_by_role("button", name=f"Следить за выставкой «Выставка наблюдения {n}»").click()
+        expect(page.locator(".flash-success")).to_contain_text("Вы следите")
     page.goto(live.url + "/my/fairs")
     section = page.locator("#calendar")
     address = section.locator("input.copy-field").input_value()
