@@ -61,7 +61,7 @@ class Context:
     labels: Labels
     # The publisher's address, for the ORGANIZER that a METHOD:CANCEL calendar must name.
     sender: str = ""
-    # VALARM reminders (ALARMS), for a company that asked for them; never in public feeds.
+    # VALARM reminders (`alarms`), for a company that asked for them; never in public feeds.
     alarms: bool = False
 
 

@@ -556,8 +556,9 @@ def company_feed(token: str) -> ResponseReturnValue:
 
     def fingerprint() -> tuple[Sequence[Any], datetime | None]:
         row = db.session.execute(queries.company_fingerprint(found.company_id)).one()
-        # The choices' changes date the body too (the token's and the company's rows).
-        changed = _latest(row[1], row[4], row[7], row[10], found.changed_at)
+        # The choices' changes date the body too: the token's, and the company's (alarms).
+        # An unfollow moves only the ETag (a deleted follow leaves no time behind).
+        changed = _latest(row[1], row[4], row[7], row[10], found.changed_at, company.updated_at)
         return (lang, found.token, name, options, tuple(row)), changed
 
     # The company's name is the calendar's: a new name is a new version; so are its choices.
