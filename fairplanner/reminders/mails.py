@@ -56,6 +56,11 @@ def day(value: date, lang: str) -> str:
     return format_date(value, "long", locale=FORMAT_LOCALES[lang])
 
 
+def day_month(value: date, lang: str) -> str:
+    """ "8 марта" / "8 March": a reminder's date, days away (and no "г." to end a sentence)."""
+    return format_date(value, "d MMMM", locale=FORMAT_LOCALES[lang])
+
+
 def dates(fair: Fair, lang: str) -> str:
     if fair.starts_on == fair.ends_on:
         return day(fair.starts_on, lang)
@@ -133,7 +138,7 @@ def send(
 def deadline_context(fair: Fair, *, days_before: int, lang: str) -> dict[str, Any]:
     return {
         "fair": fair_summary(fair, lang),
-        "deadline": day(fair.registration_deadline, lang),
+        "deadline": day_month(fair.registration_deadline, lang),
         "days": days_before,
     }
 
@@ -147,7 +152,7 @@ def opening_context(
 ) -> dict[str, Any]:
     return {
         "fair": fair_summary(fair, lang),
-        "opens": day(fair.starts_on, lang),
+        "opens": day_month(fair.starts_on, lang),
         "registrations": registrations,
         "registration_urls": {r.id: _url(f"/my/registrations/{r.id}") for r in registrations},
         "programme": programme_items(items, lang),
