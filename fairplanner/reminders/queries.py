@@ -95,7 +95,7 @@ def programme(fair_id: int) -> list[ProgrammeEvent]:
     )
 
 
-def _wants(kind: ReminderKind):  # noqa: ANN202 - a column expression
+def _wants(kind: ReminderKind):
     column = getattr(ReminderSettings, kind.value)
     return func.coalesce(column, DEFAULTS[kind])
 

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import Any
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -82,6 +84,26 @@ def _once(reminder: SentReminder, compose: Callable[[], int]) -> int | None:
     return reminder.recipients
 
 
+def _deadline_mails(company: Company, fair: Fair, users: list[User], days_before: int) -> int:
+    context = mails.deadline_context(fair, days_before=days_before, lang=company.language)
+    return len(mails.send(ReminderKind.DEADLINE, users, company, **context))
+
+
+def _opening_mails(company: Company, fair: Fair, users: list[User]) -> int:
+    if not users:
+        return 0
+    lang = company.language
+    registrations = queries.approved_registrations(company.id, fair.id)
+    context = mails.opening_context(fair, registrations, queries.programme(fair.id), lang=lang)
+    attachments = mails.opening_attachments(registrations, lang=lang)
+    sent = mails.send(ReminderKind.OPENING, users, company, attachments=attachments, **context)
+    return len(sent)
+
+
+def _digest_mail(company: Company, user: User, context: dict[str, Any]) -> int:
+    return len(mails.send(ReminderKind.DIGEST, [user], company, **context))
+
+
 def _deadlines(today: date, summary: Summary) -> None:
     for days_before in current_app.config["REMINDER_DEADLINE_DAYS"]:
         due = [
@@ -91,7 +113,6 @@ def _deadlines(today: date, summary: Summary) -> None:
         ]
         members = queries.recipients({c.id for c, _f in due}, ReminderKind.DEADLINE)
         for company, fair in due:
-            users = members.get(company.id, [])
             reminder = SentReminder(
                 key=f"deadline:{company.id}:{fair.id}:{fair.registration_deadline}:{days_before}",
                 kind=ReminderKind.DEADLINE.value,
@@ -100,13 +121,8 @@ def _deadlines(today: date, summary: Summary) -> None:
                 due_on=fair.registration_deadline,
                 days_before=days_before,
             )
-
-            def compose(company: Company = company, fair: Fair = fair, users=users) -> int:  # noqa: ANN001
-                context = mails.deadline_context(
-                    fair, days_before=days_before, lang=company.language
-                )
-                return len(mails.send(ReminderKind.DEADLINE, users, company, **context))
-
+            users = members.get(company.id, [])
+            compose = partial(_deadline_mails, company, fair, users, days_before)
             _count(_once(reminder, compose), summary, "deadline")
 
 
@@ -115,7 +131,6 @@ def _openings(today: date, summary: Summary) -> None:
     due = queries.due_openings(today + timedelta(days=days_before))
     members = queries.recipients({c.id for c, _f in due}, ReminderKind.OPENING)
     for company, fair in due:
-        users = members.get(company.id, [])
         reminder = SentReminder(
             key=f"opening:{company.id}:{fair.id}:{fair.starts_on}",
             kind=ReminderKind.OPENING.value,
@@ -124,21 +139,7 @@ def _openings(today: date, summary: Summary) -> None:
             due_on=fair.starts_on,
             days_before=days_before,
         )
-
-        def compose(company: Company = company, fair: Fair = fair, users=users) -> int:  # noqa: ANN001
-            if not users:
-                return 0
-            lang = company.language
-            registrations = queries.approved_registrations(company.id, fair.id)
-            context = mails.opening_context(
-                fair, registrations, queries.programme(fair.id), lang=lang
-            )
-            attachments = mails.opening_attachments(registrations, lang=lang)
-            sent = mails.send(
-                ReminderKind.OPENING, users, company, attachments=attachments, **context
-            )
-            return len(sent)
-
+        compose = partial(_opening_mails, company, fair, members.get(company.id, []))
         _count(_once(reminder, compose), summary, "opening")
 
 
@@ -163,7 +164,7 @@ def _digests(today: date, summary: Summary) -> None:
         context = {
             "new_fairs": [mails.fair_summary(f, lang) for f in new],
             "changed_fairs": [mails.fair_summary(f, lang) for f in changed],
-            "week_start": mails.day(today - timedelta(days=7), lang),
+            "week_start": mails.day_month(today - timedelta(days=7), lang),
         }
         for user in members.get(company.id, []):
             reminder = SentReminder(
@@ -173,11 +174,9 @@ def _digests(today: date, summary: Summary) -> None:
                 user_id=user.id,
                 due_on=today,
             )
-
-            def compose(company: Company = company, user: User = user) -> int:
-                return len(mails.send(ReminderKind.DIGEST, [user], company, **context))
-
-            _count(_once(reminder, compose), summary, "digest")
+            _count(
+                _once(reminder, partial(_digest_mail, company, user, context)), summary, "digest"
+            )
 
 
 def _count(outcome: int | None, summary: Summary, field: str) -> None:

@@ -32,9 +32,7 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     found = _member(token)
     if found is None:
         return render_template("reminders/bad_link.html"), 404
-    return render_template(
-        "reminders/unsubscribe.html", what=KIND_LABELS[found[1]], done=False
-    )
+    return render_template("reminders/unsubscribe.html", what=KIND_LABELS[found[1]], done=False)
 
 
 @bp.post("/unsubscribe/<token>")

@@ -67,7 +67,9 @@ def test_no_reminder_for_a_cancelled_or_unpublished_fair(db, followed, status):
         (RegistrationStatus.REJECTED, 2),
     ],
 )
-def test_a_company_that_has_applied_is_not_reminded(db, factories, followed, company, status, mails):
+def test_a_company_that_has_applied_is_not_reminded(
+    db, factories, followed, company, status, mails
+):
     fair = followed(days=1)
     factories.registration(fair, company, status=status)
     assert run().deadline == mails

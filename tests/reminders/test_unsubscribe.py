@@ -27,7 +27,8 @@ def test_every_reminder_carries_its_own_one_click_unsubscribe(app, db, followed,
     assert len(inbox.messages) == 2
     for received, raw in zip(inbox.messages, inbox.raw, strict=True):
         link = received["List-Unsubscribe"]
-        assert link.startswith(f"<{BASE}") and link.endswith(">")
+        assert link.startswith(f"<{BASE}")
+        assert link.endswith(">")
         assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         token = link[len(BASE) + 1 : -1]
         user_id, kind = mails.read_unsubscribe_token(token)
@@ -90,7 +91,7 @@ def test_get_asks_and_changes_nothing(client, db, followed, members, csrf_on):
     page = client.get(f"/unsubscribe/{token}")
     assert page.status_code == 200
     assert "Больше не присылать вам напоминания об окончании регистрации?" in page.text
-    assert f'<form method="post">' in page.text
+    assert '<form method="post">' in page.text
     user = next(u for u in members if u.email == to)
     assert services.choices(user)[ReminderKind.DEADLINE] is True
 
