@@ -11,9 +11,9 @@ from sqlalchemy import select
 from fairplanner.following.services import follow
 from fairplanner.notifications.models import OutboxMessage
 from fairplanner.reminders import services
+from tests.notifications.conftest import smtp  # noqa: F401 - the real SMTP server fixture
 
 TODAY = date(2027, 3, 1)  # a Monday
-pytest_plugins = ["tests.notifications.conftest"]
 
 
 def outbox(db: Any, kind: str | None = None) -> list[OutboxMessage]:
