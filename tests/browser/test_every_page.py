@@ -34,6 +34,8 @@ from fairplanner.registrations.models import (
     StandType,
     VisitAim,
 )
+from fairplanner.reminders import mails
+from fairplanner.reminders.models import ReminderKind
 from tests.browser import checks
 from tests.factories import PASSWORD, Factories
 
@@ -75,6 +77,8 @@ PAGES = [
     Visit("privacy notice", "anonymous", "/privacy"),
     Visit("privacy notice, version 1", "anonymous", "/privacy/v1"),
     Visit("404 page", "anonymous", "/no-such-page", status=404),
+    Visit("unsubscribe", "anonymous", "/unsubscribe/{unsubscribe_token}"),
+    Visit("unsubscribe, bad link", "anonymous", "/unsubscribe/not-a-token", status=404),
     Visit("fair page, signed in", "company", "/fairs/{fair}"),
     Visit("my fairs", "company", "/my/fairs"),
     Visit("application", "company", "/my/registrations/{registration}"),
@@ -84,6 +88,7 @@ PAGES = [
     Visit("register as exhibitor", "company", "/fairs/{open_fair}/register/exhibitor"),
     Visit("register as visitor", "company", "/fairs/{open_fair}/register/visitor"),
     Visit("password", "company", "/account/password"),
+    Visit("email notifications", "company", "/account/notifications"),
     Visit("delete account", "company", "/account/delete"),
     Visit("403 page", "company", "/organizer/", status=403),
     Visit("console home", "staff", "/organizer/"),
@@ -116,6 +121,8 @@ PHONE_PAGES = [
         "attendee list",
         "application (console)",
         "numbers",
+        "unsubscribe",
+        "email notifications",
     }
 ]
 
@@ -222,6 +229,7 @@ def site(live: Any) -> dict[str, Any]:
             "cancelled_fair": cancelled.slug,
             "invite_token": invite_token,
             "reset_token": reset_token,
+            "unsubscribe_token": mails.unsubscribe_token(member.id, ReminderKind.DEADLINE),
             "registration": mine.id,
             "event": event.id,
             "year": start.year,

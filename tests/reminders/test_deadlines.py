@@ -103,7 +103,7 @@ def test_only_the_following_companys_confirmed_active_members(db, factories, fol
         (
             "ru",
             "Белагро: последний день регистрации — 2 марта",
-            "Завтра, 2 марта, последний день регистрации на Белагро.",
+            "Белагро: завтра, 2 марта, последний день регистрации.",
             "Площадка",
         ),
         (
@@ -136,7 +136,7 @@ def test_seven_days_before_counts_the_days(db, followed, company):
     followed(days=7, name_ru="Белагро")
     run()
     text = outbox(db)[0].body_text.replace("\u202f", " ")
-    assert "До конца регистрации на Белагро осталось 7 дней: последний день — 8 марта.\n" in text
+    assert "Белагро: до конца регистрации осталось 7 дней, последний день — 8 марта.\n" in text
 
 
 def test_the_command_prints_a_summary_and_takes_a_date(app, db, followed, monkeypatch):
