@@ -22,6 +22,8 @@ from fairplanner.reminders.models import DEFAULTS, ReminderKind, ReminderSetting
 
 log = logging.getLogger(__name__)
 CLOSED = (RegistrationState.CLOSED, RegistrationState.CANCELLED)
+# A digest lists at most this many new fairs (the soonest) and points to the catalogue for more.
+DIGEST_NEW_FAIRS = 15
 
 
 def choices(user: User) -> dict[ReminderKind, bool]:
@@ -162,7 +164,9 @@ def _digests(today: date, summary: Summary) -> None:
         if not new and not changed:
             continue  # nothing to tell: no mail this week
         context = {
-            "new_fairs": [mails.fair_summary(f, lang) for f in new],
+            "new_fairs": [mails.fair_summary(f, lang) for f in new[:DIGEST_NEW_FAIRS]],
+            "more_new_fairs": max(len(new) - DIGEST_NEW_FAIRS, 0),
+            "catalogue_url": f"{current_app.config['PUBLIC_BASE_URL']}/",
             "changed_fairs": [mails.fair_summary(f, lang) for f in changed],
             "week_start": mails.day_month(today - timedelta(days=7), lang),
         }

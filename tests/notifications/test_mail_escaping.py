@@ -54,6 +54,8 @@ VARIANTS: dict[str, list[dict[str, object]]] = {
             "days": 7,
             "new_fairs": [HOSTILE_FAIR],
             "changed_fairs": [HOSTILE_FAIR | {"cancelled": True}],
+            "more_new_fairs": 3,
+            "catalogue_url": HOSTILE,
         }
         | LINKS
     ],

@@ -109,3 +109,17 @@ def test_the_digest_is_in_english_for_an_english_company(db, factories, company,
     (message,) = outbox(db)
     assert message.subject == "Fairs this week: new in your sectors and changes to followed fairs"
     assert "New fairs in your company's sectors:\n- Woodex" in message.body_text
+
+
+def test_a_long_digest_lists_the_soonest_and_points_to_the_catalogue(
+    db, factories, subscriber, today, monkeypatch
+):
+    monkeypatch.setattr(services, "DIGEST_NEW_FAIRS", 2)
+    for n in range(3):
+        factories.fair(name_ru=f"Новая {n}", starts_on=today + timedelta(days=30 + n))
+    services.run(today)
+    (message,) = outbox(db)
+    assert "Новая 0" in message.body_text
+    assert "Новая 1" in message.body_text
+    assert "Новая 2" not in message.body_text
+    assert "И ещё 1 новая выставка в каталоге: http://127.0.0.1:5000/" in message.body_text
