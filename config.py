@@ -87,6 +87,14 @@ class Config:
     # `flask maintenance run` empties the bodies of mail sent longer ago than this (they hold
     # reset and invitation links); the row stays for the outbox's counts.
     MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS") or 30)
+    # `flask reminders run` (fairplanner.reminders), daily from cron, Minsk dates: a followed
+    # fair's registration deadline this many days ahead, an approved fair's opening this many
+    # days ahead, and the weekly digest on this weekday (0 = Monday).
+    REMINDER_DEADLINE_DAYS: ClassVar[tuple[int, ...]] = tuple(
+        int(d) for d in (os.environ.get("REMINDER_DEADLINE_DAYS") or "7,1").split(",") if d.strip()
+    )
+    REMINDER_OPENING_DAYS = int(os.environ.get("REMINDER_OPENING_DAYS") or 1)
+    REMINDER_DIGEST_WEEKDAY = int(os.environ.get("REMINDER_DIGEST_WEEKDAY") or 0)
 
     # Logs: with LOG_JSON=1, one JSON object per line on stderr (fairplanner.observability.logs).
     LOG_JSON = os.environ.get("LOG_JSON", "") == "1"

@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.privacy.views import bp as privacy_bp
     from fairplanner.registrations.views import bp as registrations_bp
+    from fairplanner.reminders.views import bp as reminders_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalogue_bp)
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(erasure_bp)
     app.register_blueprint(following_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(reminders_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -245,9 +247,11 @@ def register_commands(app: Flask) -> None:
     from fairplanner.demo.cli import seed_demo
     from fairplanner.maintenance.cli import maintenance
     from fairplanner.notifications.cli import outbox
+    from fairplanner.reminders.cli import reminders
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox)
     app.cli.add_command(create_user)
     app.cli.add_command(maintenance)
     app.cli.add_command(search)
+    app.cli.add_command(reminders)

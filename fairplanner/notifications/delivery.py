@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -14,6 +15,25 @@ from fairplanner.db import utcnow
 from fairplanner.notifications.models import OutboxMessage
 
 log = logging.getLogger(__name__)
+HEADER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,75}")
+# Set by build_email itself: a message's extra headers may not replace them.
+RESERVED_HEADERS = frozenset(
+    {"from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "sender"}
+)
+
+
+def checked_headers(headers: dict[str, str] | None) -> dict[str, str]:
+    """Extra header fields as they may go into a message: a name of letters, digits and
+    hyphens that build_email does not set itself, a value without CR, LF or NUL (which
+    would start another header or end them all). Anything else raises ValueError."""
+    checked = {}
+    for name, value in (headers or {}).items():
+        if not HEADER_NAME.fullmatch(name) or name.lower() in RESERVED_HEADERS:
+            raise ValueError(f"header name not allowed: {name!r}")
+        if not isinstance(value, str) or any(c in value for c in "\r\n\x00"):
+            raise ValueError(f"header value of {name} holds a line break")
+        checked[name] = value
+    return checked
 
 
 def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
@@ -26,6 +46,8 @@ def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
     email["Subject"] = message.subject  # the SMTP policy encodes Cyrillic per RFC 2047
     email["Date"] = format_datetime(message.created_at or utcnow())
     email["Message-ID"] = message.message_id
+    for name, value in checked_headers(message.headers).items():
+        email[name] = value
     email.set_content(message.body_text, charset="utf-8")
     email.add_alternative(message.body_html, subtype="html", charset="utf-8")
     # After the bodies: set_content() drops Content-* headers set before it.

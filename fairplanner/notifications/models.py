@@ -34,6 +34,9 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     # [{"filename": ..., "content_type": "text/calendar; method=PUBLISH", "data": "..."}]
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Extra header fields, e.g. {"List-Unsubscribe": "<https://…>"}; delivery.build_email
+    # refuses a name or value that could start another header (CR, LF).
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON, default=dict)
     # Made when the message is stored, so a retry after a crash carries the same Message-ID
     # and the receiving side can tell a duplicate.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)

@@ -35,6 +35,8 @@ from fairplanner.registrations.models import (
     StandType,
     VisitAim,
 )
+from fairplanner.reminders import mails
+from fairplanner.reminders.models import ReminderKind
 from tests.browser import checks
 from tests.factories import PASSWORD, Factories
 
@@ -76,6 +78,8 @@ PAGES = [
     Visit("privacy notice", "anonymous", "/privacy"),
     Visit("privacy notice, version 1", "anonymous", "/privacy/v1"),
     Visit("404 page", "anonymous", "/no-such-page", status=404),
+    Visit("unsubscribe", "anonymous", "/unsubscribe/{unsubscribe_token}"),
+    Visit("unsubscribe, bad link", "anonymous", "/unsubscribe/not-a-token", status=404),
     Visit("fair page, signed in", "company", "/fairs/{fair}"),
     Visit("catalogue, signed in", "company", "/"),
     Visit("month view, signed in", "company", "/calendar/{year}/{month}"),
@@ -88,6 +92,7 @@ PAGES = [
     Visit("register as exhibitor", "company", "/fairs/{open_fair}/register/exhibitor"),
     Visit("register as visitor", "company", "/fairs/{open_fair}/register/visitor"),
     Visit("password", "company", "/account/password"),
+    Visit("email notifications", "company", "/account/notifications"),
     Visit("delete account", "company", "/account/delete"),
     Visit("403 page", "company", "/organizer/", status=403),
     Visit("console home", "staff", "/organizer/"),
@@ -122,6 +127,8 @@ PHONE_PAGES = [
         "attendee list",
         "application (console)",
         "numbers",
+        "unsubscribe",
+        "email notifications",
     }
 ]
 
@@ -231,6 +238,7 @@ def site(live: Any) -> dict[str, Any]:
             "cancelled_fair": cancelled.slug,
             "invite_token": invite_token,
             "reset_token": reset_token,
+            "unsubscribe_token": mails.unsubscribe_token(member.id, ReminderKind.DEADLINE),
             "registration": mine.id,
             "event": event.id,
             "year": start.year,

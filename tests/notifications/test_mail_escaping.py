@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from jinja2 import meta
@@ -26,9 +27,38 @@ ALLOWED_TAGS = {"html", "head", "meta", "title", "body", "p", "a", "hr"}
 ALLOWED_ATTRS = {"lang", "charset", "style", "href"}
 EVENTS = ("received", "approved", "promoted", "rejected", "waitlisted", "withdrawn")
 # Variables that steer a template rather than being shown; the rest get the hostile text.
+# The reminders (fairplanner.reminders) get their fairs, applications and programme as records.
+HOSTILE_FAIR = {"name": HOSTILE, "dates": HOSTILE, "place": HOSTILE, "url": HOSTILE}
+HOSTILE_APPLICATION = SimpleNamespace(
+    id=1, role=HOSTILE, stand_type=HOSTILE, area=None, stand_number=HOSTILE
+)
+HOSTILE_ITEM = {"day": HOSTILE, "time": HOSTILE, "title": HOSTILE, "hall": HOSTILE}
+# Their footer (an included template, which find_undeclared_variables does not look into).
+LINKS = {"unsubscribe_url": HOSTILE, "settings_url": HOSTILE}
 VARIANTS: dict[str, list[dict[str, object]]] = {
     "registration": [{"event": e, "position": 3, "waitlisted": True} for e in EVENTS],
     "fair_changed": [{"cancelled": True}, {"cancelled": False}],
+    "reminder_deadline": [{"days": d, "fair": HOSTILE_FAIR} | LINKS for d in (7, 1)],
+    "reminder_opening": [
+        {
+            "days": 1,
+            "fair": HOSTILE_FAIR,
+            "registrations": [HOSTILE_APPLICATION],
+            "registration_urls": {1: HOSTILE},
+            "programme": [HOSTILE_ITEM],
+        }
+        | LINKS
+    ],
+    "digest": [
+        {
+            "days": 7,
+            "new_fairs": [HOSTILE_FAIR],
+            "changed_fairs": [HOSTILE_FAIR | {"cancelled": True}],
+            "more_new_fairs": 3,
+            "catalogue_url": HOSTILE,
+        }
+        | LINKS
+    ],
 }
 
 
