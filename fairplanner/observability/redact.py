@@ -25,9 +25,11 @@ _SEGMENT = r"(?:(?!%2[fF])[^/?#&<>\s\"'])+"
 _PATTERNS = [
     # /calendar/<token>.ics: the company's private feed
     (re.compile(rf"({_SEP}calendar{_SEP}){_SEGMENT}?(\.ics)", re.IGNORECASE), rf"\g<1>{MARK}\g<2>"),
-    # /password/reset/<token>, /verify/<token>, /invite/<token>
+    # /password/reset/<token>, /verify/<token>, /invite/<token>, /unsubscribe/<token>
     (
-        re.compile(rf"({_SEP}(?:password{_SEP}reset|verify|invite){_SEP}){_SEGMENT}", re.I),
+        re.compile(
+            rf"({_SEP}(?:password{_SEP}reset|verify|invite|unsubscribe){_SEP}){_SEGMENT}", re.I
+        ),
         rf"\g<1>{MARK}",
     ),
     # ?token=…, &api_key=…, &password=… (the name may be percent-encoded too)

@@ -18,6 +18,7 @@ SECRET = "Qm9vbXNlY3JldA_-x9"
         (f"/password/reset/{SECRET}.Zx1.sig-2", "/password/reset/[redacted]"),
         (f"/verify/{SECRET}", "/verify/[redacted]"),
         (f"/invite/{SECRET}", "/invite/[redacted]"),
+        (f"/unsubscribe/{SECRET}", "/unsubscribe/[redacted]"),
         (f"https://fairs.example.by/invite/{SECRET}", "https://fairs.example.by/invite/[redacted]"),
         (f"/login?next=%2Fcalendar%2F{SECRET}.ics", "/login?next=%2Fcalendar%2F[redacted].ics"),
         (
