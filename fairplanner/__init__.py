@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.erasure.views import bp as erasure_bp
     from fairplanner.following.views import bp as following_bp
     from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
+    from fairplanner.organizers.messages import views as _messages  # noqa: F401 - the same
     from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.privacy.views import bp as privacy_bp
     from fairplanner.registrations.views import bp as registrations_bp
@@ -245,9 +246,11 @@ def register_commands(app: Flask) -> None:
     from fairplanner.demo.cli import seed_demo
     from fairplanner.maintenance.cli import maintenance
     from fairplanner.notifications.cli import outbox
+    from fairplanner.organizers.messages.cli import messages
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox)
+    app.cli.add_command(messages)
     app.cli.add_command(create_user)
     app.cli.add_command(maintenance)
     app.cli.add_command(search)
