@@ -199,9 +199,9 @@ def count_recipients(fair_id: int, filters: Filters) -> Count:
     """How many companies the message would reach now, and how many of them have no address."""
     matching = _recipients(fair_id, filters).subquery()
     row = db.session.execute(
-        select(func.count(), func.count().filter(Company.email.is_(None))).join(
-            Company, Company.id == matching.c.company_id
-        )
+        select(func.count(), func.count().filter(Company.email.is_(None)))
+        .select_from(matching)
+        .join(Company, Company.id == matching.c.company_id)
     ).one()
     return Count(companies=row[0], without_email=row[1])
 

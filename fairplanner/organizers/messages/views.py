@@ -40,8 +40,6 @@ from fairplanner.registrations.models import RegistrationRole, RegistrationStatu
 from fairplanner.text import fold
 
 ID = "int(max=2147483647)"
-# The page with the form may carry a PDF of up to 5 MB (the app's limit is 1 MB elsewhere).
-UPLOAD_LIMIT = services.MAX_PDF_BYTES + 256 * 1024
 
 
 @bp.app_template_filter("message_body")
@@ -101,13 +99,17 @@ def _message_form(fair: Fair, message: OrganizerMessage | None) -> MessageForm:
 
 def _upload(form: MessageForm) -> Upload | None:
     file = form.pdf.data
-    if form.attachment.data != Attachment.PDF.value or not file or not file.filename:
+    if not file or not file.filename:
         return None
-    return Upload(filename=file.filename, data=file.read(services.MAX_PDF_BYTES + 1))
+    try:
+        if form.attachment.data != Attachment.PDF.value:
+            return None
+        return Upload(filename=file.filename, data=file.read(services.MAX_PDF_BYTES + 1))
+    finally:
+        file.close()  # a large upload is a temporary file
 
 
 def _compose(fair: Fair, message: OrganizerMessage | None) -> ResponseReturnValue:
-    request.max_content_length = UPLOAD_LIMIT  # before the form reads the body
     form = _message_form(fair, message)
     count = None
     status = 200
