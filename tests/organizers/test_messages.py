@@ -504,3 +504,45 @@ def test_the_list_shows_sent_and_scheduled_messages_in_words(db, client, site):
     assert "Draft" in page
     assert ">approved<" not in page
     assert ">draft<" not in page
+
+
+# --- two workers at once (PostgreSQL) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_two_concurrent_runs_send_a_scheduled_message_once(app, committed, database_url):
+    """Two `flask messages run` processes started together: every company gets one mail."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.factories import Factories
+
+    factories = Factories(committed.session)
+    fair = factories.fair(slug="race-fair")
+    for lang in ("ru", "en", "ru"):
+        factories.registration(fair, factories.company(language=lang))
+    message = OrganizerMessage(
+        fair_id=fair.id,
+        subject_ru="Заезд",
+        body_ru="Текст",
+        recipients_filter={"statuses": ["approved"]},
+        status=MessageStatus.SCHEDULED,
+        scheduled_at=datetime.now(MINSK) - timedelta(minutes=1),
+    )
+    committed.session.add(message)
+    committed.session.commit()
+    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "fairplanner"}
+    flask = [sys.executable, "-m", "flask", "--app", "fairplanner", "messages", "run"]
+    runs = [
+        subprocess.Popen(flask, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    said = sorted(out.decode().strip() for out, _err in outputs)
+    assert said == ["messages: 0 sent", "messages: 1 sent"]
+    committed.session.expire_all()
+    assert committed.session.scalar(select(func.count(OutboxMessage.id))) == 3
+    assert committed.session.scalar(select(func.count(MessageRecipient.id))) == 3
+    assert committed.session.get(OrganizerMessage, message.id).status == MessageStatus.SENT
