@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, ngettext, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -26,7 +26,12 @@ from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, localized
 from fairplanner.organizers.messages import queries, services
-from fairplanner.organizers.messages.forms import MessageForm, ScheduleForm, TemplateForm
+from fairplanner.organizers.messages.forms import (
+    STATUS_ORDER,
+    MessageForm,
+    ScheduleForm,
+    TemplateForm,
+)
 from fairplanner.organizers.messages.models import (
     Attachment,
     MessageStatus,
@@ -40,6 +45,16 @@ from fairplanner.registrations.models import RegistrationRole, RegistrationStatu
 from fairplanner.text import fold
 
 ID = "int(max=2147483647)"
+
+
+@bp.app_template_filter("message_status")
+def message_status(status: MessageStatus) -> str:
+    """The status of a message in words ("Sent" of a message is not that of an application)."""
+    if status == MessageStatus.SENT:
+        return pgettext("message", "Sent")
+    if status == MessageStatus.SCHEDULED:
+        return pgettext("message", "Scheduled")
+    return _("Draft")
 
 
 @bp.app_template_filter("message_body")
@@ -198,7 +213,10 @@ def _summary(filters: Filters) -> list[tuple[str, str]]:
         s.code: localized(s, "name") for s in db.session.scalars(catalogue_queries.sectors())
     }
     groups = [
-        (_("Status of the application"), [label(s, RegistrationStatus) for s in filters.statuses]),
+        (
+            _("Status of the application"),
+            [label(s, RegistrationStatus) for s in STATUS_ORDER if s.value in filters.statuses],
+        ),
         (_("Role"), [label(r, RegistrationRole) for r in filters.roles]),
         (_("Country"), [country_name(c) for c in filters.countries]),
         (
