@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -189,7 +189,7 @@ def test_the_count_shown_is_who_gets_it(app, db, client, site):
         )
         assert got == expected, filters
         assert db.session.get(OrganizerMessage, message_id).recipient_count == len(expected)
-        db.session.query(OrganizerMessage).update({"queued_at": None})  # past the rate limit
+        db.session.execute(update(OrganizerMessage).values(queued_at=None))  # the rate limit
 
 
 def test_a_company_gets_the_other_language_when_its_own_is_empty(app, db, client, site, smtp):
@@ -546,3 +546,61 @@ def test_two_concurrent_runs_send_a_scheduled_message_once(app, committed, datab
     assert committed.session.scalar(select(func.count(OutboxMessage.id))) == 3
     assert committed.session.scalar(select(func.count(MessageRecipient.id))) == 3
     assert committed.session.get(OrganizerMessage, message.id).status == MessageStatus.SENT
+
+
+def test_send_asks_first_and_names_the_companies(db, client, site):
+    message_id = draft(client)
+    page = client.post(f"/organizer/fairs/belagro/messages/{message_id}/send")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Send the message to 3 companies?" in text
+    assert "Berlin Foods GmbH" in text
+    assert "ООО «Ждущие»" not in text
+    assert db.session.get(OrganizerMessage, message_id).status == MessageStatus.DRAFT
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_a_scheduled_message_can_be_taken_back(db, client, site):
+    message_id = draft(client)
+    at = datetime.now(MINSK) + timedelta(hours=2)
+    client.post(
+        f"/organizer/fairs/belagro/messages/{message_id}/schedule",
+        data={"day": at.date().isoformat(), "time": at.strftime("%H:%M")},
+    )
+    assert (
+        client.post(f"/organizer/fairs/belagro/messages/{message_id}/unschedule").status_code == 302
+    )
+    assert db.session.get(OrganizerMessage, message_id).status == MessageStatus.DRAFT
+    assert services.run_due(now=datetime.now(MINSK) + timedelta(days=1)) == 0
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_unknown_filter_values_are_ignored_not_an_error(db, client, site):
+    page = client.post(
+        "/organizer/fairs/belagro/messages/new",
+        data=form(action="count", countries=["XX"], roles=["boss"], sectors=["x" * 500]),
+    )
+    assert page.status_code == 200
+    assert "3 companies will get the message" in page.get_data(as_text=True)
+
+
+def test_the_pages_take_as_many_statements_for_one_message_as_for_several(
+    db, client, site, login_as, count_queries
+):
+    def statements(path: str) -> int:
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    send(client, draft(client))
+    registration = site.c.minsk.registration.id
+    login_as(site.c.minsk.member)
+    one = statements(f"/my/registrations/{registration}")
+    login_as(site.staff)
+    one_list = statements("/organizer/fairs/belagro/messages")
+    for _ in range(3):
+        send(client, draft(client))
+        db.session.execute(update(OrganizerMessage).values(queued_at=None))  # the rate limit
+    assert statements("/organizer/fairs/belagro/messages") == one_list
+    login_as(site.c.minsk.member)
+    assert statements(f"/my/registrations/{registration}") == one

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
 
-from fairplanner.accounts.models import Company, User
+from fairplanner.accounts.models import Company, Country, User
 from fairplanner.calendars.context import registration_attachment
 from fairplanner.catalogue.models import Fair, Sector
 from fairplanner.db import sqlite_write_intent, utcnow
@@ -137,8 +137,8 @@ class Filters:
         return Filters(
             statuses=statuses,
             roles=[r for r in self.roles if r in {x.value for x in RegistrationRole}],
-            countries=list(self.countries),
-            sectors=list(self.sectors),
+            countries=[c for c in self.countries if c in {x.value for x in Country}],
+            sectors=[c for c in self.sectors if isinstance(c, str) and len(c) <= 60],
         )
 
 
