@@ -27,6 +27,7 @@ from fairplanner.demo.catalogue import load_demo_file
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 from fairplanner.organizers import services as organizer_services
+from fairplanner.organizers.messages import content as message_content
 from fairplanner.organizers.messages import services as message_services
 from fairplanner.organizers.messages.models import Attachment
 from fairplanner.registrations import services as registration_services
@@ -148,13 +149,13 @@ def month_with_neighbours(day: date) -> date:
 def _messages(fair: Any, staff: Any) -> tuple[int, int, int]:
     """A message sent to the fair's applicants, a draft and a template (the console's
     message pages, and the application page's "Messages from the organizer")."""
-    content = message_services.Content(
+    content = message_content.Content(
         subject_ru="Заезд экспонентов",
         body_ru="Заезд 3 июня с 8:00.\nСхема: https://belexpo.by/zaezd",
         subject_en="Move-in of exhibitors",
         body_en="Move-in on 3 June from 8:00.\nMap: https://belexpo.by/move-in",
     )
-    everyone = message_services.Filters(statuses=["submitted", "approved"])
+    everyone = message_content.Filters(statuses=["submitted", "approved"])
     sent = message_services.save_draft(
         fair, author=staff, content=content, filters=everyone, attachment=Attachment.ICS
     )
@@ -163,7 +164,7 @@ def _messages(fair: Any, staff: Any) -> tuple[int, int, int]:
         fair,
         author=staff,
         content=content,
-        filters=message_services.Filters(statuses=["approved"], countries=["BY"]),
+        filters=message_content.Filters(statuses=["approved"], countries=["BY"]),
         attachment=Attachment.NONE,
     )
     template = message_services.save_template(staff.organizer_id, name="Пропуска", content=content)

@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, Length
 from fairplanner.accounts.forms import COUNTRY_LABELS, MultiCheckboxField
 from fairplanner.accounts.models import Country
 from fairplanner.organizers.forms import ROLE_LABELS, STATUS_LABELS
+from fairplanner.organizers.messages.content import Content, Filters
 from fairplanner.organizers.messages.models import Attachment
-from fairplanner.organizers.messages.services import Content, Filters
 from fairplanner.organizers.messages.text import one_line
 from fairplanner.registrations.models import RegistrationStatus
 from fairplanner.text import blank_to_none

@@ -26,6 +26,13 @@ from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, localized
 from fairplanner.organizers.messages import queries, services
+from fairplanner.organizers.messages.content import (
+    LANGUAGES,
+    MAX_PDF_BYTES,
+    Filters,
+    Upload,
+    content_of,
+)
 from fairplanner.organizers.messages.forms import (
     STATUS_ORDER,
     MessageForm,
@@ -38,7 +45,6 @@ from fairplanner.organizers.messages.models import (
     MessageTemplate,
     OrganizerMessage,
 )
-from fairplanner.organizers.messages.services import Filters, Upload, content_of
 from fairplanner.organizers.messages.text import body_html
 from fairplanner.organizers.views import bp, scoped_fair, staff_required
 from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
@@ -119,7 +125,7 @@ def _upload(form: MessageForm) -> Upload | None:
     try:
         if form.attachment.data != Attachment.PDF.value:
             return None
-        return Upload(filename=file.filename, data=file.read(services.MAX_PDF_BYTES + 1))
+        return Upload(filename=file.filename, data=file.read(MAX_PDF_BYTES + 1))
     finally:
         file.close()  # a large upload is a temporary file
 
@@ -189,7 +195,7 @@ def _previews(fair: Fair, message: OrganizerMessage) -> list[dict[str, Any]]:
     """The mail as a company reading Russian and one reading English would get it."""
     content = content_of(message)
     previews = []
-    for reader in services.LANGUAGES:
+    for reader in LANGUAGES:
         lang = content.language_for(reader)
         with force_locale(lang):
             context = services.mail_context(
