@@ -16,6 +16,9 @@ from fairplanner.db import compared
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+# The only forms that take a file, and how large a request they may be (the app allows 1 MB):
+# an organizer message with a PDF of up to 5 MB (fairplanner.organizers.messages).
+UPLOADS = {"organizers.new_message": 6 * 1024 * 1024, "organizers.edit_message": 6 * 1024 * 1024}
 log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = (
@@ -126,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.erasure.views import bp as erasure_bp
     from fairplanner.following.views import bp as following_bp
     from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
+    from fairplanner.organizers.messages import views as _messages  # noqa: F401 - the same
     from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.privacy.views import bp as privacy_bp
     from fairplanner.registrations.views import bp as registrations_bp
@@ -185,9 +189,14 @@ def register_request_hooks(app: Flask) -> None:
         # No text here legitimately holds U+0000, and PostgreSQL refuses it in any query.
         sources = [request.args, request.view_args or {}]
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            # Nothing here takes uploads, and every form field name is plain ASCII; anything
+            # Only UPLOADS take files, and every form field name is plain ASCII; anything
             # else is a forged request that would otherwise reach WTForms' parsers.
-            if request.files or not all(FORM_KEY.fullmatch(k) for k in request.form):
+            limit = UPLOADS.get(request.endpoint or "")
+            if limit:
+                request.max_content_length = limit  # before the body is parsed
+            if (request.files and not limit) or not all(
+                FORM_KEY.fullmatch(k) for k in request.form
+            ):
                 abort(400)
             sources.append(request.form)
         for source in sources:
@@ -247,10 +256,12 @@ def register_commands(app: Flask) -> None:
     from fairplanner.demo.cli import seed_demo
     from fairplanner.maintenance.cli import maintenance
     from fairplanner.notifications.cli import outbox
+    from fairplanner.organizers.messages.cli import messages
     from fairplanner.reminders.cli import reminders
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox)
+    app.cli.add_command(messages)
     app.cli.add_command(create_user)
     app.cli.add_command(maintenance)
     app.cli.add_command(search)

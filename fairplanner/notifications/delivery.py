@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import smtplib
@@ -56,8 +57,11 @@ def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
         maintype, _slash, rest = item["content_type"].partition("/")
         subtype, *params = [p.strip() for p in rest.split(";")]
         extra = dict(p.split("=", 1) for p in params if "=" in p)
+        # Text (an .ics) is stored as it is; binary files (a PDF) as base64.
+        data = item["data"]
+        raw = base64.b64decode(data) if item.get("encoding") == "base64" else data.encode("utf-8")
         email.add_attachment(
-            item["data"].encode("utf-8"),
+            raw,
             maintype=maintype,
             subtype=subtype,
             filename=item["filename"],

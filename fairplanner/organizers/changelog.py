@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -274,6 +274,15 @@ def _fair_sentence(change: FairChange, names: Names) -> tuple[str, list[Detail]]
         return _("Published"), []
     if action == "cancelled":
         return _("Cancelled"), []
+    if action == "message sent":  # fairplanner.organizers.messages
+        subject = localized_pair(changes, "subject")
+        count = (changes.get("recipients") or [None, 0])[1] or 0
+        return ngettext(
+            "Message “%(subject)s” sent to %(num)d company",
+            "Message “%(subject)s” sent to %(num)d companies",
+            count,
+            subject=subject,
+        ), []
     if action == "copied":
         source = (changes.get("from") or [None])[0]
         return _("Created as a copy of “%(name)s”", name=names.fairs.get(source, source)), []
@@ -289,6 +298,13 @@ def _fair_sentence(change: FairChange, names: Names) -> tuple[str, list[Detail]]
             return _("Programme: item “%(title)s” changed", title=title), details
         return _("Programme: an item changed"), details
     return _("Changed"), _details(changes, FAIR_FIELDS, names)
+
+
+def localized_pair(changes: dict[str, Any], name: str) -> str:
+    """A text logged in both languages ("subject_ru", "subject_en"), in the reader's one."""
+    lang = get_locale().language if get_locale() else "ru"
+    values = {code: (changes.get(f"{name}_{code}") or [None, None])[1] for code in ("ru", "en")}
+    return values.get(lang) or values["ru"] or values["en"] or DASH
 
 
 def _names_for(changes: Iterable[FairChange]) -> Names:

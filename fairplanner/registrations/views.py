@@ -18,6 +18,7 @@ from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.following import queries as following_queries
 from fairplanner.i18n import current_language, format_date_range, localized, minsk_today
+from fairplanner.organizers.messages import queries as message_queries
 from fairplanner.registrations import queries, services
 from fairplanner.registrations.forms import ConfirmForm, ExhibitorForm, VisitorForm
 from fairplanner.registrations.models import HOLDING, Registration, RegistrationRole
@@ -130,10 +131,15 @@ def show(registration_id: int) -> ResponseReturnValue:
     rank = None
     if registration.status.value == "waitlisted":
         rank = db.session.scalar(queries.waitlist_rank(registration))
+    # Only the messages this company received about this fair.
+    messages = db.session.scalars(
+        message_queries.received(registration.company_id, registration.fair_id)
+    ).all()
     return render_template(
         "registrations/show.html",
         registration=registration,
         rank=rank,
+        messages=messages,
         confirm=ConfirmForm(),
         today=minsk_today(),
     )

@@ -139,6 +139,8 @@ def test_the_rules_agree_with_what_every_page_answers(app, client, factories, us
         "token": "not-a-token",
         "filename": "css/app.css",
         "version": 1,
+        "message_id": 1,  # organizer messages and their templates (a 404 for staff: none)
+        "template_id": 1,
     }
     paths = sample_paths(app, values)
     assert len(paths) > 25

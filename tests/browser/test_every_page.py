@@ -28,6 +28,9 @@ from fairplanner.extensions import db
 from fairplanner.following import services as following_services
 from fairplanner.i18n import minsk_today
 from fairplanner.organizers import services as organizer_services
+from fairplanner.organizers.messages import content as message_content
+from fairplanner.organizers.messages import services as message_services
+from fairplanner.organizers.messages.models import Attachment
 from fairplanner.registrations import services as registration_services
 from fairplanner.registrations.models import (
     RegistrationRole,
@@ -104,6 +107,17 @@ PAGES = [
     Visit("programme item", "staff", "/organizer/fairs/{fair}/programme/{event}"),
     Visit("change log", "staff", "/organizer/fairs/{fair}/log"),
     Visit("numbers", "staff", "/organizer/fairs/{fair}/numbers"),
+    Visit("messages", "staff", "/organizer/fairs/{fair}/messages"),
+    Visit("new message", "staff", "/organizer/fairs/{fair}/messages/new"),
+    Visit("message, draft", "staff", "/organizer/fairs/{fair}/messages/{draft_message}"),
+    Visit("message, sent", "staff", "/organizer/fairs/{fair}/messages/{sent_message}"),
+    Visit("message templates", "staff", "/organizer/fairs/{fair}/message-templates"),
+    Visit("new message template", "staff", "/organizer/fairs/{fair}/message-templates/new"),
+    Visit(
+        "message template",
+        "staff",
+        "/organizer/fairs/{fair}/message-templates/{message_template}",
+    ),
     Visit("print view", "staff", "/organizer/fairs/{fair}/registrations/print"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
@@ -143,6 +157,31 @@ def month_with_neighbours(day: date) -> date:
     while day.replace(day=1).weekday() == 0:
         day = (day + timedelta(days=31)).replace(day=15)
     return day
+
+
+def _messages(fair: Any, staff: Any) -> tuple[int, int, int]:
+    """A message sent to the fair's applicants, a draft and a template (the console's
+    message pages, and the application page's "Messages from the organizer")."""
+    content = message_content.Content(
+        subject_ru="Заезд экспонентов",
+        body_ru="Заезд 3 июня с 8:00.\nСхема: https://belexpo.by/zaezd",
+        subject_en="Move-in of exhibitors",
+        body_en="Move-in on 3 June from 8:00.\nMap: https://belexpo.by/move-in",
+    )
+    everyone = message_content.Filters(statuses=["submitted", "approved"])
+    sent = message_services.save_draft(
+        fair, author=staff, content=content, filters=everyone, attachment=Attachment.ICS
+    )
+    message_services.send_now(sent)
+    draft = message_services.save_draft(
+        fair,
+        author=staff,
+        content=content,
+        filters=message_content.Filters(statuses=["approved"], countries=["BY"]),
+        attachment=Attachment.NONE,
+    )
+    template = message_services.save_template(staff.organizer_id, name="Пропуска", content=content)
+    return sent.id, draft.id, template.id
 
 
 @pytest.fixture(scope="module")
@@ -227,6 +266,8 @@ def site(live: Any) -> dict[str, Any]:
             member.company, "newcomer@a11y.example", invited_by=member
         )
         db.session.commit()
+        sent_message, draft_message, message_template = _messages(fair, staff)
+        db.session.commit()
         factories.user(ADMIN_EMAIL, role=Role.ADMIN)
         forgetful = factories.user("forgetful@a11y.example")
         reset_token = tokens.make(
@@ -241,6 +282,9 @@ def site(live: Any) -> dict[str, Any]:
             "unsubscribe_token": mails.unsubscribe_token(member.id, ReminderKind.DEADLINE),
             "registration": mine.id,
             "event": event.id,
+            "sent_message": sent_message,
+            "draft_message": draft_message,
+            "message_template": message_template,
             "year": start.year,
             "month": start.month,
             "logins": {

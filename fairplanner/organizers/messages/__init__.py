@@ -1,0 +1,1 @@
+"""Messages from organizer staff to a fair's applicants, saved templates, scheduled sends."""
