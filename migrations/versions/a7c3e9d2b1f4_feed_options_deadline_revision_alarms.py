@@ -23,6 +23,11 @@ branch_labels = None
 depends_on = None
 
 
+# Defaults as plain strings ("1" is true, "0" false on both databases): with an SQL expression
+# (sa.true()) Alembic rebuilds the table on SQLite, and dropping "companies" fails on a database
+# whose other tables refer to it.
+
+
 def upgrade():
     with op.batch_alter_table("fairs", schema=None) as batch_op:
         batch_op.add_column(
@@ -30,17 +35,17 @@ def upgrade():
         )
     with op.batch_alter_table("calendar_tokens", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("include_deadlines", sa.Boolean(), nullable=False, server_default=sa.true())
+            sa.Column("include_deadlines", sa.Boolean(), nullable=False, server_default="1")
         )
         batch_op.add_column(
-            sa.Column("include_programme", sa.Boolean(), nullable=False, server_default=sa.true())
+            sa.Column("include_programme", sa.Boolean(), nullable=False, server_default="1")
         )
         batch_op.add_column(
             sa.Column("changed_at", fairplanner.db.UTCDateTime(timezone=True), nullable=True)
         )
     with op.batch_alter_table("companies", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("calendar_alarms", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column("calendar_alarms", sa.Boolean(), nullable=False, server_default="0")
         )
 
 
