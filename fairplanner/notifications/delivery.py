@@ -7,6 +7,7 @@ import logging
 import re
 import smtplib
 import ssl
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -37,6 +38,23 @@ def checked_headers(headers: dict[str, str] | None) -> dict[str, str]:
     return checked
 
 
+def set_subject(email: EmailMessage, subject: str) -> None:
+    """The Subject, encoded per RFC 2047 where it is not ASCII.
+
+    The email package's own folding (CPython 3.11-3.13) splits a long Cyrillic subject into
+    encoded words at a space and drops that space: readers decode the words back to back, so
+    "последний день" arrived as "последнийдень". Here the legacy `Header` encodes the whole
+    subject, spaces inside the encoded words, and folds it; the folded value is stored as it is
+    (the policy writes short lines of a plain string unchanged), since assigning it through
+    `email["Subject"]` would parse and fold it again.
+    """
+    if subject.isascii():
+        email["Subject"] = subject
+        return
+    encoded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\n")
+    email._headers.append(("Subject", encoded))  # type: ignore[attr-defined]
+
+
 def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
     """Plain text and HTML alternatives, attachments, RFC 2047 subject, UTF-8 bodies."""
     email = EmailMessage()
@@ -44,7 +62,7 @@ def build_email(message: OutboxMessage, *, sender: str) -> EmailMessage:
     email["To"] = message.to_email
     if message.reply_to:
         email["Reply-To"] = message.reply_to
-    email["Subject"] = message.subject  # the SMTP policy encodes Cyrillic per RFC 2047
+    set_subject(email, message.subject)
     email["Date"] = format_datetime(message.created_at or utcnow())
     email["Message-ID"] = message.message_id
     for name, value in checked_headers(message.headers).items():

@@ -394,3 +394,29 @@ def test_signup_in_english_makes_an_english_company(client, db):
     assert user.company.language == "en"
     (verification,) = outbox(db)
     assert verification.subject == "Confirm your email address for FairPlanner"
+
+
+@pytest.mark.parametrize("words", [1, 7, 12, 20, 40])
+def test_a_long_cyrillic_subject_keeps_every_space(words):
+    """CPython's header folding dropped the space where it split a Cyrillic subject into two
+    encoded words ("последнийдень"): the subject must come back exactly as it was."""
+    from email import message_from_bytes, policy
+
+    from fairplanner.notifications.delivery import build_email
+    from fairplanner.notifications.models import OutboxMessage
+
+    subject = " ".join(["Выставка 12400: последний день регистрации — 8 марта"] * words)[:300]
+    message = OutboxMessage(
+        to_email="member@vyatka.example",
+        subject=subject,
+        body_text="Текст",
+        body_html="<p>Текст</p>",
+        lang="ru",
+        message_id="<subject-test@fairplanner.invalid>",
+    )
+    raw = build_email(message, sender="FairPlanner <noreply@fairplanner.example>").as_bytes(
+        policy=policy.SMTP
+    )
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n"))
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert str(parsed["Subject"]) == subject
