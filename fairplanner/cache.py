@@ -32,7 +32,7 @@ from typing import Any
 import redis
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import BigInteger, String, event, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from fairplanner.extensions import REDIS_SCHEMES, db, redis_options
 from fairplanner.observability.metrics import count_cache_lookup
@@ -313,6 +313,17 @@ def _note_changes(session: Session, context: Any) -> None:
     }
     if names:
         session.info.setdefault("changed_generations", set()).update(names)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statements(state: ORMExecuteState) -> None:
+    """The same for UPDATE and DELETE statements on a covered model, which the unit of work
+    never sees (following a fair raises its company's follows_version so)."""
+    if not (state.is_update or state.is_delete) or state.bind_mapper is None:
+        return
+    name = _covered().get(state.bind_mapper.class_)
+    if name is not None:
+        state.session.info.setdefault("changed_generations", set()).add(name)
 
 
 @event.listens_for(Session, "before_commit")

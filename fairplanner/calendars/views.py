@@ -36,7 +36,6 @@ from werkzeug.http import is_resource_modified, parse_date
 from fairplanner.accounts.models import Company
 from fairplanner.accounts.views import company_required
 from fairplanner.cache import build_id, cached, generations, shared_cache
-from fairplanner.calendars import events as _events  # noqa: F401 - registers its hooks
 from fairplanner.calendars import feed, ical, private, queries, services
 from fairplanner.calendars.context import context, refresh
 from fairplanner.calendars.forms import FeedOptionsForm
