@@ -4,11 +4,12 @@ this process's memory.
 What may be cached is keyed by *generations*: random numbers stored in the database and
 replaced, in the same transaction, by every change to what they cover ("catalogue": fairs,
 their programmes, venues, cities, organizers, sectors; "registrations": applications and the
-companies that make them). A key
-that includes the generation can never serve content older than the last committed change,
-across any number of processes, with no invalidation messages. Each process reads the
-generations at most once per `CACHE_GENERATION_SECONDS` (another process's change shows after
-that long at most; this process's own change at once).
+companies that make them; "logins": users, companies and ended logins). Each domain declares
+which of its models a generation covers (`cover`). A key that includes the generation can
+never serve content older than the last committed change, across any number of processes,
+with no invalidation messages. Each process reads the generations at most once per
+`CACHE_GENERATION_SECONDS` (another process's change shows after that long at most; this
+process's own change at once).
 
 A cache is never needed: when its Redis is down (or slow), every read is a miss and every write
 is dropped, at the cost of one short timeout; then Redis is left alone for
@@ -24,7 +25,6 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from threading import Lock
 from typing import Any
@@ -258,26 +258,17 @@ class CacheGeneration(db.Model):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
-@cache
-def _covered() -> dict[type, str]:
-    from fairplanner.accounts.models import Company
-    from fairplanner.catalogue.models import (
-        City,
-        DeletedProgrammeEvent,
-        Fair,
-        Organizer,
-        ProgrammeEvent,
-        Sector,
-        Venue,
-    )
-    from fairplanner.registrations.models import Registration
+# model -> the generations its changes replace. Each domain declares its own models (`cover`),
+# so that this module knows none of them.
+_covered: dict[type, frozenset[str]] = {}
 
-    catalogue = (Fair, ProgrammeEvent, DeletedProgrammeEvent, Venue, City, Organizer, Sector)
-    # Attendee lists show the companies as well as their applications.
-    registrations = (Registration, Company)
-    return {model: "catalogue" for model in catalogue} | dict.fromkeys(
-        registrations, "registrations"
-    )
+
+def cover(*models: type, generations: tuple[str, ...]) -> None:
+    """Declare that a change to any of `models` (a row added, changed or deleted, by the unit
+    of work or by an UPDATE or DELETE statement) replaces `generations` at its commit. Each
+    name needs its row in `cache_generations` (a migration adds it)."""
+    for model in models:
+        _covered[model] = _covered.get(model, frozenset()) | frozenset(generations)
 
 
 def new_generation() -> int:
@@ -305,11 +296,10 @@ def forget_generations() -> None:
 @event.listens_for(Session, "after_flush")
 def _note_changes(session: Session, context: Any) -> None:
     """Remember which generations this transaction's changes touch."""
-    covered = _covered()
     names = {
         name
         for instance in (*session.new, *session.dirty, *session.deleted)
-        if (name := covered.get(type(instance))) is not None
+        for name in _covered.get(type(instance), ())
     }
     if names:
         session.info.setdefault("changed_generations", set()).update(names)
@@ -321,9 +311,9 @@ def _note_statements(state: ORMExecuteState) -> None:
     never sees (following a fair raises its company's follows_version so)."""
     if not (state.is_update or state.is_delete) or state.bind_mapper is None:
         return
-    name = _covered().get(state.bind_mapper.class_)
-    if name is not None:
-        state.session.info.setdefault("changed_generations", set()).add(name)
+    names = _covered.get(state.bind_mapper.class_)
+    if names:
+        state.session.info.setdefault("changed_generations", set()).update(names)
 
 
 @event.listens_for(Session, "before_commit")

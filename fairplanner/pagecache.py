@@ -62,6 +62,12 @@ CACHED_PAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def public_page() -> bool:
+    """Whether this request reads one of the catalogue's public pages (nothing private on it
+    but the reader's header and what `render_page` is told)."""
+    return request.method in ("GET", "HEAD") and request.endpoint in CACHED_PAGES
+
+
 def read_parameters(names: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The parameters among `names` that the request has, in the order of `names`, each with
     all its values in the order sent (a form field may read more than the first)."""

@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fairplanner.cache import cover
 from fairplanner.catalogue.models import Sector
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
@@ -180,3 +181,10 @@ class Invitation(db.Model):
 
     company: Mapped[Company] = relationship()
     invited_by: Mapped[User | None] = relationship()
+
+
+# Attendee lists show the applicants' companies (the "registrations" generation); a login kept
+# for the public pages (fairplanner.accounts.sessions) is the user's and company's as they were
+# under the "logins" generation, which every change to them or ended login replaces.
+cover(Company, generations=("registrations", "logins"))
+cover(User, RevokedSession, generations=("logins",))

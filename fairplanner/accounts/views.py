@@ -44,6 +44,7 @@ from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db, limiter, login_manager
 from fairplanner.i18n import current_language, localized
+from fairplanner.pagecache import public_page
 from fairplanner.privacy.services import record_consent
 from fairplanner.text import fold
 
@@ -54,7 +55,7 @@ SIGNED_UP = "signed_up_as"  # session key: the address this browser signed up wi
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user of a live login: not logged out, not from before a password change."""
-    return sessions.load(user_id)
+    return sessions.load(user_id, public_page=public_page())
 
 
 def _remember_cookie_name() -> str:

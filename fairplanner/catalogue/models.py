@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fairplanner.cache import cover
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
 from fairplanner.text import fold
@@ -329,6 +330,18 @@ def _count_deadline_moves(mapper: object, connection: object, fair: Fair) -> Non
 def _refresh_fair_search(mapper: object, connection: object, fair: Fair) -> None:
     fair.refresh_search()
 
+
+# The cached pages, blocks and feeds that show the catalogue are kept under its generation.
+cover(
+    Fair,
+    ProgrammeEvent,
+    DeletedProgrammeEvent,
+    Venue,
+    City,
+    Organizer,
+    Sector,
+    generations=("catalogue",),
+)
 
 # The term index follows every change of what it holds (a session hook, registered on import).
 import fairplanner.catalogue.search.index  # noqa: E402, F401

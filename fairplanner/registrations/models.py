@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairplanner.accounts.models import Company, User
+from fairplanner.cache import cover
 from fairplanner.catalogue.models import Fair, FairStatus
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
@@ -202,3 +203,8 @@ class RegistrationChange(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="history")
     actor: Mapped[User | None] = relationship()
+
+
+# Attendee lists, exports and the fair page's free stands are kept under this generation; the
+# lists show the companies as well (fairplanner.accounts declares Company for it).
+cover(Registration, generations=("registrations",))

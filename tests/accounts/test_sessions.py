@@ -14,6 +14,7 @@ import config
 from fairplanner import create_app
 from fairplanner.accounts import sessions
 from fairplanner.accounts.models import RevokedSession, new_session_key
+from fairplanner.cache import CacheGeneration, forget_generations
 from fairplanner.db import utcnow
 from fairplanner.extensions import db
 from tests.factories import PASSWORD, Factories
@@ -183,3 +184,95 @@ def test_revocations_are_purged_once_the_login_would_be_too_old(app, client, mak
         assert sessions.purge_revocations() == 0
         later = utcnow() + timedelta(seconds=app.config["LOGIN_SESSION_MAX_AGE"] + 60)
         assert sessions.purge_revocations(now=later) == 1
+
+
+# Logins kept for the public pages (PAGE_CACHE on, as in production) --------------------------
+
+PUBLIC = "/"
+
+
+def signed_in(app, cookies: dict[str, str], path: str = PUBLIC) -> bool:
+    """Whether a browser holding these cookies is served `path` signed in."""
+    browser = app.test_client()
+    for name, value in cookies.items():
+        browser.set_cookie(name, value)
+    response = browser.get(path)
+    if response.status_code == 302:
+        return False
+    assert response.status_code == 200
+    return b'action="/logout"' in response.data
+
+
+@pytest.fixture
+def generations_kept(app, monkeypatch):
+    """This process reads the generations again only when told (forget_generations)."""
+    monkeypatch.setitem(app.config, "CACHE_GENERATION_SECONDS", 3600.0)
+
+
+@pytest.mark.usefixtures("caching", "generations_kept")
+class TestKeptLogins:
+    def test_a_public_page_keeps_the_login_and_a_logout_ends_it_at_once(
+        self, app, client, make_user
+    ):
+        make_user(EMAIL)
+        saved = log_in(client, remember=False)
+        assert signed_in(app, saved)
+        assert signed_in(app, saved)  # from the kept login
+        client.post("/logout")
+        assert not signed_in(app, saved)
+        assert not signed_in(app, saved, PRIVATE)
+
+    def test_a_change_to_the_user_shows_on_the_next_public_page(self, app, client, make_user):
+        user = make_user(EMAIL)
+        log_in(client, remember=False)
+        assert EMAIL in client.get(PUBLIC).get_data(as_text=True)
+        user.email = "renamed@example.com"
+        db.session.commit()
+        page = client.get(PUBLIC).get_data(as_text=True)
+        assert "renamed@example.com" in page
+        assert EMAIL not in page
+
+    def test_another_process_logout_ends_a_kept_login_with_the_generation(
+        self, app, client, make_user
+    ):
+        """Another app server's logout reaches this one's public pages when it reads the
+        generations again (CACHE_GENERATION_SECONDS); every other page checks at once."""
+        user = make_user(EMAIL)
+        saved = log_in(client, remember=False)
+        assert signed_in(app, saved)
+        key = saved_key(app, saved)
+        # What the other server's logout committed: the revocation and a new generation,
+        # written without this process's session hooks (so it does not know yet).
+        expires = utcnow() + timedelta(days=1)
+        db.session.execute(
+            RevokedSession.__table__.insert().values(key=key, user_id=user.id, expires_at=expires)
+        )
+        db.session.execute(
+            CacheGeneration.__table__.update()
+            .where(CacheGeneration.name == "logins")
+            .values(value=CacheGeneration.value + 1)
+        )
+        db.session.commit()
+        assert signed_in(app, saved)  # the public page: the kept login, until the next read
+        assert not signed_in(app, saved, PRIVATE)  # a private page checks the login anew
+        forget_generations()  # CACHE_GENERATION_SECONDS later
+        assert not signed_in(app, saved)
+
+    def test_without_caching_every_page_checks_the_login(
+        self, app, client, make_user, monkeypatch, count_queries
+    ):
+        make_user(EMAIL)
+        saved = log_in(client, remember=False)
+        assert signed_in(app, saved)
+        monkeypatch.setitem(app.config, "PAGE_CACHE", False)
+        with count_queries() as counter:
+            assert signed_in(app, saved)
+        assert any("revoked_sessions" in sql for sql in counter.statements)
+
+
+def saved_key(app, cookies: dict[str, str]) -> str:
+    """The login key (issued.nonce) of a saved session cookie."""
+    browser = app.test_client()
+    browser.set_cookie("session", cookies["session"])
+    with browser.session_transaction() as current:
+        return ".".join(current["_user_id"].split(".")[2:])
