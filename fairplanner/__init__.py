@@ -42,6 +42,7 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     register_observability(app)  # first: the log lines of everything below are JSON too
     register_extensions(app)
     register_blueprints(app)
+    register_page_parts(app)
     register_template_helpers(app)
     register_request_hooks(app)
     readonly.init_app(app)
@@ -145,6 +146,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(following_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reminders_bp)
+
+
+def register_page_parts(app: Flask) -> None:
+    """What upper packages show on lower packages' pages (fairplanner.compose): the fair page
+    and the list with registrations' and following's parts, "My fairs" with calendars' feed."""
+    from fairplanner.calendars import pages as calendars_pages
+    from fairplanner.following import pages as following_pages
+    from fairplanner.organizers import pages as organizers_pages
+    from fairplanner.registrations import pages as registrations_pages
+
+    registrations_pages.init_app(app)
+    following_pages.init_app(app)
+    calendars_pages.init_app(app)
+    organizers_pages.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
@@ -15,15 +16,21 @@ from flask_login import current_user
 from fairplanner.catalogue import month as month_view
 from fairplanner.catalogue import queries
 from fairplanner.catalogue.forms import parse_filters
-from fairplanner.catalogue.models import RegistrationState
+from fairplanner.catalogue.models import Fair, RegistrationState
+from fairplanner.compose import Slot
 from fairplanner.extensions import db
-from fairplanner.following import queries as following_queries
 from fairplanner.i18n import MINSK, minsk_today
 from fairplanner.pagecache import CACHED_PAGES, read_parameters, render_page
 from fairplanner.readonly import read_only
-from fairplanner.registrations import queries as registration_queries
 
 bp = Blueprint("catalogue", __name__)
+
+# What upper packages show on these pages (fairplanner.compose), filled at start-up: the
+# Follow buttons (following: `follow`) on all three; on the fair page the places held
+# (`taken`, whence `state`) and the reader's company's applications by role (`mine`) from
+# registrations.
+LIST_PAGE: Slot[[]] = Slot("catalogue.list")  # the list and the month
+FAIR_PAGE: Slot[[Fair]] = Slot("catalogue.fair")
 
 
 @dataclass(frozen=True)
@@ -67,21 +74,7 @@ def _feed_args() -> dict[str, object]:
 @read_only
 def index() -> ResponseReturnValue:
     """Upcoming fairs, soonest first, filtered and paginated."""
-    return render_page("catalogue/index.html", _index_context, reader=follow_reader())
-
-
-def follow_reader() -> tuple[int, ...]:
-    """What the list and the month show of the reader: a company's follow state (Follow
-    buttons), whose version the login statement loads with the company, so stored blocks are
-    found without a query. Anonymous readers and staff without a company share blocks."""
-    company = current_user.company if current_user.is_authenticated else None
-    return () if company is None else (company.id, company.follows_version)
-
-
-def follow_state() -> following_queries.FollowState | None:
-    """The reader's company's followed fairs, read only when the blocks are rendered."""
-    company = current_user.company if current_user.is_authenticated else None
-    return following_queries.follow_state(company.id if company else None, here=here())
+    return render_page("catalogue/index.html", _index_context, reader=LIST_PAGE.reader())
 
 
 def here() -> str:
@@ -114,7 +107,8 @@ def _index_context() -> dict[str, object]:
         "suggestion": suggestion(found.suggestion, "catalogue.index", shown=True),
         "today": minsk_today(),
         "filter_args": filter_args,
-        "follow": follow_state(),
+        "follow": None,
+        **LIST_PAGE.context(),
         # The fairs shown are the corrected search's: so is the feed offered for them.
         "feed_args": feed_args if found.suggestion is None else corrected_feed(found.suggestion),
     }
@@ -136,10 +130,9 @@ def suggestion(text: str | None, endpoint: str, *, shown: bool, **values: int) -
 @read_only
 def fair(slug: str) -> ResponseReturnValue:
     """One fair: dates, place, organizer, programme by day and where registration stands."""
-    # The page shows the reader's company's applications (catalogue/_register.html) and
-    # whether it follows the fair.
-    signed_in = current_user.is_authenticated
-    reader = (signed_in, *(follow_reader() or (None,)))
+    # The page shows whether the reader is signed in, and what its parts show of the reader
+    # (the company's applications in catalogue/_register.html, whether it follows the fair).
+    reader = (current_user.is_authenticated, *FAIR_PAGE.reader())
     return render_page("catalogue/fair.html", lambda: _fair_context(slug), reader=reader)
 
 
@@ -149,21 +142,18 @@ def _fair_context(slug: str) -> dict[str, object]:
     days: dict[date, list] = {}
     for event in fair.programme:
         days.setdefault(event.starts_at.astimezone(MINSK).date(), []).append(event)
-    taken = db.session.scalar(registration_queries.capacity_taken(fair)) or 0
-    mine = {}
-    if current_user.is_authenticated and current_user.company_id:
-        stmt = registration_queries.company_registrations_for_fair(current_user.company_id, fair.id)
-        mine = {r.role.value: r for r in db.session.scalars(stmt)}
-    return {
+    context: dict[str, Any] = {
         "fair": fair,
         "days": days,
-        "state": fair.registration_state(today, taken=taken),
         "states": RegistrationState,
-        "taken": taken,
-        "mine": mine,
-        "follow": follow_state(),
+        "taken": 0,
+        "mine": {},
+        "follow": None,
         "today": today,
+        **FAIR_PAGE.context(fair),
     }
+    context["state"] = fair.registration_state(today, taken=context["taken"])
+    return context
 
 
 @bp.get("/calendar")
@@ -180,7 +170,7 @@ def month(year: int, month: int) -> ResponseReturnValue:
     if not (month_view.MIN_YEAR <= year <= month_view.MAX_YEAR and 1 <= month <= 12):
         abort(404)
     return render_page(
-        "catalogue/month.html", lambda: _month_context(year, month), reader=follow_reader()
+        "catalogue/month.html", lambda: _month_context(year, month), reader=LIST_PAGE.reader()
     )
 
 
@@ -201,5 +191,6 @@ def _month_context(year: int, month: int) -> dict[str, object]:
         "grid": grid,
         "today": minsk_today(),
         "filter_args": filter_args,
-        "follow": follow_state(),
+        "follow": None,
+        **LIST_PAGE.context(),
     }

@@ -16,13 +16,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from fairplanner import display
+from fairplanner import display, spreadsheets
 from fairplanner.accounts.identifiers import regions
 from fairplanner.accounts.models import Company, Country
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.extensions import db
 from fairplanner.i18n import localized
-from fairplanner.organizers import exports, queries
+from fairplanner.organizers import queries
 from fairplanner.organizers.forms import AttendeeFilterForm
 from fairplanner.registrations.models import (
     Registration,
@@ -166,7 +166,7 @@ KEYS = (
 
 def table(fair_id: int, filters: queries.AttendeeFilters) -> tuple[list[str], list[list[Any]]]:
     """The list as filtered, one row per application, read in two queries: text for names,
-    `Decimal` for the area, aware `datetime` for times, `exports.Phone` for the phone."""
+    `Decimal` for the area, aware `datetime` for times, `spreadsheets.Phone` for the phone."""
     stmt = queries.attendee_rows(fair_id, filters)
     sectors: dict[int, list[str]] = {}
     companies = stmt.with_only_columns(Registration.company_id).order_by(None)
@@ -193,7 +193,7 @@ def table(fair_id: int, filters: queries.AttendeeFilters) -> tuple[list[str], li
                 ", ".join(display.label(a, VisitAim) for a in r.aims or ()),
                 r.note,
                 r.contact_person,
-                exports.Phone(r.phone) if r.phone else None,
+                spreadsheets.Phone(r.phone) if r.phone else None,
                 r.email,
                 ", ".join(sorted(sectors.get(r.company_id, ()), key=fold)),
                 r.created_at,

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from fairplanner import confirm
+from fairplanner import confirm, spreadsheets
 from fairplanner.accounts.models import Role
 from fairplanner.cache import cached
 from fairplanner.catalogue.models import (
@@ -25,7 +25,7 @@ from fairplanner.display import company_name, label
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import current_language, localized, minsk_today
-from fairplanner.organizers import changelog, exports, listing, queries, stats
+from fairplanner.organizers import changelog, listing, queries, stats
 from fairplanner.organizers.forms import (
     ACTIONS,
     DecisionForm,
@@ -286,10 +286,12 @@ def _table(fair: Fair) -> tuple[list[str], list[list[Any]]]:
     return listing.table(fair.id, filters)
 
 
-def _csv(fair: Fair, dialect: exports.Dialect) -> ResponseReturnValue:
-    suffix = "" if dialect == exports.Dialect.EXCEL else "-comma"
+def _csv(fair: Fair, dialect: spreadsheets.Dialect) -> ResponseReturnValue:
+    suffix = "" if dialect == spreadsheets.Dialect.EXCEL else "-comma"
     return Response(
-        _export(f"csv-{dialect}", fair, lambda: exports.to_csv(*_table(fair), dialect=dialect)),
+        _export(
+            f"csv-{dialect}", fair, lambda: spreadsheets.to_csv(*_table(fair), dialect=dialect)
+        ),
         content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{fair.slug}-registrations{suffix}.csv"'
@@ -300,15 +302,15 @@ def _csv(fair: Fair, dialect: exports.Dialect) -> ResponseReturnValue:
 @bp.get("/fairs/<slug>/registrations.csv")
 @staff_required
 def export_csv(slug: str) -> ResponseReturnValue:
-    """The list as filtered, for Excel: `;`-separated UTF-8 with a BOM (see exports.py)."""
-    return _csv(scoped_fair(slug), exports.Dialect.EXCEL)
+    """The list as filtered, for Excel: `;`-separated UTF-8 with a BOM (see spreadsheets.py)."""
+    return _csv(scoped_fair(slug), spreadsheets.Dialect.EXCEL)
 
 
 @bp.get("/fairs/<slug>/registrations-comma.csv")
 @staff_required
 def export_csv_comma(slug: str) -> ResponseReturnValue:
     """The list as filtered, comma-separated with a decimal point, for other tools."""
-    return _csv(scoped_fair(slug), exports.Dialect.COMMA)
+    return _csv(scoped_fair(slug), spreadsheets.Dialect.COMMA)
 
 
 @bp.get("/fairs/<slug>/registrations.xlsx")
@@ -318,7 +320,7 @@ def export_xlsx(slug: str) -> ResponseReturnValue:
     fair = scoped_fair(slug)
 
     def make() -> bytes:
-        return exports.to_xlsx(*_table(fair), title=fair.slug, lang=current_language())
+        return spreadsheets.to_xlsx(*_table(fair), title=fair.slug, lang=current_language())
 
     return Response(
         _export("xlsx", fair, make),

@@ -34,10 +34,10 @@ from fairplanner.db import utcnow
 from fairplanner.extensions import db
 from fairplanner.i18n import localized
 from fairplanner.notifications.models import OutboxMessage
-from fairplanner.organizers.exports import Dialect, to_csv
 from fairplanner.privacy import queries
 from fairplanner.privacy.notice import PRIVACY_NOTICE_VERSION
 from fairplanner.registrations.models import Registration, RegistrationRole, VisitAim
+from fairplanner.spreadsheets import Dialect, to_csv
 
 FORMAT_VERSION = 1
 

@@ -8,22 +8,27 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fairplanner import confirm
+from fairplanner.accounts.models import Company
 from fairplanner.accounts.views import company_required
-from fairplanner.calendars import queries as calendar_queries
-from fairplanner.calendars import services as calendar_services
-from fairplanner.calendars.links import feed_links
 from fairplanner.catalogue import queries as catalogue_queries
+from fairplanner.compose import Slot
 from fairplanner.display import SEPARATOR, label
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.following import queries as following_queries
-from fairplanner.i18n import current_language, format_date_range, localized, minsk_today
-from fairplanner.organizers.messages import queries as message_queries
+from fairplanner.i18n import format_date_range, localized, minsk_today
 from fairplanner.registrations import queries, services
 from fairplanner.registrations.forms import ConfirmForm, ExhibitorForm, VisitorForm
 from fairplanner.registrations.models import HOLDING, Registration, RegistrationRole
 
 bp = Blueprint("registrations", __name__)
+
+# What upper packages show on these pages (fairplanner.compose), filled at start-up: the
+# company's calendar feed on "My fairs" (calendars: `feed`), and on an application's page
+# the messages its company received from the organizer about the fair (organizers:
+# `messages`).
+MY_FAIRS: Slot[[Company]] = Slot("registrations.mine")
+APPLICATION_PAGE: Slot[[Registration]] = Slot("registrations.show")
 
 
 def _form_for(role: RegistrationRole, fair, **kwargs):
@@ -83,11 +88,7 @@ def mine() -> ResponseReturnValue:
     """The company's applications, or (`?tab=followed`) the fairs it follows."""
     company = company_required()
     tab = "followed" if request.args.get("tab") == "followed" else "applications"
-    token = db.session.scalar(calendar_queries.active_token(company.id))
-    if token is None:  # the first visit makes the company's feed address
-        token = calendar_services.feed_token(company)
-        db.session.commit()
-    feed = url_for("calendars.company_feed", token=token.token, lang=current_language())
+    parts = MY_FAIRS.context(company)
     # Both lists are the company's own and short: both tabs show both counts.
     rows = db.session.execute(queries.company_registrations(company.id)).all()
     followed = list(db.session.scalars(following_queries.watch_list(company.id)))
@@ -104,8 +105,8 @@ def mine() -> ResponseReturnValue:
         ),
         company=company,
         today=today,
-        feed=feed_links(feed),
         confirm=ConfirmForm(),
+        **parts,
     )
 
 
@@ -131,17 +132,14 @@ def show(registration_id: int) -> ResponseReturnValue:
     rank = None
     if registration.status.value == "waitlisted":
         rank = db.session.scalar(queries.waitlist_rank(registration))
-    # Only the messages this company received about this fair.
-    messages = db.session.scalars(
-        message_queries.received(registration.company_id, registration.fair_id)
-    ).all()
+    parts = {"messages": [], **APPLICATION_PAGE.context(registration)}
     return render_template(
         "registrations/show.html",
         registration=registration,
         rank=rank,
-        messages=messages,
         confirm=ConfirmForm(),
         today=minsk_today(),
+        **parts,
     )
 
 

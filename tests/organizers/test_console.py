@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from fairplanner.accounts.models import Company, Country, Role
 from fairplanner.catalogue.models import ProgrammeEvent
-from fairplanner.organizers.exports import neutralize
 from fairplanner.registrations.models import Registration, RegistrationStatus
+from fairplanner.spreadsheets import neutralize
 
 S = RegistrationStatus
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from fairplanner.organizers.exports import GUARD
+from fairplanner.spreadsheets import GUARD
 from tests.organizers.conftest import SLUG
 
 LIST = f"/organizer/fairs/{SLUG}/registrations"

@@ -1,4 +1,5 @@
-"""Attendee lists as CSV and XLSX that open cleanly in Excel, and cannot run as formulas.
+"""Tables as CSV and XLSX that open cleanly in Excel, and cannot run as formulas: the
+organizers' attendee lists, a person's data export (fairplanner.privacy).
 
 CSV comes in two dialects:
 
