@@ -17,11 +17,6 @@ from fairplanner.organizers.messages.text import one_line
 from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
 from fairplanner.text import blank_to_none
 
-ATTACHMENT_LABELS = {
-    Attachment.NONE: _l("No attachment"),
-    Attachment.ICS: _l("The fair for the calendar (.ics), as each company's own entry"),
-    Attachment.PDF: _l("A PDF file"),
-}
 # The order of the statuses as the workflow goes.
 STATUS_ORDER = (
     RegistrationStatus.SUBMITTED,
@@ -84,7 +79,7 @@ class MessageForm(ContentForm):
     sectors = MultiCheckboxField(_l("Sector"), choices=[])  # the view sets them, by name
     attachment = RadioField(
         _l("Attachment"),
-        choices=[SelectChoice(a.value, label) for a, label in ATTACHMENT_LABELS.items()],
+        choices=[SelectChoice(a.value, a.title) for a in Attachment],
         default=Attachment.NONE.value,
     )
     pdf = FileField(_l("PDF file (at most 5 MB)"))
