@@ -4,15 +4,15 @@ Templates, exports, charts, the change log and emails all show coded values thro
 `{{ registration.status|label }}`, `{{ company.country|country }}`,
 `{{ place(company.country, company.region) }}`, `{{ company.phone|phone }}`, `{{ r.area|area }}`.
 It is a core module and knows no domain: an enum names itself (`fairplanner.titles.TitledEnum`,
-as Indico's `RichEnum.__titles__`), and a coded reference that is not an enum (the country of
-a plain string, a region by its code) is named by the lookup its domain registers here with
-`register` when it is imported (the app factory imports every domain).
+as Indico's `RichEnum.__titles__`); a coded reference that is not an enum (a country given as
+a plain string, a region, a sector, a city) is named by the lookup its domain registers here
+(`register`, `register_many`) when it is imported: the app factory imports every domain.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,9 @@ SEPARATOR = " · "
 # when it does not know the code). Filled by the domains: "country" (accounts: a country by
 # its code), "region" (accounts: a region by the country and its code).
 LOOKUPS: dict[str, Callable[..., str | None]] = {}
+# name -> the domain's function from many codes to their names (one query for records kept
+# in the database): "sectors" (catalogue: by code), "cities" (catalogue: by slug).
+MANY: dict[str, Callable[[Collection[Any]], Mapping[Any, str]]] = {}
 
 
 def register(name: str, lookup: Callable[..., str | None]) -> None:
@@ -38,10 +41,24 @@ def register(name: str, lookup: Callable[..., str | None]) -> None:
     LOOKUPS[name] = lookup
 
 
+def register_many(name: str, lookup: Callable[[Collection[Any]], Mapping[Any, str]]) -> None:
+    """Let `lookup` name many codes called `name` at once (code -> name, unknown ones absent)."""
+    MANY[name] = lookup
+
+
 def lookup(name: str, *code: Any) -> str | None:
     """The name of a coded reference by its registered lookup; None when nobody knows it."""
     found = LOOKUPS.get(name)
     return found(*code) if found is not None else None
+
+
+def names(name: str, codes: Iterable[Any]) -> dict[Any, str]:
+    """The names of many codes of one kind ({} for none); a code nobody knows is absent."""
+    wanted = set(codes)
+    found = MANY.get(name)
+    if not wanted or found is None:
+        return {}
+    return dict(found(wanted))
 
 
 def label(member: enum.Enum | str | None, kind: type[enum.Enum] | None = None) -> str:
