@@ -35,9 +35,10 @@ browser: ## Install what the browser tests need when missing: chromium, Java, vn
 test: install browser ## Install, then run every test (PostgreSQL part when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check, and the package layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 fmt: install ## Format the code
 	$(BIN)/ruff check --fix .

@@ -3,13 +3,16 @@
 Templates, exports, charts, the change log and emails all show coded values through here:
 `{{ registration.status|label }}`, `{{ company.country|country }}`,
 `{{ place(company.country, company.region) }}`, `{{ company.phone|phone }}`, `{{ r.area|area }}`.
-It sits above the domains (it reads their label tables) and below the views that use it.
+It is a core module and knows no domain: an enum names itself (`fairplanner.titles.TitledEnum`,
+as Indico's `RichEnum.__titles__`); a coded reference that is not an enum (a country given as
+a plain string, a region, a sector, a city) is named by the lookup its domain registers here
+(`register`, `register_many`) when it is imported: the app factory imports every domain.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -17,50 +20,53 @@ import phonenumbers
 from flask import Flask
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from fairplanner.accounts.forms import COUNTRY_LABELS
-from fairplanner.accounts.identifiers import regions
-from fairplanner.accounts.models import Country
-from fairplanner.catalogue.forms import KIND_LABELS, OBLAST_LABELS
-from fairplanner.catalogue.models import CapacityUnit, FairStatus
 from fairplanner.i18n import localized
-from fairplanner.organizers.forms import EVENT_LABELS, ROLE_LABELS, STATUS_LABELS
-from fairplanner.registrations.forms import AIM_LABELS, STAND_LABELS
 from fairplanner.text import fold
+from fairplanner.titles import TitledEnum
 
 SEPARATOR = " · "
 
-
-FAIR_STATUS_LABELS = {
-    FairStatus.DRAFT: _l("draft"),
-    FairStatus.PUBLISHED: _l("published"),
-    FairStatus.CANCELLED: _l("cancelled"),
-}
-UNIT_LABELS = {CapacityUnit.STANDS: _l("stands"), CapacityUnit.SQM: _l("m²")}
-
-
-# Keyed by enum class: StrEnum members compare equal to their strings, and different enums
-# share values ("cancelled", "approved"), so a flat dict would mix them up.
-TITLES: dict[type[enum.Enum], dict[enum.Enum, Any]] = {}
-for table in (
-    STATUS_LABELS,
-    ROLE_LABELS,
-    EVENT_LABELS,
-    STAND_LABELS,
-    AIM_LABELS,
-    KIND_LABELS,
-    OBLAST_LABELS,
-    COUNTRY_LABELS,
-    FAIR_STATUS_LABELS,
-    UNIT_LABELS,
-):
-    for member, title in table.items():
-        TITLES.setdefault(type(member), {})[member] = title
+# name -> the domain's function from a code to its name in the current language ("" or None
+# when it does not know the code). Filled by the domains: "country" (accounts: a country by
+# its code), "region" (accounts: a region by the country and its code).
+LOOKUPS: dict[str, Callable[..., str | None]] = {}
+# name -> the domain's function from many codes to their names (one query for records kept
+# in the database): "sectors" (catalogue: by code), "cities" (catalogue: by slug).
+MANY: dict[str, Callable[[Collection[Any]], Mapping[Any, str]]] = {}
 
 
-def label(member: enum.Enum | None, kind: type[enum.Enum] | None = None) -> str:
-    """The name of a coded value in the current language; `kind` converts a plain string."""
+def register(name: str, lookup: Callable[..., str | None]) -> None:
+    """Let `lookup` name the codes called `name` (a domain calls it when it is imported)."""
+    LOOKUPS[name] = lookup
+
+
+def register_many(name: str, lookup: Callable[[Collection[Any]], Mapping[Any, str]]) -> None:
+    """Let `lookup` name many codes called `name` at once (code -> name, unknown ones absent)."""
+    MANY[name] = lookup
+
+
+def lookup(name: str, *code: Any) -> str | None:
+    """The name of a coded reference by its registered lookup; None when nobody knows it."""
+    found = LOOKUPS.get(name)
+    return found(*code) if found is not None else None
+
+
+def names(name: str, codes: Iterable[Any]) -> dict[Any, str]:
+    """The names of many codes of one kind ({} for none); a code nobody knows is absent."""
+    wanted = set(codes)
+    found = MANY.get(name)
+    if not wanted or found is None:
+        return {}
+    return dict(found(wanted))
+
+
+def label(member: enum.Enum | str | None, kind: type[enum.Enum] | None = None) -> str:
+    """The name of a coded value in the current language; `kind` converts a plain string.
+
+    Enums sharing a value ("cancelled", "approved") keep their own names: the title is the
+    member's own, never looked up by its value.
+    """
     if member is None or member == "":
         return ""
     if kind is not None and not isinstance(member, kind):
@@ -68,29 +74,25 @@ def label(member: enum.Enum | None, kind: type[enum.Enum] | None = None) -> str:
             member = kind(member)
         except ValueError:
             return str(member)
-    titles = TITLES.get(type(member), {})
-    return str(titles[member]) if member in titles else str(getattr(member, "value", member))
+    if isinstance(member, TitledEnum):
+        return str(member.title)
+    return str(getattr(member, "value", member))
 
 
-def country_name(country: Country | str | None) -> str:
-    return label(country, Country)
+def country_name(country: enum.Enum | str | None) -> str:
+    if country is None or country == "":
+        return ""
+    return lookup("country", country) or label(country)
 
 
-def region_name(country: Country | str | None, code: str | None) -> str:
+def region_name(country: enum.Enum | str | None, code: str | None) -> str:
     """A Belarusian oblast or Russian federal subject by its code ("43" → Кировская область)."""
     if not code:
         return ""
-    try:
-        items = regions().get(Country(country), []) if country else []
-    except ValueError:
-        items = []
-    for region in items:
-        if region.code == code:
-            return localized(region, "name")
-    return code
+    return lookup("region", country, code) or code
 
 
-def place(country: Country | str | None, region: str | None) -> str:
+def place(country: enum.Enum | str | None, region: str | None) -> str:
     """ "Беларусь · г. Минск", "Россия · Кировская область", or just the country."""
     parts = [country_name(country), region_name(country, region)]
     return SEPARATOR.join(p for p in parts if p)

@@ -73,3 +73,27 @@ def test_sectors_on_the_public_fair_page_are_in_alphabetical_order(client, facto
         as_text=True
     )
     assert html.index("Автомобили") < html.index("Ягоды")
+
+
+def test_an_enum_names_itself_in_the_current_language(in_language):
+    with in_language("en"):
+        assert str(StandType.OUTDOOR.title) == "Outdoor area"
+        assert display.label(Country.OTHER) == "Another country"
+    with in_language("ru"):
+        assert str(StandType.OUTDOOR.title) == "Открытая площадка"
+        assert display.country_name("RU") == "Россия"
+        assert display.country_name("XX") == "XX"
+
+
+@pytest.mark.parametrize(
+    ("lang", "sector", "city"), [("en", "Cars", "Grodno"), ("ru", "Автомобили", "Гродно")]
+)
+def test_sectors_and_cities_are_named_by_the_lookup_the_catalogue_registers(
+    in_language, factories, lang, sector, city
+):
+    factories.sector("auto", name_ru="Автомобили", name_en="Cars")
+    factories.city("grodno", name_ru="Гродно", name_en="Grodno")
+    with in_language(lang):
+        assert display.names("sectors", ["auto", "unknown"]) == {"auto": sector}
+        assert display.names("cities", {"grodno"}) == {"grodno": city}
+        assert display.names("sectors", []) == {}

@@ -199,13 +199,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-COUNTRY_LABELS = {
-    Country.BELARUS: _l("Belarus"),
-    Country.RUSSIA: _l("Russia"),
-    Country.OTHER: _l("Another country"),
-}
-
-
 class CompanyForm(FlaskForm):
     """The company profile. The country comes first: it decides how the tax number is read."""
 
@@ -213,7 +206,7 @@ class CompanyForm(FlaskForm):
         _l("Country"),
         choices=[
             SelectChoice("", _l("Choose…")),
-            *(SelectChoice(c.value, COUNTRY_LABELS[c]) for c in Country),
+            *(SelectChoice(c.value, c.title) for c in Country),
         ],
         validators=[DataRequired(message=_l("Choose the country."))],
     )

@@ -14,7 +14,9 @@ from stdnum.by import unp
 from stdnum.exceptions import ValidationError
 from stdnum.ru import inn, ogrn
 
+from fairplanner import display
 from fairplanner.accounts.models import Country
+from fairplanner.i18n import localized
 
 REGIONS_FILE = Path(__file__).with_name("regions.json")
 OTHER_TAX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9 /.-]{1,38}")
@@ -40,6 +42,29 @@ def regions() -> dict[Country, list[Region]]:
     """The regions a company may pick: Belarusian oblasts and Russian federal subjects."""
     data = json.loads(REGIONS_FILE.read_text(encoding="utf-8"))
     return {Country(country): [Region(**r) for r in items] for country, items in data.items()}
+
+
+def country_name(code: Country | str) -> str:
+    """A country by its code ("BY" → Беларусь); an unknown code as it is."""
+    return display.label(code, Country)
+
+
+def region_name(country: Country | str | None, code: str) -> str | None:
+    """A region of `country` by its code ("43" → Кировская область); None when unknown."""
+    try:
+        items = regions().get(Country(country), []) if country else []
+    except ValueError:
+        return None
+    for region in items:
+        if region.code == code:
+            return localized(region, "name")
+    return None
+
+
+# The names display shows for these codes in templates, exports and mail (display knows no
+# domain: accounts registers them when it is imported, and the app factory imports it).
+display.register("country", country_name)
+display.register("region", region_name)
 
 
 def check_tax_id(country: Country, value: str) -> str:

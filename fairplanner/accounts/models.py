@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 import time
 from datetime import datetime
+from types import MappingProxyType
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,18 +17,22 @@ from fairplanner.catalogue.models import Sector
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
 from fairplanner.text import fold
+from fairplanner.titles import TitledEnum
 
 
-class Role(enum.StrEnum):
+class Role(TitledEnum):
     MEMBER = "member"  # acts for a company
     STAFF = "staff"  # works for an organizer (the organizer console)
     ADMIN = "admin"
 
 
-class Country(enum.StrEnum):
+class Country(TitledEnum):
     BELARUS = "BY"
     RUSSIA = "RU"
     OTHER = "OTHER"
+    __titles__ = MappingProxyType(
+        {BELARUS: _l("Belarus"), RUSSIA: _l("Russia"), OTHER: _l("Another country")}
+    )
 
 
 company_sectors = Table(

@@ -26,7 +26,6 @@ from wtforms.fields.choices import SelectChoice
 from fairplanner import display
 from fairplanner.accounts import identifiers, services, sessions, throttle
 from fairplanner.accounts.forms import (
-    COUNTRY_LABELS,
     AcceptInvitationForm,
     ChangePasswordForm,
     CompanyForm,
@@ -230,7 +229,7 @@ def _company_form(company: Company) -> CompanyForm:
             r.code,
             localized(r, "name"),
             render_kw={"data-country": country.value},
-            optgroup=str(COUNTRY_LABELS[country]),
+            optgroup=str(country.title),
         )
         for country, items in identifiers.regions().items()
         for r in sorted(items, key=lambda r: fold(localized(r, "name")))

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from fairplanner.calendars import ical
+from fairplanner.registrations.models import ACTIVE
 
 
 def labels(lang: str) -> ical.Labels:
@@ -22,11 +23,7 @@ def labels(lang: str) -> ical.Labels:
             removed=_("This item was removed from the programme."),
             deadline=_("Registration closes:"),
             apply=_("Apply as an exhibitor"),
-            statuses={
-                "submitted": _("Submitted"),
-                "approved": _("Approved"),
-                "waitlisted": _("On the waiting list"),
-            },
+            statuses={s.value: str(s.title) for s in ACTIVE},
         )
 
 

@@ -22,20 +22,6 @@ from fairplanner.i18n import current_language, localized
 from fairplanner.text import fold, strip
 
 FALSE_VALUES = ("false", "", "0", "off", "no")
-KIND_LABELS = {
-    FairKind.EXHIBITION: _l("Exhibition"),
-    FairKind.FAIR: _l("Fair"),
-    FairKind.FORUM: _l("Forum"),
-}
-OBLAST_LABELS = {
-    Oblast.MINSK_CITY: _l("Minsk (city)"),
-    Oblast.BREST: _l("Brest oblast"),
-    Oblast.VITEBSK: _l("Vitebsk oblast"),
-    Oblast.GOMEL: _l("Gomel oblast"),
-    Oblast.GRODNO: _l("Grodno oblast"),
-    Oblast.MINSK: _l("Minsk oblast"),
-    Oblast.MOGILEV: _l("Mogilev oblast"),
-}
 
 
 class FilterForm(FlaskForm):
@@ -50,7 +36,7 @@ class FilterForm(FlaskForm):
         _l("Region"),
         choices=[
             SelectChoice("", _l("All regions")),
-            *(SelectChoice(o.value, OBLAST_LABELS[o]) for o in Oblast),
+            *(SelectChoice(o.value, o.title) for o in Oblast),
         ],
         validators=[Optional()],
     )
@@ -60,7 +46,7 @@ class FilterForm(FlaskForm):
         _l("Type"),
         choices=[
             SelectChoice("", _l("All types")),
-            *(SelectChoice(k.value, KIND_LABELS[k]) for k in FairKind),
+            *(SelectChoice(k.value, k.title) for k in FairKind),
         ],
         validators=[Optional()],
     )

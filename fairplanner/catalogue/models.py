@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -27,9 +29,10 @@ from fairplanner.cache import cover
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
 from fairplanner.text import fold
+from fairplanner.titles import TitledEnum
 
 
-class Oblast(enum.StrEnum):
+class Oblast(TitledEnum):
     """Minsk city and the six oblasts (ISO 3166-2:BY HM, BR, VI, HO, HR, MI, MA)."""
 
     MINSK_CITY = "minsk-city"
@@ -39,26 +42,44 @@ class Oblast(enum.StrEnum):
     GRODNO = "grodno"
     MINSK = "minsk"
     MOGILEV = "mogilev"
+    __titles__ = MappingProxyType(
+        {
+            MINSK_CITY: _l("Minsk (city)"),
+            BREST: _l("Brest oblast"),
+            VITEBSK: _l("Vitebsk oblast"),
+            GOMEL: _l("Gomel oblast"),
+            GRODNO: _l("Grodno oblast"),
+            MINSK: _l("Minsk oblast"),
+            MOGILEV: _l("Mogilev oblast"),
+        }
+    )
 
 
-class FairKind(enum.StrEnum):
+class FairKind(TitledEnum):
     EXHIBITION = "exhibition"
     FAIR = "fair"
     FORUM = "forum"
+    __titles__ = MappingProxyType(
+        {EXHIBITION: _l("Exhibition"), FAIR: _l("Fair"), FORUM: _l("Forum")}
+    )
 
 
-class FairStatus(enum.StrEnum):
+class FairStatus(TitledEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
+    __titles__ = MappingProxyType(
+        {DRAFT: _l("draft"), PUBLISHED: _l("published"), CANCELLED: _l("cancelled")}
+    )
 
 
-class CapacityUnit(enum.StrEnum):
+class CapacityUnit(TitledEnum):
     STANDS = "stands"
     SQM = "sqm"
+    __titles__ = MappingProxyType({STANDS: _l("stands"), SQM: _l("m²")})
 
 
-class EventKind(enum.StrEnum):
+class EventKind(TitledEnum):
     OPENING = "opening"
     CONFERENCE = "conference"
     B2B = "b2b"
@@ -66,6 +87,17 @@ class EventKind(enum.StrEnum):
     PRESENTATION = "presentation"
     EXCURSION = "excursion"
     CLOSING = "closing"
+    __titles__ = MappingProxyType(
+        {
+            OPENING: _l("Opening"),
+            CONFERENCE: _l("Conference"),
+            B2B: _l("B2B session"),
+            SEMINAR: _l("Seminar"),
+            PRESENTATION: _l("Presentation"),
+            EXCURSION: _l("Excursion"),
+            CLOSING: _l("Closing"),
+        }
+    )
 
 
 class RegistrationState(enum.StrEnum):

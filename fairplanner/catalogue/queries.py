@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -9,6 +10,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from fairplanner import display
 from fairplanner.catalogue.models import (
     City,
     Fair,
@@ -23,6 +25,7 @@ from fairplanner.catalogue.search import fuzzy
 from fairplanner.catalogue.search import query as search
 from fairplanner.catalogue.search.analyzer import ASIDE, GENERIC, QueryTerm, query_terms
 from fairplanner.extensions import db
+from fairplanner.i18n import localized
 from fairplanner.text import fold
 
 VISIBLE = (FairStatus.PUBLISHED, FairStatus.CANCELLED)
@@ -244,6 +247,24 @@ def fair_by_slug(slug: str) -> Select[tuple[Fair]]:
 
 def sectors() -> Select[tuple[Sector]]:
     return select(Sector).order_by(Sector.code)
+
+
+def sector_names(codes: Collection[str]) -> dict[str, str]:
+    """Sectors by their codes, in the current language (one query)."""
+    found = db.session.scalars(select(Sector).where(Sector.code.in_(codes)))
+    return {sector.code: localized(sector, "name") for sector in found}
+
+
+def city_names(slugs: Collection[str]) -> dict[str, str]:
+    """Cities by their slugs, in the current language (one query)."""
+    found = db.session.scalars(select(City).where(City.slug.in_(slugs)))
+    return {city.slug: localized(city, "name") for city in found}
+
+
+# The catalogue's coded references, as templates, exports and the change log show them
+# (display knows no domain: the catalogue registers them when it is imported).
+display.register_many("sectors", sector_names)
+display.register_many("cities", city_names)
 
 
 def cities() -> Select[tuple[City]]:

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
+from fairplanner.titles import TitledEnum
 
 
-class OutboxStatus(enum.StrEnum):
+class OutboxStatus(TitledEnum):
     PENDING = "pending"  # waiting for a worker (maybe after a failed attempt)
     SENDING = "sending"  # claimed by a worker
     SENT = "sent"
     PARKED = "parked"  # kept failing: an admin looks at it
+    __titles__ = MappingProxyType(
+        {
+            PENDING: _l("Waiting to be sent"),
+            SENDING: _l("Being sent"),
+            SENT: _l("Sent"),
+            PARKED: _l("Parked after failures"),
+        }
+    )
 
 
 class OutboxMessage(db.Model):

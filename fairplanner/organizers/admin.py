@@ -31,13 +31,6 @@ from fairplanner.organizers.forms import SLUG
 from fairplanner.organizers.views import bp
 from fairplanner.text import fold
 
-OUTBOX_LABELS = {
-    OutboxStatus.PENDING: _l("Waiting to be sent"),
-    OutboxStatus.SENDING: _l("Being sent"),
-    OutboxStatus.SENT: _l("Sent"),
-    OutboxStatus.PARKED: _l("Parked after failures"),
-}
-
 
 def admin_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
     @wraps(view)
@@ -153,6 +146,6 @@ def outbox() -> ResponseReturnValue:
         "organizers/outbox.html",
         counts=counts,
         parked=parked,
-        statuses=OUTBOX_LABELS,
+        statuses={s: s.title for s in OutboxStatus},
         form=FlaskForm(),
     )

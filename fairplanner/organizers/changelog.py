@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fairplanner import display
-from fairplanner.catalogue.models import CapacityUnit, EventKind, Fair, FairKind, Sector, Venue
+from fairplanner.catalogue.models import CapacityUnit, EventKind, Fair, FairKind, Venue
 from fairplanner.extensions import db
 from fairplanner.i18n import localized
 from fairplanner.organizers.forms import EventForm, FairForm
@@ -320,9 +320,7 @@ def _names_for(changes: Iterable[FairChange]) -> Names:
         if change.action == "copied":
             slugs.update(s for s in values.get("from") or () if isinstance(s, str))
     names = Names()
-    if codes:
-        for sector in db.session.scalars(select(Sector).where(Sector.code.in_(codes))):
-            names.sectors[sector.code] = localized(sector, "name")
+    names.sectors.update(display.names("sectors", codes))
     if venue_ids:
         venues = db.session.scalars(
             select(Venue).where(Venue.id.in_(venue_ids)).options(joinedload(Venue.city))

@@ -20,35 +20,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
-from fairplanner.accounts.forms import COUNTRY_LABELS, MultiCheckboxField, website_field
+from fairplanner.accounts.forms import MultiCheckboxField, website_field
 from fairplanner.accounts.models import Country
-from fairplanner.catalogue.forms import KIND_LABELS
 from fairplanner.catalogue.models import CapacityUnit, EventKind, FairKind
 from fairplanner.organizers.queries import SORTS
 from fairplanner.registrations.forms import AreaField
 from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
 from fairplanner.text import blank_to_none
-
-STATUS_LABELS = {
-    RegistrationStatus.SUBMITTED: _l("Submitted"),
-    RegistrationStatus.APPROVED: _l("Approved"),
-    RegistrationStatus.REJECTED: _l("Rejected"),
-    RegistrationStatus.WAITLISTED: _l("On the waiting list"),
-    RegistrationStatus.WITHDRAWN: _l("Withdrawn"),
-}
-ROLE_LABELS = {
-    RegistrationRole.EXHIBITOR: _l("Exhibitor"),
-    RegistrationRole.VISITOR: _l("Visitor / delegation"),
-}
-EVENT_LABELS = {
-    EventKind.OPENING: _l("Opening"),
-    EventKind.CONFERENCE: _l("Conference"),
-    EventKind.B2B: _l("B2B session"),
-    EventKind.SEMINAR: _l("Seminar"),
-    EventKind.PRESENTATION: _l("Presentation"),
-    EventKind.EXCURSION: _l("Excursion"),
-    EventKind.CLOSING: _l("Closing"),
-}
 
 
 def _finite(value: Decimal | None) -> Decimal | None:
@@ -95,7 +73,7 @@ class AttendeeFilterForm(FlaskForm):
         validators=[Optional()],
         choices=[
             SelectChoice("", _l("All")),
-            *(SelectChoice(s.value, STATUS_LABELS[s]) for s in RegistrationStatus),
+            *(SelectChoice(s.value, s.title) for s in RegistrationStatus),
         ],
     )
     role = SelectField(
@@ -103,7 +81,7 @@ class AttendeeFilterForm(FlaskForm):
         validators=[Optional()],
         choices=[
             SelectChoice("", _l("All")),
-            *(SelectChoice(r.value, ROLE_LABELS[r]) for r in RegistrationRole),
+            *(SelectChoice(r.value, r.title) for r in RegistrationRole),
         ],
     )
     country = SelectField(
@@ -111,7 +89,7 @@ class AttendeeFilterForm(FlaskForm):
         validators=[Optional()],
         choices=[
             SelectChoice("", _l("All")),
-            *(SelectChoice(c.value, COUNTRY_LABELS[c]) for c in Country),
+            *(SelectChoice(c.value, c.title) for c in Country),
         ],
     )
     # Choices come from the view: regions grouped by country, sectors by name.
@@ -161,7 +139,7 @@ SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # option must be a placeholder, HTML 4.10.7).
 KIND_CHOICES = [
     SelectChoice("", _l("Choose…")),
-    *(SelectChoice(k.value, KIND_LABELS[k]) for k in FairKind),
+    *(SelectChoice(k.value, k.title) for k in FairKind),
 ]
 
 
@@ -255,9 +233,7 @@ class EventForm(FlaskForm):
     title_en = StringField(
         _l("Title (English)"), filters=[blank_to_none], validators=[Length(max=300)]
     )
-    kind = SelectField(
-        _l("Kind"), choices=[SelectChoice(k.value, EVENT_LABELS[k]) for k in EventKind]
-    )
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, k.title) for k in EventKind])
     day = DateField(_l("Day"), validators=[DataRequired(), SANE_DATE])
     start = TimeField(_l("Starts (Minsk time)"), validators=[DataRequired()])
     end = TimeField(_l("Ends (Minsk time)"), validators=[DataRequired()])

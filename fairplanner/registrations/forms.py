@@ -29,17 +29,6 @@ from fairplanner.text import blank_to_none
 
 TEXT_MAX = 2000
 MAX_DELEGATES = 30
-STAND_LABELS = {
-    StandType.INDOOR: _l("Indoor stand"),
-    StandType.OUTDOOR: _l("Outdoor area"),
-    StandType.COLLECTIVE: _l("A place on a collective regional stand"),
-}
-AIM_LABELS = {
-    VisitAim.PURCHASING: _l("Purchasing"),
-    VisitAim.SALES: _l("Sales"),
-    VisitAim.PARTNERS: _l("Finding partners"),
-    VisitAim.INVESTMENT: _l("Investment"),
-}
 
 
 class AreaField(DecimalField):
@@ -55,7 +44,7 @@ class AreaField(DecimalField):
 class ExhibitorForm(FlaskForm):
     stand_type = RadioField(
         _l("Stand"),
-        choices=[SelectChoice(t.value, STAND_LABELS[t]) for t in StandType],
+        choices=[SelectChoice(t.value, t.title) for t in StandType],
         validators=[InputRequired(message=_l("Choose the kind of stand."))],
     )
     area = AreaField(
@@ -126,7 +115,7 @@ class VisitorForm(FlaskForm):
     delegates = FieldList(FormField(DelegateForm), min_entries=10, max_entries=MAX_DELEGATES)
     aims = MultiCheckboxField(
         _l("Aims of the visit"),
-        choices=[SelectChoice(a.value, AIM_LABELS[a]) for a in VisitAim],
+        choices=[SelectChoice(a.value, a.title) for a in VisitAim],
         validators=[DataRequired(message=_l("Choose at least one aim."))],
     )
     note = TextAreaField(

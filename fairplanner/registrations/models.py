@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -27,32 +28,58 @@ from fairplanner.cache import cover
 from fairplanner.catalogue.models import Fair, FairStatus
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
+from fairplanner.titles import TitledEnum
 
 
-class RegistrationRole(enum.StrEnum):
+class RegistrationRole(TitledEnum):
     EXHIBITOR = "exhibitor"
     VISITOR = "visitor"
+    __titles__ = MappingProxyType({EXHIBITOR: _l("Exhibitor"), VISITOR: _l("Visitor / delegation")})
 
 
-class RegistrationStatus(enum.StrEnum):
+class RegistrationStatus(TitledEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REJECTED = "rejected"
     WAITLISTED = "waitlisted"
     WITHDRAWN = "withdrawn"
+    __titles__ = MappingProxyType(
+        {
+            SUBMITTED: _l("Submitted"),
+            APPROVED: _l("Approved"),
+            REJECTED: _l("Rejected"),
+            WAITLISTED: _l("On the waiting list"),
+            WITHDRAWN: _l("Withdrawn"),
+        }
+    )
 
 
-class StandType(enum.StrEnum):
+class StandType(TitledEnum):
     INDOOR = "indoor"
     OUTDOOR = "outdoor"
     COLLECTIVE = "collective"  # a place on a collective regional stand
+    __titles__ = MappingProxyType(
+        {
+            INDOOR: _l("Indoor stand"),
+            OUTDOOR: _l("Outdoor area"),
+            COLLECTIVE: _l("A place on a collective regional stand"),
+        }
+    )
 
 
-class VisitAim(enum.StrEnum):
+class VisitAim(TitledEnum):
     PURCHASING = "purchasing"
     SALES = "sales"
     PARTNERS = "partners"
     INVESTMENT = "investment"
+    __titles__ = MappingProxyType(
+        {
+            PURCHASING: _l("Purchasing"),
+            SALES: _l("Sales"),
+            PARTNERS: _l("Finding partners"),
+            INVESTMENT: _l("Investment"),
+        }
+    )
 
 
 ACTIVE = (RegistrationStatus.SUBMITTED, RegistrationStatus.APPROVED, RegistrationStatus.WAITLISTED)

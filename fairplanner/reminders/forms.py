@@ -6,17 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from fairplanner.reminders.models import ReminderKind
-
 
 class ChoicesForm(FlaskForm):
     deadline = BooleanField(_l("Registration deadlines of the fairs my company follows"))
     opening = BooleanField(_l("The day before a fair my company is approved for opens"))
     digest = BooleanField(_l("A weekly digest of new fairs and of changes to followed fairs"))
-
-
-KIND_LABELS = {
-    ReminderKind.DEADLINE: _l("reminders of registration deadlines"),
-    ReminderKind.OPENING: _l("reminders before a fair opens"),
-    ReminderKind.DIGEST: _l("the weekly digest"),
-}

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
+from types import MappingProxyType
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fairplanner.db import UTCDateTime, utcnow
 from fairplanner.extensions import db
+from fairplanner.titles import TitledEnum
 
 
-class ReminderKind(enum.StrEnum):
+class ReminderKind(TitledEnum):
     DEADLINE = "deadline"  # the registration deadline of a followed fair approaches
     OPENING = "opening"  # a fair the company is approved for opens tomorrow
     DIGEST = "digest"  # the weekly digest
+    # As the unsubscribe page says it: "Stop sending you <title>?"
+    __titles__ = MappingProxyType(
+        {
+            DEADLINE: _l("reminders of registration deadlines"),
+            OPENING: _l("reminders before a fair opens"),
+            DIGEST: _l("the weekly digest"),
+        }
+    )
 
     @property
     def mail(self) -> str:

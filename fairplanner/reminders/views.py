@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from fairplanner.accounts.models import User
 from fairplanner.extensions import csrf, db
 from fairplanner.reminders import mails, services
-from fairplanner.reminders.forms import KIND_LABELS, ChoicesForm
+from fairplanner.reminders.forms import ChoicesForm
 from fairplanner.reminders.models import ReminderKind
 
 bp = Blueprint("reminders", __name__)
@@ -32,7 +32,7 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     found = _member(token)
     if found is None:
         return render_template("reminders/bad_link.html"), 404
-    return render_template("reminders/unsubscribe.html", what=KIND_LABELS[found[1]], done=False)
+    return render_template("reminders/unsubscribe.html", what=found[1].title, done=False)
 
 
 @bp.post("/unsubscribe/<token>")
@@ -45,7 +45,7 @@ def unsubscribe_now(token: str) -> ResponseReturnValue:
     user, kind = found
     services.set_choice(user, kind, False)
     db.session.commit()
-    return render_template("reminders/unsubscribe.html", what=KIND_LABELS[kind], done=True)
+    return render_template("reminders/unsubscribe.html", what=kind.title, done=True)
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])

@@ -9,20 +9,14 @@ from wtforms import DateField, RadioField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from fairplanner.accounts.forms import COUNTRY_LABELS, MultiCheckboxField
+from fairplanner.accounts.forms import MultiCheckboxField
 from fairplanner.accounts.models import Country
-from fairplanner.organizers.forms import ROLE_LABELS, STATUS_LABELS
 from fairplanner.organizers.messages.content import Content, Filters
 from fairplanner.organizers.messages.models import Attachment
 from fairplanner.organizers.messages.text import one_line
-from fairplanner.registrations.models import RegistrationStatus
+from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
 from fairplanner.text import blank_to_none
 
-ATTACHMENT_LABELS = {
-    Attachment.NONE: _l("No attachment"),
-    Attachment.ICS: _l("The fair for the calendar (.ics), as each company's own entry"),
-    Attachment.PDF: _l("A PDF file"),
-}
 # The order of the statuses as the workflow goes.
 STATUS_ORDER = (
     RegistrationStatus.SUBMITTED,
@@ -73,19 +67,19 @@ class ContentForm(FlaskForm):
 class MessageForm(ContentForm):
     statuses = MultiCheckboxField(
         _l("Status of the application"),
-        choices=[SelectChoice(s.value, STATUS_LABELS[s]) for s in STATUS_ORDER],
+        choices=[SelectChoice(s.value, s.title) for s in STATUS_ORDER],
         validators=[DataRequired(message=_l("Choose at least one status."))],
     )
     roles = MultiCheckboxField(
-        _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
+        _l("Role"), choices=[SelectChoice(r.value, r.title) for r in RegistrationRole]
     )
     countries = MultiCheckboxField(
-        _l("Country"), choices=[SelectChoice(c.value, COUNTRY_LABELS[c]) for c in Country]
+        _l("Country"), choices=[SelectChoice(c.value, c.title) for c in Country]
     )
     sectors = MultiCheckboxField(_l("Sector"), choices=[])  # the view sets them, by name
     attachment = RadioField(
         _l("Attachment"),
-        choices=[SelectChoice(a.value, label) for a, label in ATTACHMENT_LABELS.items()],
+        choices=[SelectChoice(a.value, a.title) for a in Attachment],
         default=Attachment.NONE.value,
     )
     pdf = FileField(_l("PDF file (at most 5 MB)"))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairplanner.accounts.models import User
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
+from fairplanner.titles import TitledEnum
 
 
 class MessageStatus(enum.StrEnum):
@@ -20,10 +23,17 @@ class MessageStatus(enum.StrEnum):
     SENT = "sent"  # every recipient's mail is in the outbox
 
 
-class Attachment(enum.StrEnum):
+class Attachment(TitledEnum):
     NONE = "none"
     ICS = "ics"  # the fair as each company's own calendar entry
     PDF = "pdf"  # a file the staff uploaded (MessageFile)
+    __titles__ = MappingProxyType(
+        {
+            NONE: _l("No attachment"),
+            ICS: _l("The fair for the calendar (.ics), as each company's own entry"),
+            PDF: _l("A PDF file"),
+        }
+    )
 
 
 class OrganizerMessage(db.Model):
