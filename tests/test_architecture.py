@@ -70,7 +70,7 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
         ],
     )
     (tmp_path / "fairplanner" / "catalogue" / "upward.py").write_text(
-        "from fairplanner.organizers import exports  # noqa: F401\n", encoding="utf-8"
+        "from fairplanner.organizers import listing  # noqa: F401\n", encoding="utf-8"
     )
     result = lint_imports(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -78,4 +78,4 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     broken = result.stdout.split("Broken contracts", 1)[1]
     assert CONTRACT in broken
     assert "fairplanner.catalogue is not allowed to import fairplanner.organizers" in broken
-    assert "fairplanner.catalogue.upward -> fairplanner.organizers.exports" in broken
+    assert "fairplanner.catalogue.upward -> fairplanner.organizers.listing" in broken
