@@ -42,6 +42,7 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     register_observability(app)  # first: the log lines of everything below are JSON too
     register_extensions(app)
     register_blueprints(app)
+    register_event_handlers(app)
     register_template_helpers(app)
     register_request_hooks(app)
     readonly.init_app(app)
@@ -145,6 +146,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(following_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reminders_bp)
+
+
+def register_event_handlers(app: Flask) -> None:
+    """The upper domains subscribe to the lower ones' events (fairplanner.events). Connecting
+    is idempotent, so building many apps (the tests do) leaves one receiver per event."""
+    from fairplanner import notifications, privacy
+
+    notifications.init_app(app)
+    privacy.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
