@@ -43,6 +43,7 @@ def create_app(config: str | type = "config.DevelopmentConfig", **overrides: Any
     register_extensions(app)
     register_blueprints(app)
     register_page_parts(app)
+    register_event_handlers(app)
     register_template_helpers(app)
     register_request_hooks(app)
     readonly.init_app(app)
@@ -160,6 +161,15 @@ def register_page_parts(app: Flask) -> None:
     following_pages.init_app(app)
     calendars_pages.init_app(app)
     organizers_pages.init_app(app)
+
+
+def register_event_handlers(app: Flask) -> None:
+    """The upper domains subscribe to the lower ones' events (fairplanner.events). Connecting
+    is idempotent, so building many apps (the tests do) leaves one receiver per event."""
+    from fairplanner import notifications, privacy
+
+    notifications.init_app(app)
+    privacy.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

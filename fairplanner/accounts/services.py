@@ -8,19 +8,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from fairplanner import events
 from fairplanner.accounts import tokens
 from fairplanner.accounts.models import Company, Country, Invitation, Role, User
 from fairplanner.catalogue.models import Organizer, Sector
 from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
+from fairplanner.events import Consent
 from fairplanner.extensions import db
-from fairplanner.notifications.services import enqueue
 
 log = logging.getLogger(__name__)
 INVITATION_DAYS = 14
@@ -78,24 +78,41 @@ def create_user(
     return user
 
 
-def sign_up(email: str, password: str, *, company_name: str, language: str = "ru") -> User:
-    """A new company and its first member; the company's mail is in `language`."""
+def sign_up(
+    email: str,
+    password: str,
+    *,
+    company_name: str,
+    language: str = "ru",
+    consent: Consent | None = None,
+) -> User:
+    """A new company and its first member; the company's mail is in `language`. `consent` is
+    what the person agreed to on the form (None for accounts made without one: demo data)."""
     if find_user(email) is not None:
         raise EmailTaken(_("An account with this email address already exists."))
     company = Company(legal_name=company_name.strip(), language=language)
     db.session.add(company)
-    return create_user(email, password, company=company)
+    user = create_user(email, password, company=company)
+    events.user_signed_up.send(user, company=company, invitation=None, consent=consent)
+    return user
 
 
 def request_sign_up(
-    email: str, password: str, *, company_name: str, language: str = "ru"
+    email: str,
+    password: str,
+    *,
+    company_name: str,
+    language: str = "ru",
+    consent: Consent | None = None,
 ) -> User | None:
     """Sign up, or, when the address already has an account, tell its owner by mail and
     return None: the page answers the same either way, so it tells no one who has an account.
     """
     existing = find_user(email)
     if existing is None:
-        return sign_up(email, password, company_name=company_name, language=language)
+        return sign_up(
+            email, password, company_name=company_name, language=language, consent=consent
+        )
     hash_password(password)  # the work a new account costs, so that both answers take as long
     notify_account_exists(existing, lang=language)
     return None
@@ -106,15 +123,7 @@ def notify_account_exists(
 ) -> None:
     """Tell the owner of an address that already has an account how to get in (and, for an
     invitation, why they cannot join another company with it)."""
-    enqueue(
-        "account_exists",
-        to=user.email,
-        lang=lang,
-        login=_link("/login"),
-        reset=_link("/password/forgot"),
-        company=company.display_name if company else None,
-        inviter=inviter.email if inviter else None,
-    )
+    events.account_exists.send(user, lang=lang, company=company, inviter=inviter)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -222,15 +231,7 @@ def invite_member(company: Company, email: str, *, invited_by: User) -> tuple[In
         lang = existing.company.language if existing.company else company.language
         notify_account_exists(existing, lang=lang, company=company, inviter=invited_by)
         return invitation, token
-    enqueue(
-        "invitation",
-        to=email,
-        lang="ru",
-        reply_to=invited_by.email,
-        inviter=invited_by.email,
-        company=company.display_name,
-        link=current_app.config["PUBLIC_BASE_URL"] + f"/invite/{token}",
-    )
+    events.invitation_sent.send(invitation, token=token, invited_by=invited_by)
     return invitation, token
 
 
@@ -244,13 +245,17 @@ def open_invitation(token: str, *, now: datetime | None = None) -> Invitation:
     return invitation
 
 
-def accept_invitation(token: str, password: str) -> User:
+def accept_invitation(token: str, password: str, *, consent: Consent | None = None) -> User:
+    """Join the invitation's company with a new account (`consent` as for `sign_up`)."""
     invitation = open_invitation(token)
     user = create_user(invitation.email, password, company=invitation.company)
     invitation.accepted_at = utcnow()
     # The link reached the invitee only by mail: the address is confirmed.
     user.email_verified_at = invitation.accepted_at
     db.session.flush()
+    events.user_signed_up.send(
+        user, company=invitation.company, invitation=invitation, consent=consent
+    )
     return user
 
 
@@ -260,14 +265,10 @@ VERIFY_SALT = "verify-email"
 RESET_SALT = "password-reset"
 
 
-def _link(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"] + path
-
-
 def send_verification(user: User, *, lang: str) -> None:
     """Queue the confirmation link for the user's address (with the change that needs it)."""
     token = tokens.make(VERIFY_SALT, {"u": user.id, "e": user.email})
-    enqueue("verify_email", to=user.email, lang=lang, link=_link(f"/verify/{token}"))
+    events.email_verification_requested.send(user, token=token, lang=lang)
 
 
 def verify_email(token: str) -> tuple[User, bool] | None:
@@ -290,7 +291,7 @@ def request_password_reset(email: str, *, lang: str) -> None:
         return
     # The session version makes the link single-use: setting a password raises it.
     token = tokens.make(RESET_SALT, {"u": user.id, "v": user.auth_version})
-    enqueue("password_reset", to=user.email, lang=lang, link=_link(f"/password/reset/{token}"))
+    events.password_reset_requested.send(user, token=token, lang=lang)
 
 
 def user_for_reset(token: str) -> User | None:

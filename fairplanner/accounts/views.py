@@ -41,10 +41,10 @@ from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.core.views import safe_next
 from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
+from fairplanner.events import Consent
 from fairplanner.extensions import db, limiter, login_manager
 from fairplanner.i18n import current_language, localized
 from fairplanner.pagecache import public_page
-from fairplanner.privacy.services import record_consent
 from fairplanner.text import fold
 
 bp = Blueprint("accounts", __name__)
@@ -112,9 +112,9 @@ def signup() -> ResponseReturnValue:
             form.password.data,
             company_name=form.company_name.data,
             language=current_language(),
+            consent=Consent(lang=current_language()),
         )
         if user is not None:
-            record_consent(user.id, lang=current_language())
             services.send_verification(user, lang=current_language())
         db.session.commit()
         # The confirmation link opens the new account only in this browser: someone else who
@@ -320,8 +320,9 @@ def accept(token: str) -> ResponseReturnValue:
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(token, form.password.data)
-            record_consent(user.id, lang=current_language())
+            user = services.accept_invitation(
+                token, form.password.data, consent=Consent(lang=current_language())
+            )
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()

@@ -7,7 +7,8 @@ Series (prometheus_client names counters `…_total`):
   the URL rule (`/calendar/<token>.ics`), never the path, so no secret reaches a label and the
   number of series stays bounded; requests that match no rule count as `<unmatched>`.
 - `fairplanner_outbox_queue_depth`, `fairplanner_outbox_oldest_pending_age_seconds` and
-  `fairplanner_outbox_parked_messages`: read from the database at each scrape, in one query.
+  `fairplanner_outbox_parked_messages`: read from the database at each scrape, in one query,
+  by the collector that fairplanner.notifications registers (`register_collector`).
 - `fairplanner_cache_hits_total{cache}` and `fairplanner_cache_misses_total{cache}`: the hit
   ratio is `rate(hits) / (rate(hits) + rate(misses))`. The stores of fairplanner.cache count
   each lookup with `count_cache_lookup(key, found)`; `cache` is the kind of content, the part
@@ -26,11 +27,10 @@ without it, only requests from this host (127.0.0.1 or ::1 after ProxyFix; 404 o
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -40,15 +40,17 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
-from sqlalchemy import func, select
-
-from fairplanner.extensions import db
-from fairplanner.notifications.models import OutboxMessage, OutboxStatus
+from prometheus_client.core import Metric
 
 bp = Blueprint("observability", __name__)
 LOCAL_ADDRESSES = frozenset({"127.0.0.1", "::1"})
 UNMATCHED = "<unmatched>"
+COLLECTORS = "fairplanner.metrics.collectors"  # app.extensions key: the domains' collectors
+
+
+class Collector(Protocol):
+    def collect(self) -> Iterator[Metric]: ...
+
 
 REQUESTS = Counter(
     "fairplanner_http_requests",
@@ -100,35 +102,14 @@ def count_cache_miss(cache: str = "shared") -> None:
     CACHE_MISSES.labels(cache).inc()
 
 
-class OutboxCollector:
-    """The outbox's state, read when Prometheus asks (one query)."""
-
-    def collect(self) -> Iterator[Metric]:
-        waiting = (OutboxStatus.PENDING, OutboxStatus.SENDING)
-        rows = db.session.execute(
-            select(OutboxMessage.status, func.count(), func.min(OutboxMessage.created_at))
-            .where(OutboxMessage.status.in_((*waiting, OutboxStatus.PARKED)))
-            .group_by(OutboxMessage.status)
-        ).all()
-        depth = sum(count for status, count, _ in rows if status in waiting)
-        oldest = min((first for status, _, first in rows if status in waiting), default=None)
-        parked = sum(count for status, count, _ in rows if status == OutboxStatus.PARKED)
-        age = (datetime.now(UTC) - oldest).total_seconds() if oldest is not None else 0.0
-        yield GaugeMetricFamily(
-            "fairplanner_outbox_queue_depth",
-            "Messages waiting to be sent (pending or being sent).",
-            value=depth,
-        )
-        yield GaugeMetricFamily(
-            "fairplanner_outbox_oldest_pending_age_seconds",
-            "Age of the oldest message waiting to be sent (0 when none waits).",
-            value=max(age, 0.0),
-        )
-        yield GaugeMetricFamily(
-            "fairplanner_outbox_parked_messages",
-            "Messages that kept failing and wait for an admin.",
-            value=parked,
-        )
+def register_collector(app: Flask, factory: Callable[[], Collector]) -> None:
+    """Add series that a domain reads when Prometheus asks (its `collect()` yields metric
+    families): `factory` makes one collector per scrape. A domain registers its own from its
+    `init_app`, so that this module knows no domain; registering the same factory twice for an
+    app keeps one."""
+    factories = app.extensions.setdefault(COLLECTORS, [])
+    if factory not in factories:
+        factories.append(factory)
 
 
 class _ThisProcess:
@@ -144,7 +125,8 @@ def scrape_registry() -> CollectorRegistry:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(_ThisProcess())  # type: ignore[arg-type]
-    registry.register(OutboxCollector())  # type: ignore[arg-type]
+    for factory in current_app.extensions.get(COLLECTORS, ()):
+        registry.register(factory())  # type: ignore[arg-type]
     return registry
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from fairplanner import events
 from fairplanner.accounts.models import User
 from fairplanner.catalogue.models import (
     CapacityUnit,
@@ -27,7 +28,6 @@ from fairplanner.db import json_value, utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
-from fairplanner.notifications.messages import fair_changed
 from fairplanner.organizers.models import FairChange
 from fairplanner.registrations.services import lock_fair, promote_waitlist
 
@@ -157,10 +157,9 @@ def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) 
     if changes:
         _flush_unique_slug()
         log_change(fair, "edited", actor=actor, changes=changes)
-        moved = {"starts_on", "ends_on", "venue_id"} & changes.keys()
-        if moved and fair.status == FairStatus.PUBLISHED:
-            db.session.flush()  # the new revision goes into the attached calendar entries
-            fair_changed(fair, cancelled=False)
+        db.session.flush()  # the new revision goes into the attached calendar entries
+        # Notifications tell the companies when a published fair moved (fairplanner.events).
+        events.fair_changed.send(fair, actor=actor, changes=changes)
         if {"capacity", "capacity_unit"} & changes.keys():
             # More room (or another way of counting it) may let the waiting list move up.
             promote_waitlist(lock_fair(fair.id))
@@ -188,7 +187,7 @@ def cancel_fair(fair: Fair, *, actor: User, reason_ru: str, reason_en: str | Non
     fair.cancel_reason_ru, fair.cancel_reason_en = reason_ru.strip(), (reason_en or None)
     log_change(fair, "cancelled", actor=actor, reason=reason_ru.strip())
     db.session.flush()
-    fair_changed(fair, cancelled=True, reason=reason_ru.strip())
+    events.fair_cancelled.send(fair, actor=actor, reason=reason_ru.strip())
 
 
 def copy_fair(fair: Fair, *, actor: User) -> Fair:

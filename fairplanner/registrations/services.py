@@ -1,4 +1,7 @@
-"""Writes for registrations: submit, edit, withdraw, and the waiting list. Never commits."""
+"""Writes for registrations: submit, edit, withdraw, and the waiting list. Never commits.
+
+Each change sends its domain event (fairplanner.events) once flushed; the mail to the company
+is queued by the receivers in notifications, in this same transaction."""
 
 from __future__ import annotations
 
@@ -12,12 +15,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from fairplanner import events
 from fairplanner.accounts.models import Company, User
 from fairplanner.catalogue.models import CapacityUnit, Fair, FairStatus, RegistrationState
 from fairplanner.db import json_value
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
-from fairplanner.notifications.messages import registration_event
 from fairplanner.registrations import queries
 from fairplanner.registrations.models import (
     HOLDING,
@@ -79,20 +82,6 @@ class VisitRequest:
 
 
 Request = ExhibitorRequest | VisitRequest
-
-
-def _tell(
-    registration: Registration,
-    event: str,
-    *,
-    reason: str | None = None,
-    reply_to: str | None = None,
-) -> None:
-    """Queue the company's message in this same transaction (the outbox)."""
-    position = None
-    if registration.status == RegistrationStatus.WAITLISTED:
-        position = db.session.scalar(queries.waitlist_rank(registration))
-    registration_event(registration, event, reason=reason, position=position, reply_to=reply_to)
 
 
 def lock_fair(fair_id: int) -> Fair:
@@ -218,7 +207,7 @@ def submit_registration(
         raise AlreadyRegistered(
             _("Your company already has an application for this fair in this role.")
         ) from exc
-    _tell(registration, "received")
+    events.application_submitted.send(registration, actor=actor)
     log.info(
         "registration %s: %s %s for fair %s (%s)",
         registration.id,
@@ -271,6 +260,7 @@ def update_registration(
             registration, "edited", actor=actor, status_from=registration.status, changes=changes
         )
         db.session.flush()
+        events.application_changed.send(registration, actor=actor, changes=changes)
         if registration.role == RegistrationRole.EXHIBITOR and registration.status in HOLDING:
             promote_waitlist(fair)  # a smaller stand may free room for the next in line
     return registration
@@ -318,8 +308,7 @@ def decide_registration(
         registration.reject_reason = reason.strip()
     record(registration, status.value, actor=actor, status_from=before, reason=reason)
     db.session.flush()
-    # Replies to a decision go to the staff member who took it.
-    _tell(registration, status.value, reason=reason, reply_to=actor.email)
+    events.application_decided.send(registration, actor=actor, previous=before, reason=reason)
     # Space may have freed up (a held request let go) or the head of the list may have left.
     if promote and exhibitor and status not in HOLDING:
         promote_waitlist(fair, skip={registration.id})
@@ -337,7 +326,7 @@ def withdraw_registration(registration: Registration, *, actor: User) -> Registr
     registration.status = RegistrationStatus.WITHDRAWN
     record(registration, "withdrawn", actor=actor, status_from=before)
     db.session.flush()
-    _tell(registration, "withdrawn")
+    events.application_withdrawn.send(registration, actor=actor, previous=before)
     if registration.role == RegistrationRole.EXHIBITOR and before in HOLDING:
         promote_waitlist(fair)
     return registration
@@ -361,6 +350,6 @@ def promote_waitlist(
         waiting.status = RegistrationStatus.APPROVED
         record(waiting, "promoted", actor=None, status_from=RegistrationStatus.WAITLISTED)
         db.session.flush()
-        _tell(waiting, "promoted")
+        events.application_promoted.send(waiting)
         promoted.append(waiting)
     return promoted

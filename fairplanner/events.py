@@ -1,0 +1,207 @@
+"""Domain events: how a lower domain tells the ones above it what happened, without importing them.
+
+In the manner of Indico's `indico.core.signals`: one blinker signal per event, in one
+`Namespace`. The domain where the change happens sends the signal (after flushing the change),
+with the changed object as the *sender* and the documented keyword arguments as its payload;
+the domains above it (notifications, privacy, and later meetings, tickets, calendars, api)
+connect their handlers once at start-up, from their package's `init_app`, which the app factory
+calls.
+
+The rules every sender and receiver keeps:
+
+- A receiver runs synchronously, inside the transaction of the change, before the caller
+  commits: what it writes (an outbox row, a consent) commits or rolls back with the change, so a
+  refused change sends no mail.
+- An exception in a receiver propagates out of `send()` and out of the service: the change
+  fails as a whole, never half of it (the caller rolls back).
+- Receivers are module-level functions connected with `weak=False`. Connecting the same
+  function again (every `create_app`, as the tests do many times) replaces its earlier
+  connection, so a receiver runs once per event however many apps were built.
+- Receivers accept `**_` so that a payload may grow without breaking them.
+
+This module is core: it imports no domain (the types in the payloads are named in the
+documentation only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What a person agreed to while creating an account: the privacy notice, shown in `lang`.
+
+    `notice_version` None means the version in force, which is the one the form linked to.
+    """
+
+    lang: str
+    notice_version: int | None = None
+
+
+# --- registrations ---------------------------------------------------------------------------
+
+application_submitted = _signals.signal(
+    "application-submitted",
+    doc="""A company applied for a fair (exhibitor or visitor).
+
+    :sender: the new ``Registration`` (flushed), its status SUBMITTED, or WAITLISTED when an
+             exhibitor's request did not fit or others were already waiting.
+    :actor: the ``User`` who applied.
+
+    Listeners: notifications (the "received" mail, with the place on the waiting list).
+    """,
+)
+
+application_changed = _signals.signal(
+    "application-changed",
+    doc="""A company changed an application the organizer has not decided on yet.
+
+    :sender: the ``Registration`` (flushed).
+    :actor: the ``User`` who changed it.
+    :changes: ``{field: [old, new]}`` in JSON values, as the registration's history keeps it.
+
+    Listeners: none yet (no mail is sent for an edit); for the domains to come (meetings,
+    tickets) and feeds.
+    """,
+)
+
+application_decided = _signals.signal(
+    "application-decided",
+    doc="""An organizer decided on an application: approved, waitlisted or rejected.
+
+    :sender: the ``Registration`` (flushed), already in its new status.
+    :actor: the staff ``User`` who decided (replies to the company's mail go to them).
+    :previous: the ``RegistrationStatus`` before the decision.
+    :reason: the reason given (required for a rejection), or None.
+
+    Sent before the waiting list moves up after the decision (each promotion then sends
+    `application_promoted`). Listeners: notifications (the decision mail; an approval carries
+    the calendar entry).
+    """,
+)
+
+application_promoted = _signals.signal(
+    "application-promoted",
+    doc="""A waiting exhibitor was approved automatically because room became free.
+
+    :sender: the ``Registration`` (flushed), now APPROVED.
+
+    No actor: the waiting list moves by itself (after a withdrawal, a decision, a smaller stand
+    or a larger capacity). Listeners: notifications (the "promoted" mail with the calendar
+    entry).
+    """,
+)
+
+application_withdrawn = _signals.signal(
+    "application-withdrawn",
+    doc="""A company withdrew its application.
+
+    :sender: the ``Registration`` (flushed), now WITHDRAWN.
+    :actor: the ``User`` who withdrew it.
+    :previous: the ``RegistrationStatus`` before the withdrawal.
+
+    Sent before the freed space goes to the waiting list. Listeners: notifications (the
+    "withdrawn" confirmation); later meetings and tickets (cancel that company's).
+    """,
+)
+
+# --- accounts --------------------------------------------------------------------------------
+
+user_signed_up = _signals.signal(
+    "user-signed-up",
+    doc="""A person created an account: a new company's first member, or by an invitation.
+
+    :sender: the new ``User`` (flushed).
+    :company: the user's ``Company``.
+    :invitation: the accepted ``Invitation``, or None for a new company.
+    :consent: the ``Consent`` given on the form, or None when the account was made without one
+              (demo data, scripts).
+
+    Listeners: privacy (records the consent, in the same transaction).
+    """,
+)
+
+account_exists = _signals.signal(
+    "account-exists",
+    doc="""Someone signed up, or was invited, with the address of an existing account: its owner
+    is to be told how to get in (the page answers the same either way, telling no one else).
+
+    :sender: the existing ``User``.
+    :lang: the language for the owner.
+    :company: the inviting ``Company``, or None for a sign-up.
+    :inviter: the inviting ``User``, or None for a sign-up.
+
+    Listeners: notifications (the "account_exists" mail).
+    """,
+)
+
+invitation_sent = _signals.signal(
+    "invitation-sent",
+    doc="""A member invited an address that has no account yet to join the company.
+
+    :sender: the new ``Invitation`` (flushed).
+    :token: the invitation's secret token (only its hash is stored; only the mail carries it).
+    :invited_by: the inviting ``User`` (replies go to them).
+
+    An address that already has an account sends `account_exists` instead. Listeners:
+    notifications (the invitation mail).
+    """,
+)
+
+email_verification_requested = _signals.signal(
+    "email-verification-requested",
+    doc="""A user's address needs confirming (after a sign-up, or asked again).
+
+    :sender: the ``User``.
+    :token: the signed confirmation token.
+    :lang: the language of the mail.
+
+    Listeners: notifications (the "verify_email" mail with the link).
+    """,
+)
+
+password_reset_requested = _signals.signal(
+    "password-reset-requested",
+    doc="""An active user asked for a new password (nothing is sent for an unknown address).
+
+    :sender: the ``User``.
+    :token: the signed, single-use reset token.
+    :lang: the language of the mail.
+
+    Listeners: notifications (the "password_reset" mail with the link).
+    """,
+)
+
+# --- fairs -----------------------------------------------------------------------------------
+
+fair_changed = _signals.signal(
+    "fair-changed",
+    doc="""An organizer saved changes to a fair (any status).
+
+    :sender: the ``Fair`` (flushed: its revision, the calendar SEQUENCE, has grown).
+    :actor: the staff ``User``.
+    :changes: ``{field: [old, new]}``, as the fair's change log keeps it.
+
+    Listeners: notifications (when a published fair moved in time or place, every company with
+    an active application is told, with the updated calendar entry). Later meetings and
+    tickets.
+    """,
+)
+
+fair_cancelled = _signals.signal(
+    "fair-cancelled",
+    doc="""An organizer cancelled a fair.
+
+    :sender: the ``Fair`` (flushed), now CANCELLED.
+    :actor: the staff ``User``.
+    :reason: the reason given (in Russian, as the public page shows it).
+
+    Listeners: notifications (every company with an active application is told, with the
+    cancelled calendar entry). Later meetings and tickets (cancel theirs).
+    """,
+)

@@ -1,0 +1,140 @@
+"""The mail that domain events cause (fairplanner.events), queued in the outbox in the
+transaction of the change: a change rolled back sends nothing, and a mail that cannot be
+queued fails the change.
+
+`connect()` is called by `fairplanner.notifications.init_app` at start-up; connecting the same
+module-level functions again (every app the tests build) replaces the earlier connection, so
+each runs once per event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from fairplanner import events
+from fairplanner.accounts.models import Company, Invitation, User
+from fairplanner.catalogue.models import Fair, FairStatus
+from fairplanner.extensions import db
+from fairplanner.notifications.messages import fair_changed, registration_event
+from fairplanner.notifications.services import enqueue
+from fairplanner.registrations import queries as registration_queries
+from fairplanner.registrations.models import Registration, RegistrationStatus
+
+# A fair that moved in time or place: its companies get the updated calendar entry.
+MOVED = frozenset({"starts_on", "ends_on", "venue_id"})
+
+
+def _link(path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
+# --- registrations ---------------------------------------------------------------------------
+
+
+def _tell(
+    registration: Registration,
+    event: str,
+    *,
+    reason: str | None = None,
+    reply_to: str | None = None,
+) -> None:
+    """Queue the company's message, with its place when it is on the waiting list."""
+    position = None
+    if registration.status == RegistrationStatus.WAITLISTED:
+        position = db.session.scalar(registration_queries.waitlist_rank(registration))
+    registration_event(registration, event, reason=reason, position=position, reply_to=reply_to)
+
+
+def on_application_submitted(registration: Registration, **_: Any) -> None:
+    _tell(registration, "received")
+
+
+def on_application_decided(
+    registration: Registration, *, actor: User, reason: str | None = None, **_: Any
+) -> None:
+    # Replies to a decision go to the staff member who took it.
+    _tell(registration, registration.status.value, reason=reason, reply_to=actor.email)
+
+
+def on_application_promoted(registration: Registration, **_: Any) -> None:
+    _tell(registration, "promoted")
+
+
+def on_application_withdrawn(registration: Registration, **_: Any) -> None:
+    _tell(registration, "withdrawn")
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+def on_account_exists(
+    user: User,
+    *,
+    lang: str,
+    company: Company | None = None,
+    inviter: User | None = None,
+    **_: Any,
+) -> None:
+    enqueue(
+        "account_exists",
+        to=user.email,
+        lang=lang,
+        login=_link("/login"),
+        reset=_link("/password/forgot"),
+        company=company.display_name if company else None,
+        inviter=inviter.email if inviter else None,
+    )
+
+
+def on_invitation_sent(invitation: Invitation, *, token: str, invited_by: User, **_: Any) -> None:
+    enqueue(
+        "invitation",
+        to=invitation.email,
+        lang="ru",
+        reply_to=invited_by.email,
+        inviter=invited_by.email,
+        company=invitation.company.display_name,
+        link=_link(f"/invite/{token}"),
+    )
+
+
+def on_email_verification_requested(user: User, *, token: str, lang: str, **_: Any) -> None:
+    enqueue("verify_email", to=user.email, lang=lang, link=_link(f"/verify/{token}"))
+
+
+def on_password_reset_requested(user: User, *, token: str, lang: str, **_: Any) -> None:
+    enqueue("password_reset", to=user.email, lang=lang, link=_link(f"/password/reset/{token}"))
+
+
+# --- fairs -----------------------------------------------------------------------------------
+
+
+def on_fair_changed(fair: Fair, *, changes: dict[str, Any], **_: Any) -> None:
+    if MOVED & changes.keys() and fair.status == FairStatus.PUBLISHED:
+        fair_changed(fair, cancelled=False)
+
+
+def on_fair_cancelled(fair: Fair, *, reason: str | None = None, **_: Any) -> None:
+    fair_changed(fair, cancelled=True, reason=reason)
+
+
+RECEIVERS = (
+    (events.application_submitted, on_application_submitted),
+    (events.application_decided, on_application_decided),
+    (events.application_promoted, on_application_promoted),
+    (events.application_withdrawn, on_application_withdrawn),
+    (events.account_exists, on_account_exists),
+    (events.invitation_sent, on_invitation_sent),
+    (events.email_verification_requested, on_email_verification_requested),
+    (events.password_reset_requested, on_password_reset_requested),
+    (events.fair_changed, on_fair_changed),
+    (events.fair_cancelled, on_fair_cancelled),
+)
+
+
+def connect() -> None:
+    """Subscribe the mail receivers (idempotent: blinker keeps one connection per function)."""
+    for signal, receiver in RECEIVERS:
+        signal.connect(receiver, weak=False)
