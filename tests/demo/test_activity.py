@@ -12,7 +12,7 @@ from stdnum.ru import inn, ogrn
 
 from fairplanner.accounts.identifiers import check_ogrn, check_phone, check_tax_id, regions
 from fairplanner.accounts.models import Company, Country, User
-from fairplanner.catalogue.models import Fair, ProgrammeEvent
+from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent
 from fairplanner.db import utcnow
 from fairplanner.demo import cli
 from fairplanner.demo.activity import load_activity_file, seed_activity
@@ -168,10 +168,30 @@ def test_history_is_written_by_the_services(runner, db):
                 assert change.actor.company_id == registration.company_id
     actions = {c.action for r in registrations for c in r.history}
     assert {"submitted", "edited", "approved", "rejected", "waitlisted", "withdrawn"} <= actions
-    fair_changes = db.session.scalars(select(FairChange)).all()
-    assert {c.action for c in fair_changes} == {"event added", "edited"}
-    assert all(c.actor_id == decider.id for c in fair_changes)
-    assert any("registration_deadline" in c.changes for c in fair_changes)
+    # The catalogue's fairs are made by the organizer services too (created, programme,
+    # published or cancelled), by the organizer's demo staff where the data has one; what
+    # follows the publication is the demo activity, by the staff who decide.
+    planned = {f["key"]: len(f["programme"]) for f in load_demo_file()["fairs"]}
+    activity = []
+    for fair in db.session.scalars(select(Fair)):
+        log = db.session.scalars(
+            select(FairChange).where(FairChange.fair_id == fair.id).order_by(FairChange.id)
+        ).all()
+        ours = fair.organizer_id == decider.organizer_id
+        assert all(c.actor_id == (decider.id if ours else None) for c in log)
+        prepared = ["created"] + ["event added"] * planned[fair.slug.rsplit("-", 1)[0]]
+        assert [c.action for c in log[: len(prepared)]] == prepared
+        rest = log[len(prepared) :]
+        if fair.status == FairStatus.DRAFT:
+            assert rest == []
+        elif fair.status == FairStatus.CANCELLED:
+            assert [c.action for c in rest] == ["published", "cancelled"]
+        else:
+            assert rest[0].action == "published"
+            activity += rest[1:]
+    assert {c.action for c in activity} == {"event added", "edited"}
+    assert all(c.actor_id == decider.id for c in activity)
+    assert any("registration_deadline" in c.changes for c in activity)
 
 
 def test_change_log_page_shows_the_history(runner, db, client, login_as):
@@ -236,17 +256,24 @@ def test_history_is_spread_over_the_weeks_before_the_seed(runner, db):
     now = utcnow()
     spans = []
     for fair in {r.fair for r in organizer_registrations(db)}:
-        log = db.session.scalars(
-            select(FairChange.at).where(FairChange.fair_id == fair.id).order_by(FairChange.id)
+        fair_log = db.session.execute(
+            select(FairChange.at, FairChange.action)
+            .where(FairChange.fair_id == fair.id)
+            .order_by(FairChange.id)
         ).all()
+        # The fair was prepared (created, programme, published) before its registration opened.
+        published = [action for _, action in fair_log].index("published")
+        preparation = [at for at, _ in fair_log[: published + 1]]
+        log = [at for at, _ in fair_log[published + 1 :]]
         log += db.session.scalars(
             select(RegistrationChange.at)
             .join(RegistrationChange.registration)
             .where(Registration.fair_id == fair.id)
             .order_by(RegistrationChange.id)
         ).all()
-        assert log == sorted(log)
-        assert len(set(log)) == len(log)  # in the order the services wrote them, no ties
+        assert preparation + log == sorted(preparation + log)
+        assert len(set(preparation + log)) == len(preparation + log)  # no ties
+        assert preparation[-1].astimezone(MINSK).date() < fair.registration_opens_on
         assert fair.registration_opens_on <= log[0].astimezone(MINSK).date()
         assert log[-1] <= now
         spans.append(log[-1] - log[0])
