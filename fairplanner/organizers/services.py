@@ -123,8 +123,9 @@ def _flush_unique_slug() -> None:
         raise FairError(_("Another fair already has this address (slug).")) from exc
 
 
-def create_fair(data: FairData, *, organizer_id: int, actor: User) -> Fair:
-    """A new draft fair of the organizer."""
+def create_fair(data: FairData, *, organizer_id: int, actor: User | None) -> Fair:
+    """A new draft fair of the organizer. `actor` None (here, in publish_fair, cancel_fair and
+    add_event): FairPlanner itself, as when the demo data is seeded; the change log says so."""
     _check(data)
     _slug_free(data.slug, fair_id=None)
     fair = Fair(
@@ -166,7 +167,7 @@ def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) 
     return fair
 
 
-def publish_fair(fair: Fair, *, actor: User) -> None:
+def publish_fair(fair: Fair, *, actor: User | None) -> None:
     if fair.status != FairStatus.DRAFT:
         raise FairError(_("Only a draft can be published."))
     if not fair.programme:
@@ -176,7 +177,7 @@ def publish_fair(fair: Fair, *, actor: User) -> None:
     db.session.flush()
 
 
-def cancel_fair(fair: Fair, *, actor: User, reason_ru: str, reason_en: str | None) -> None:
+def cancel_fair(fair: Fair, *, actor: User | None, reason_ru: str, reason_en: str | None) -> None:
     """Cancel with a reason that the public page and the calendars show."""
     if fair.status == FairStatus.CANCELLED:
         raise FairError(_("This fair is already cancelled."))
@@ -287,7 +288,7 @@ def _check_event(fair: Fair, data: EventData, *, ignoring: ProgrammeEvent | None
                 )
 
 
-def add_event(fair: Fair, data: EventData, *, actor: User) -> ProgrammeEvent:
+def add_event(fair: Fair, data: EventData, *, actor: User | None) -> ProgrammeEvent:
     _check_event(fair, data, ignoring=None)
     event = ProgrammeEvent(**asdict(data))
     fair.programme.append(event)
