@@ -45,7 +45,7 @@ fmt: install ## Format the code
 	$(BIN)/ruff format .
 
 i18n: install ## Extract messages and update the ru/en catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__ instance" -o fairplanner/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs ".* __pycache__ instance" -o fairplanner/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i fairplanner/translations/messages.pot -d fairplanner/translations --no-fuzzy-matching --ignore-obsolete
 
 migrate: install ## Generate a migration from the models: make migrate m="what changed"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,10 +17,18 @@ from fairplanner.extensions import db
 from fairplanner.titles import TitledEnum
 
 
-class MessageStatus(enum.StrEnum):
+class MessageStatus(TitledEnum):
     DRAFT = "draft"  # being written; the staff see a preview and the count
     SCHEDULED = "scheduled"  # `flask messages run` sends it at `scheduled_at`
     SENT = "sent"  # every recipient's mail is in the outbox
+    # "Sent" of a message is not that of an application: the message context tells them apart.
+    __titles__ = MappingProxyType(
+        {
+            DRAFT: _l("Draft"),
+            SCHEDULED: lazy_pgettext("message", "Scheduled"),
+            SENT: lazy_pgettext("message", "Sent"),
+        }
+    )
 
 
 class Attachment(TitledEnum):

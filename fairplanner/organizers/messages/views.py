@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, ngettext, pgettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -51,16 +51,6 @@ from fairplanner.registrations.models import RegistrationRole, RegistrationStatu
 from fairplanner.text import fold
 
 ID = "int(max=2147483647)"
-
-
-@bp.app_template_filter("message_status")
-def message_status(status: MessageStatus) -> str:
-    """The status of a message in words ("Sent" of a message is not that of an application)."""
-    if status == MessageStatus.SENT:
-        return pgettext("message", "Sent")
-    if status == MessageStatus.SCHEDULED:
-        return pgettext("message", "Scheduled")
-    return _("Draft")
 
 
 @bp.app_template_filter("message_body")
