@@ -176,6 +176,7 @@ def register_template_helpers(app: Flask) -> None:
     import hashlib
 
     from fairplanner.calendars.links import event_links, fair_links, feed_links
+    from fairplanner.core.urls import public_url
     from fairplanner.i18n import (
         current_language,
         format_date_range,
@@ -192,6 +193,7 @@ def register_template_helpers(app: Flask) -> None:
         fair_links=fair_links,
         event_links=event_links,
         feed_links=feed_links,
+        public_url=public_url,
         copy_id=lambda value: hashlib.sha256(str(value).encode()).hexdigest()[:10],
     )
     from fairplanner import chrome, display

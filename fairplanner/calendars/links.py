@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from fairplanner.catalogue.models import Fair, FairStatus, ProgrammeEvent
+from fairplanner.core.urls import public_url
 from fairplanner.i18n import MINSK, localized
 
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -32,8 +33,7 @@ class CalendarLinks:
     programme: CalendarLinks | None = None
 
 
-def absolute(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"] + path
+absolute = public_url
 
 
 def webcal(url: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, select
@@ -277,4 +277,13 @@ def organizers() -> Select[tuple[Organizer]]:
     """Organizers with at least one visible fair."""
     return select(Organizer).where(
         Organizer.id.in_(select(Fair.organizer_id).where(Fair.status.in_(VISIBLE)))
+    )
+
+
+def public_fair_pages() -> Select[tuple[str, datetime]]:
+    """Slug and last change of every fair with a public page, soonest first (the sitemap)."""
+    return (
+        select(Fair.slug, Fair.updated_at)
+        .where(Fair.status.in_(VISIBLE))
+        .order_by(Fair.starts_on, Fair.id)
     )

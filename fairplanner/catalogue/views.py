@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fairplanner.catalogue import month as month_view
-from fairplanner.catalogue import queries
+from fairplanner.catalogue import queries, structured
 from fairplanner.catalogue.forms import parse_filters
 from fairplanner.catalogue.models import Fair, RegistrationState
+from fairplanner.catalogue.structured import json_ld
 from fairplanner.compose import Slot
+from fairplanner.core import sitemap
 from fairplanner.extensions import db
-from fairplanner.i18n import MINSK, minsk_today
+from fairplanner.i18n import MINSK, current_language, minsk_today
 from fairplanner.pagecache import CACHED_PAGES, read_parameters, render_page
 from fairplanner.readonly import read_only
 
 bp = Blueprint("catalogue", __name__)
+
+
+@bp.record_once
+def _sitemap(state: BlueprintSetupState) -> None:
+    sitemap.provide(state.app, _sitemap_pages, generations=("catalogue",))
+
+
+def _sitemap_pages() -> Iterator[sitemap.Page]:
+    """The list, and every fair's page (cancelled ones too: their page says so)."""
+    yield sitemap.Page(url_for("catalogue.index"))
+    for slug, updated_at in db.session.execute(queries.public_fair_pages()):
+        yield sitemap.Page(url_for("catalogue.fair", slug=slug), updated_at.date())
+
 
 # What upper packages show on these pages (fairplanner.compose), filled at start-up: the
 # Follow buttons (following: `follow`) on all three; on the fair page the places held
@@ -150,9 +166,18 @@ def _fair_context(slug: str) -> dict[str, object]:
         "mine": {},
         "follow": None,
         "today": today,
+        "previous_starts": [],  # the days it was to start on before it moved (organizers)
         **FAIR_PAGE.context(fair),
     }
     context["state"] = fair.registration_state(today, taken=context["taken"])
+    context["structured"] = json_ld(
+        structured.fair_event(
+            fair,
+            lang=current_language(),
+            url=request.path,
+            previous_starts=context.get("previous_starts"),
+        )
+    )
     return context
 
 

@@ -1,4 +1,5 @@
-"""Site-wide routes: health check, the language switcher and /favicon.ico."""
+"""Site-wide routes: health check, the language switcher, /favicon.ico, /robots.txt and
+/sitemap.xml."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from fairplanner.cache import redis_health
+from fairplanner.core import sitemap
 from fairplanner.extensions import csrf, db
 
 bp = Blueprint("core", __name__)
@@ -57,6 +59,22 @@ def healthz() -> ResponseReturnValue:
     if not database:
         return jsonify(status="unavailable", **body), 503
     return jsonify(status="ok" if redis_up is not False else "degraded", **body)
+
+
+@bp.get("/robots.txt")
+def robots_txt() -> ResponseReturnValue:
+    response = current_app.response_class(sitemap.robots(), mimetype="text/plain")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/sitemap.xml")
+def sitemap_xml() -> ResponseReturnValue:
+    response = current_app.response_class(sitemap.sitemap(), mimetype="application/xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
 
 
 @bp.get("/favicon.ico")

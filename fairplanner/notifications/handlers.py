@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from fairplanner import events
 from fairplanner.accounts.models import Company, Invitation, User
 from fairplanner.catalogue.models import Fair, FairStatus
+from fairplanner.core.urls import public_url
 from fairplanner.extensions import db
 from fairplanner.notifications.messages import fair_changed, registration_event
 from fairplanner.notifications.services import enqueue
@@ -26,8 +25,7 @@ from fairplanner.registrations.models import Registration, RegistrationStatus
 MOVED = frozenset({"starts_on", "ends_on", "venue_id"})
 
 
-def _link(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"] + path
+_link = public_url
 
 
 # --- registrations ---------------------------------------------------------------------------
