@@ -188,6 +188,11 @@ class Registration(db.Model):
         return bool(self.hall and self.stand) and self.status == RegistrationStatus.APPROVED
 
     @property
+    def stand_number(self) -> str | None:
+        """The stand with its hall, as the opening reminder names it ("А-12 (Павильон 1)")."""
+        return f"{self.stand} ({self.hall})" if self.has_stand else None
+
+    @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
 

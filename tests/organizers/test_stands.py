@@ -135,6 +135,7 @@ def test_the_company_sees_its_stand(client, db, setup, login_as, make_user):
     reg = setup["regs"]["a"]
     stand_services.assign_stand(reg, hall="Павильон 1", stand="12", actor=setup["staff"])
     db.session.commit()
+    assert reg.stand_number == "12 (Павильон 1)"  # as the opening reminder names it
     login_as(make_user(company=setup["companies"]["a"]))
     mine = client.get("/my/fairs").get_data(as_text=True)
     assert "Павильон 1" in mine
