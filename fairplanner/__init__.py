@@ -18,7 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FORM_KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 # The only forms that take a file, and how large a request they may be (the app allows 1 MB):
 # an organizer message with a PDF of up to 5 MB (fairplanner.organizers.messages).
-UPLOADS = {"organizers.new_message": 6 * 1024 * 1024, "organizers.edit_message": 6 * 1024 * 1024}
+UPLOADS = {
+    "organizers.new_message": 6 * 1024 * 1024,
+    "organizers.edit_message": 6 * 1024 * 1024,
+    "organizers.stands_upload": 2 * 1024 * 1024,  # a stand list (read up to 1 MB)
+}
 log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = (

@@ -110,6 +110,20 @@ application_withdrawn = _signals.signal(
     """,
 )
 
+stand_assigned = _signals.signal(
+    "stand-assigned",
+    doc="""An organizer assigned an approved exhibitor its hall and stand, or changed them.
+
+    :sender: the ``Registration`` (flushed: its version, part of the calendar SEQUENCE, has
+             grown), with its new ``hall`` and ``stand``.
+    :actor: the staff ``User``.
+    :previous: ``(hall, stand)`` before the change, or None when it had no stand.
+
+    Sent once per application whose stand changed, also for each row of a bulk upload.
+    Listeners: notifications (the "stand" mail, with the updated calendar entry).
+    """,
+)
+
 # --- accounts --------------------------------------------------------------------------------
 
 user_signed_up = _signals.signal(

@@ -23,6 +23,7 @@ def labels(lang: str) -> ical.Labels:
             removed=_("This item was removed from the programme."),
             deadline=_("Registration closes:"),
             apply=_("Apply as an exhibitor"),
+            stand=_("Hall: %(hall)s, stand: %(stand)s"),
             statuses={s.value: str(s.title) for s in ACTIVE},
         )
 

@@ -51,6 +51,7 @@ class Labels:
     removed: str = ""  # "This item was removed from the programme."
     deadline: str = ""  # "Registration closes:"
     apply: str = ""  # "Apply as an exhibitor"
+    stand: str = ""  # "Hall: %(hall)s, stand: %(stand)s"
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ class Entry:
     changed_at: datetime | None = None
     owner: int | None = None  # the company, private feeds only (its own UIDs)
     role: str | None = None  # a company may both exhibit and visit: one entry each
+    # An approved exhibitor's hall and stand (private feeds only): the fair event's LOCATION
+    # starts with them and its DESCRIPTION names them. Assigning one changes the registration,
+    # so its version (SEQUENCE) and changed_at (LAST-MODIFIED) move with it.
+    hall: str | None = None
+    stand: str | None = None
     # Deleted programme items (DeletedProgrammeEvent rows) to carry as cancelled events.
     deleted: Sequence[Any] = ()
     # With an all-day event for the fair's registration deadline (`_deadline_event`).
@@ -237,6 +243,11 @@ class _Fair:
                 f"GEO:{venue.latitude};{venue.longitude}\r\n" if geo else "",
             )
         self.place, self.geo = known
+        self.stand = (
+            labels.stand % {"hall": entry.hall, "stand": entry.stand}
+            if entry.hall and entry.stand and labels.stand
+            else ""
+        )
         self.status = "CANCELLED" if self.cancelled else "CONFIRMED"
         # The event's revision time. DTSTAMP is the same moment rather than the build time,
         # so one revision of the data gives the same bytes in every process, at any hour:
@@ -284,6 +295,8 @@ def _fair_event(shared: _Fair, memos: _Memos) -> bytes:
     if entry.status:
         status = labels.statuses.get(entry.status, entry.status)
         lines.append(f"{labels.your_application}: {status}")
+    if shared.stand:
+        lines.append(shared.stand)
     if shared.cancelled:
         lines.append(f"{labels.cancelled} {localized(fair, 'cancel_reason', lang)}".strip())
     lines.append(localized(fair, "description", lang))
@@ -310,7 +323,11 @@ def _fair_event(shared: _Fair, memos: _Memos) -> bytes:
             ).encode(),
             fold_encoded(f"DESCRIPTION:{description}"),
             f"{shared.geo}LAST-MODIFIED:{stamp}".encode(),
-            memos.line_bytes[f"LOCATION:{shared.place}"],
+            memos.line_bytes[
+                f"LOCATION:{text(shared.stand + ', ')}{shared.place}"
+                if shared.stand
+                else f"LOCATION:{shared.place}"
+            ],
             # A multi-day fair does not make the whole week busy.
             f"STATUS:{shared.status}\r\nTRANSP:TRANSPARENT".encode(),
             fold_encoded(f"URL:{shared.page}"),

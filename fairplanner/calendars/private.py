@@ -37,6 +37,8 @@ def company_entries(
             changed_at=r.updated_at,
             owner=r.company_id,
             role=r.role.value,
+            hall=r.hall if r.has_stand else None,
+            stand=r.stand if r.has_stand else None,
         )
         for r, versions in rows
     ]

@@ -16,7 +16,7 @@ from fairplanner.accounts.models import Company, Invitation, User
 from fairplanner.catalogue.models import Fair, FairStatus
 from fairplanner.core.urls import public_url
 from fairplanner.extensions import db
-from fairplanner.notifications.messages import fair_changed, registration_event
+from fairplanner.notifications.messages import fair_changed, registration_event, stand_assigned
 from fairplanner.notifications.services import enqueue
 from fairplanner.registrations import queries as registration_queries
 from fairplanner.registrations.models import Registration, RegistrationStatus
@@ -62,6 +62,12 @@ def on_application_promoted(registration: Registration, **_: Any) -> None:
 
 def on_application_withdrawn(registration: Registration, **_: Any) -> None:
     _tell(registration, "withdrawn")
+
+
+def on_stand_assigned(
+    registration: Registration, *, previous: tuple[str, str] | None = None, **_: Any
+) -> None:
+    stand_assigned(registration, previous=previous)
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -123,6 +129,7 @@ RECEIVERS = (
     (events.application_decided, on_application_decided),
     (events.application_promoted, on_application_promoted),
     (events.application_withdrawn, on_application_withdrawn),
+    (events.stand_assigned, on_stand_assigned),
     (events.account_exists, on_account_exists),
     (events.invitation_sent, on_invitation_sent),
     (events.email_verification_requested, on_email_verification_requested),

@@ -61,6 +61,29 @@ def registration_event(
     )
 
 
+def stand_assigned(registration: Registration, *, previous: tuple[str, str] | None) -> None:
+    """Tell the company its hall and stand (or that it has none any more), in its language,
+    with the fair's updated calendar entry (the stand is its LOCATION)."""
+    company = registration.company
+    if not company.email:
+        return
+    fair, lang = registration.fair, company.language
+    enqueue(
+        "stand",
+        to=company.email,
+        company_id=company.id,
+        lang=lang,
+        attachments=[fair_attachment(company, fair, lang=lang)],
+        company_name=company.display_name,
+        fair_name=localized(fair, "name", lang),
+        dates=_dates(fair, lang),
+        hall=registration.hall,
+        stand=registration.stand,
+        previous=previous,
+        link=_link(registration),
+    )
+
+
 def fair_changed(fair: Fair, *, cancelled: bool, reason: str | None = None) -> int:
     """Tell every company with an active application that its fair moved or was cancelled,
     with the updated calendar entry (its SEQUENCE has grown). Returns how many were queued."""

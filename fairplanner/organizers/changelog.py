@@ -27,7 +27,7 @@ from fairplanner import display
 from fairplanner.catalogue.models import CapacityUnit, EventKind, Fair, FairKind, Venue
 from fairplanner.extensions import db
 from fairplanner.i18n import localized
-from fairplanner.organizers.forms import EventForm, FairForm
+from fairplanner.organizers.forms import EventForm, FairForm, StandForm
 from fairplanner.organizers.models import FairChange
 from fairplanner.registrations.forms import ExhibitorForm, VisitorForm
 from fairplanner.registrations.models import (
@@ -211,6 +211,8 @@ REGISTRATION_FIELDS: dict[str, Field] = {
     "note": (_form_label(ExhibitorForm, "note"), _plain),
     "delegates": (_l("Delegates"), _delegates),
     "aims": (_form_label(VisitorForm, "aims"), _aims),
+    "hall": (_form_label(StandForm, "hall"), _plain),
+    "stand": (_form_label(StandForm, "stand"), _plain),
 }
 
 
@@ -358,6 +360,7 @@ REGISTRATION_ACTIONS = {
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
     "waitlisted": _l("Put on the waiting list"),
+    "stand": _l("Stand assigned"),
 }
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     HiddenField,
@@ -249,3 +250,23 @@ class EventForm(FlaskForm):
     description_en = TextAreaField(
         _l("Description (English)"), filters=[blank_to_none], validators=[Length(max=4000)]
     )
+
+
+class StandForm(FlaskForm):
+    """The hall and stand of one approved exhibitor (both empty: no stand)."""
+
+    version = IntegerField(validators=[DataRequired()])
+    hall = StringField(_l("Hall"), validators=[Optional(), Length(max=40)])
+    stand = StringField(_l("Stand number"), validators=[Optional(), Length(max=40)])
+
+
+class StandUploadForm(FlaskForm):
+    """A spreadsheet of tax number → hall, stand (XLSX or CSV)."""
+
+    file = FileField(_l("File (XLSX or CSV)"))
+
+
+class StandApplyForm(FlaskForm):
+    """The rows a preview showed, sent back to be checked again and applied."""
+
+    rows = HiddenField(validators=[DataRequired()])

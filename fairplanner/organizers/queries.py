@@ -121,6 +121,8 @@ EXPORT_COLUMNS = (
     Registration.role,
     Registration.status,
     Registration.stand_type,
+    Registration.hall,
+    Registration.stand,
     Registration.area,
     Registration.needs_power,
     Registration.needs_water,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from functools import wraps
@@ -26,13 +27,18 @@ from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import current_language, localized, minsk_today
 from fairplanner.organizers import changelog, listing, queries, stats
+from fairplanner.organizers import stands as stand_files
 from fairplanner.organizers.forms import (
     ACTIONS,
     DecisionForm,
     NoteForm,
+    StandApplyForm,
+    StandForm,
+    StandUploadForm,
 )
 from fairplanner.organizers.models import RegistrationNote
 from fairplanner.registrations import services as registration_services
+from fairplanner.registrations import stands as stand_services
 from fairplanner.registrations.models import (
     TRANSITIONS,
     Registration,
@@ -220,6 +226,8 @@ def registration(registration_id: int) -> ResponseReturnValue:
         sectors=", ".join(sorted((localized(s, "name") for s in company.sectors), key=fold)),
         aims=", ".join(label(a, VisitAim) for a in registration.aims or ()),
         history=changelog.registration_entries(registration.history[::-1], with_subject=False),
+        stand_form=StandForm(data={"hall": registration.hall, "stand": registration.stand}),
+        can_stand=stand_services.assignable(registration),
         # Only the decisions the workflow allows from here: a final state offers none.
         actions=[a for a, status in ACTIONS.items() if status in TRANSITIONS[registration.status]],
     )
@@ -266,6 +274,122 @@ def add_note(registration_id: int) -> ResponseReturnValue:
     else:
         flash(_("The note is empty or too long."), "error")
     return redirect(url_for("organizers.registration", registration_id=registration_id))
+
+
+@bp.post("/registrations/<int(max=2147483647):registration_id>/stand")
+@staff_required
+def assign_stand(registration_id: int) -> ResponseReturnValue:
+    """Give an approved exhibitor its hall and stand, change them, or (both empty) take it."""
+    registration = _scoped_registration(registration_id)
+    form = StandForm()
+    back = redirect(url_for("organizers.registration", registration_id=registration_id))
+    if not form.validate_on_submit():
+        flash(_("A hall or stand number is at most %(n)d characters.", n=40), "error")
+        return back, 303
+    try:
+        changed = stand_services.assign_stand(
+            registration,
+            hall=form.hall.data,
+            stand=form.stand.data,
+            actor=current_user,
+            seen_version=form.version.data,
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return back, 303
+    if changed:
+        flash(_("The stand has been saved; the company is told by email."), "success")
+    else:
+        flash(_("Nothing has changed."), "info")
+    return back, 303
+
+
+def _stand_preview(
+    fair: Fair, cells: list[tuple[int, str, str, str]], status: int = 200
+) -> ResponseReturnValue:
+    rows = stand_services.check_rows(fair.id, cells)
+    errors = sum(1 for row in rows if row.error)
+    apply_form = StandApplyForm(formdata=None, data={"rows": json.dumps(cells, ensure_ascii=False)})
+    return render_template(
+        "organizers/stands_preview.html",
+        fair=fair,
+        rows=rows,
+        errors=errors,
+        changes=sum(1 for row in rows if not row.error and not row.unchanged),
+        apply_form=apply_form,
+        upload_form=StandUploadForm(formdata=None),
+    ), (status if not errors else 422)
+
+
+@bp.route("/fairs/<slug>/stands", methods=["GET", "POST"])
+@staff_required
+def stands_upload(slug: str) -> ResponseReturnValue:
+    """Upload a list of tax number → hall, stand; a preview with each row's problem follows."""
+    fair = scoped_fair(slug)
+    form = StandUploadForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        upload = form.file.data
+        try:
+            cells = stand_files.read(
+                getattr(upload, "filename", "") or "", upload.read() if upload else b""
+            )
+        except DomainError as exc:
+            flash(exc.message, "error")
+            return render_template("organizers/stands.html", fair=fair, form=form), 422
+        return _stand_preview(fair, cells)
+    return render_template("organizers/stands.html", fair=fair, form=form)
+
+
+def _cells(raw: str) -> list[tuple[int, str, str, str]]:
+    """The preview's rows as it sent them back: anything malformed is a 400."""
+    try:
+        data = json.loads(raw)
+        cells = [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in data]
+    except (ValueError, TypeError, IndexError, KeyError):
+        abort(400)
+    if not cells or len(cells) > stand_files.MAX_ROWS:
+        abort(400)
+    return cells
+
+
+@bp.post("/fairs/<slug>/stands/apply")
+@staff_required
+def stands_apply(slug: str) -> ResponseReturnValue:
+    """Apply a previewed list: every row is checked again; one error and nothing is saved."""
+    fair = scoped_fair(slug)
+    form = StandApplyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    cells = _cells(form.rows.data)
+    rows = stand_services.check_rows(fair.id, cells)
+    if any(row.error for row in rows):
+        flash(_("Nothing was saved: correct the rows below and upload the file again."), "error")
+        return _stand_preview(fair, cells, 409)
+    assignments = [
+        stand_services.Assignment(row.registration, row.hall, row.stand)
+        for row in rows
+        if row.registration is not None
+    ]
+    try:
+        changed = stand_services.assign_many(fair.id, assignments, actor=current_user)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _stand_preview(fair, cells, 409)
+    flash(
+        ngettext(
+            "Stands saved for %(num)d exhibitor; each is told by email.",
+            "Stands saved for %(num)d exhibitors; each is told by email.",
+            changed,
+        ),
+        "success",
+    )
+    return redirect(url_for("organizers.attendees", slug=fair.slug), 303)
 
 
 def _export(kind: str, fair: Fair, make: Callable[[], bytes]) -> bytes:

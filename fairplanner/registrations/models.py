@@ -37,6 +37,9 @@ class RegistrationRole(TitledEnum):
     __titles__ = MappingProxyType({EXHIBITOR: _l("Exhibitor"), VISITOR: _l("Visitor / delegation")})
 
 
+STAND_FIELD_LENGTH = 40
+
+
 class RegistrationStatus(TitledEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
@@ -99,6 +102,9 @@ TRANSITIONS: dict[RegistrationStatus, frozenset[RegistrationStatus]] = {
 }
 
 _active_sql = "status IN ('submitted', 'approved', 'waitlisted')"
+# A stand is held by one approved exhibitor per fair: two may not get the same hall and number
+# (the rows without a stand, and those withdrawn, hold none).
+_stand_sql = "hall IS NOT NULL AND stand IS NOT NULL AND status = 'approved'"
 
 
 class Registration(db.Model):
@@ -113,6 +119,15 @@ class Registration(db.Model):
             unique=True,
             sqlite_where=db.text(_active_sql),
             postgresql_where=db.text(_active_sql),
+        ),
+        Index(
+            "uq_registrations_stand",
+            "fair_id",
+            "hall",
+            "stand",
+            unique=True,
+            sqlite_where=db.text(_stand_sql),
+            postgresql_where=db.text(_stand_sql),
         ),
         Index("ix_registrations_fair_role_status", "fair_id", "role", "status"),
         # The attendee list's default order (and the first page of 3,000 without a sort).
@@ -133,6 +148,10 @@ class Registration(db.Model):
     needs_water: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_internet: Mapped[bool] = mapped_column(Boolean, default=False)
     products: Mapped[str | None] = mapped_column(Text)
+    # Where an approved exhibitor stands, as the organizer assigns it (both or neither):
+    # unique per fair among the approved (uq_registrations_stand).
+    hall: Mapped[str | None] = mapped_column(String(STAND_FIELD_LENGTH))
+    stand: Mapped[str | None] = mapped_column(String(STAND_FIELD_LENGTH))
     note: Mapped[str | None] = mapped_column(Text)
     # Visitors and business delegations: [{"name": ..., "position": ...}], aims as VisitAim values
     delegates: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
@@ -162,6 +181,16 @@ class Registration(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own protocol
+
+    @property
+    def has_stand(self) -> bool:
+        """A hall and stand the company can go to: assigned, and the application approved."""
+        return bool(self.hall and self.stand) and self.status == RegistrationStatus.APPROVED
+
+    @property
+    def stand_number(self) -> str | None:
+        """The stand with its hall, as the opening reminder names it ("А-12 (Павильон 1)")."""
+        return f"{self.stand} ({self.hall})" if self.has_stand else None
 
     @property
     def is_active(self) -> bool:

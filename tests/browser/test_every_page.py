@@ -32,6 +32,7 @@ from fairplanner.organizers.messages import content as message_content
 from fairplanner.organizers.messages import services as message_services
 from fairplanner.organizers.messages.models import Attachment
 from fairplanner.registrations import services as registration_services
+from fairplanner.registrations import stands as stand_services
 from fairplanner.registrations.models import (
     RegistrationRole,
     RegistrationStatus,
@@ -101,6 +102,8 @@ PAGES = [
     Visit("console home", "staff", "/organizer/"),
     Visit("attendee list", "staff", "/organizer/fairs/{fair}/registrations"),
     Visit("application (console)", "staff", "/organizer/registrations/{registration}"),
+    Visit("application with a stand", "staff", "/organizer/registrations/{stand_registration}"),
+    Visit("stands from a file", "staff", "/organizer/fairs/{fair}/stands"),
     Visit("fair editor", "staff", "/organizer/fairs/{fair}/edit"),
     Visit("new fair", "staff", "/organizer/fairs/new"),
     Visit("programme editor", "staff", "/organizer/fairs/{fair}/programme"),
@@ -242,6 +245,21 @@ def site(live: Any) -> dict[str, Any]:
         registration_services.decide_registration(
             visit, status=RegistrationStatus.APPROVED, actor=staff
         )
+        exhibitor = factories.user(role=Role.MEMBER)
+        placed = registration_services.submit_registration(
+            exhibitor.company,
+            fair,
+            role=RegistrationRole.EXHIBITOR,
+            request=registration_services.ExhibitorRequest(
+                stand_type=StandType.INDOOR, area=Decimal("9")
+            ),
+            actor=exhibitor,
+            today=today,
+        )
+        registration_services.decide_registration(
+            placed, status=RegistrationStatus.APPROVED, actor=staff
+        )
+        stand_services.assign_stand(placed, hall="Павильон 1", stand="А-12", actor=staff)
         # Seconds and microseconds, as a time taken from the clock would have.
         at = datetime(start.year, start.month, start.day, 12, 0, 30, 123456, tzinfo=UTC)
         event = organizer_services.add_event(
@@ -281,6 +299,7 @@ def site(live: Any) -> dict[str, Any]:
             "reset_token": reset_token,
             "unsubscribe_token": mails.unsubscribe_token(member.id, ReminderKind.DEADLINE),
             "registration": mine.id,
+            "stand_registration": placed.id,
             "event": event.id,
             "sent_message": sent_message,
             "draft_message": draft_message,

@@ -38,6 +38,11 @@ LINKS = {"unsubscribe_url": HOSTILE, "settings_url": HOSTILE}
 VARIANTS: dict[str, list[dict[str, object]]] = {
     "registration": [{"event": e, "position": 3, "waitlisted": True} for e in EVENTS],
     "fair_changed": [{"cancelled": True}, {"cancelled": False}],
+    "stand": [
+        {"previous": None},
+        {"previous": (HOSTILE, HOSTILE)},
+        {"stand": None, "previous": (HOSTILE, HOSTILE)},
+    ],
     "reminder_deadline": [{"days": d, "fair": HOSTILE_FAIR} | LINKS for d in (7, 1)],
     "reminder_opening": [
         {
