@@ -21,6 +21,7 @@ from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.events import Consent
 from fairplanner.extensions import db
+from fairplanner.media.models import Image
 
 log = logging.getLogger(__name__)
 INVITATION_DAYS = 14
@@ -308,4 +309,10 @@ def reset_password(user: User, new: str) -> None:
     user.auth_version += 1
     # Whoever could read the link could read the mailbox: the address is confirmed.
     user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.flush()
+
+
+def set_company_logo(company: Company, logo: Image | None) -> None:
+    """Put up (or, with None, take down) the company's logo, stored by fairplanner.media."""
+    company.logo = logo
     db.session.flush()
