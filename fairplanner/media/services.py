@@ -17,6 +17,7 @@ from typing import IO
 
 import PIL.Image
 from flask import current_app, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from PIL import ImageOps, UnidentifiedImageError
 from sqlalchemy import select
@@ -65,23 +66,21 @@ def _decode(data: bytes, max_pixels: int) -> PIL.Image.Image:
     with warnings.catch_warnings():
         # A DecompressionBombWarning is a refusal here, as is Pillow's own error.
         warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)
+        too_large = _(
+            "The image has too many pixels: make it at most %(megapixels)s megapixels "
+            "(width × height) and upload it again.",
+            megapixels=format_decimal(max_pixels / 1_000_000),
+        )
         try:
+            # Reads the header only; Pillow refuses far too many pixels here already.
             image = PIL.Image.open(io.BytesIO(data), formats=FORMATS)
-        except (UnidentifiedImageError, PIL.Image.DecompressionBombError, Warning):
-            raise ImageError(not_image) from None
-        except (OSError, SyntaxError, ValueError):
+        except (PIL.Image.DecompressionBombError, PIL.Image.DecompressionBombWarning):
+            raise ImageError(too_large) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise ImageError(not_image) from None
         width, height = image.size
         if width < 1 or height < 1 or width * height > max_pixels:
-            raise ImageError(
-                _(
-                    "The image is too large: %(width)s × %(height)s pixels. "
-                    "Make it at most %(megapixels)s megapixels.",
-                    width=width,
-                    height=height,
-                    megapixels=max_pixels // 1_000_000,
-                )
-            )
+            raise ImageError(too_large)
         try:
             image.seek(0)  # an animation keeps its first frame
             image.load()
@@ -148,6 +147,7 @@ def store_image(file: IO[bytes]) -> Image:
     ext = "png" if image.mode == "RGBA" else "jpg"
     sized = {size: _sized(image, size) for size in SIZES}
     hashes = {f"{size}_hash": _blob(_encode(sized[size], ext), ext) for size in SIZES}
+    db.session.flush()  # the blobs before the image that names them
     full = sized["full"]
     stored = Image(source_hash=source_hash, ext=ext, width=full.width, height=full.height, **hashes)
     db.session.add(stored)

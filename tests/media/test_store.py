@@ -1,0 +1,133 @@
+"""fairplanner.media: what is stored of an upload, and what is refused."""
+
+from __future__ import annotations
+
+import io
+
+import PIL.Image
+import pytest
+from sqlalchemy import func, select
+
+from fairplanner.media.models import SIZES, Image, MediaBlob
+from fairplanner.media.services import ImageError, media_url, store_image
+from tests.media import images
+
+
+def counts(db):
+    return (
+        db.session.scalar(select(func.count()).select_from(Image)),
+        db.session.scalar(select(func.count()).select_from(MediaBlob)),
+    )
+
+
+def blob(db, image, size):
+    return db.session.get(MediaBlob, image.blob_hash(size))
+
+
+def test_a_png_is_stored_once_at_every_size(app, db):
+    with app.test_request_context():
+        first = store_image(io.BytesIO(images.png()))
+        stored = counts(db)
+        again = store_image(io.BytesIO(images.png()))
+    assert again.id == first.id
+    assert counts(db) == stored == (1, stored[1])
+    assert first.ext == "png"  # transparency kept
+    assert (first.width, first.height) == (64, 48)
+    og = PIL.Image.open(io.BytesIO(blob(db, first, "og").data))
+    assert og.size == SIZES["og"]
+    assert og.format == "PNG"
+
+
+@pytest.mark.parametrize("make", [images.png, images.webp, images.jpeg_with_gps])
+def test_every_accepted_format_is_re_encoded(app, db, make):
+    with app.test_request_context():
+        image = store_image(io.BytesIO(make()))
+        url = media_url(image, "card")
+    data = blob(db, image, "full").data
+    assert data != make()  # never served as uploaded
+    assert PIL.Image.open(io.BytesIO(data)).format == ("PNG" if image.ext == "png" else "JPEG")
+    assert url == f"/media/{image.card_hash}.{image.ext}"
+
+
+def test_exif_and_gps_are_gone_and_the_photo_is_upright(app, db):
+    upload = images.jpeg_with_gps(size=(40, 20), orientation=6)
+    assert b"SecretCam" in upload
+    assert PIL.Image.open(io.BytesIO(upload)).getexif().get_ifd(images.GPS_IFD)
+    with app.test_request_context():
+        image = store_image(io.BytesIO(upload))
+    assert (image.width, image.height) == (20, 40)  # turned as the camera said
+    for size in SIZES:
+        data = blob(db, image, size).data
+        assert b"SecretCam" not in data
+        assert b"Exif" not in data
+        served = PIL.Image.open(io.BytesIO(data))
+        assert not served.getexif()
+        assert "exif" not in served.info
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (images.HTML, "not a PNG, JPEG or WebP image"),
+        (b"GIF89a" + b"\x00" * 40, "not a PNG, JPEG or WebP image"),
+        (images.bomb(), "too many pixels"),
+        (images.png()[:60], "damaged or incomplete"),
+        (b"", "empty"),
+    ],
+    ids=["html-renamed-png", "gif", "decompression-bomb", "truncated", "empty"],
+)
+def test_hostile_uploads_are_refused_and_nothing_is_stored(app, db, data, message):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        with pytest.raises(ImageError) as refused:
+            store_image(io.BytesIO(data))
+    assert message in refused.value.message
+    assert counts(db) == (0, 0)
+
+
+def test_the_byte_limit_is_read_from_the_config(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "MEDIA_MAX_BYTES", 1024 * 1024)
+    noise = PIL.Image.frombytes("RGB", (800, 800), bytes(range(256)) * 7500)
+    out = io.BytesIO()
+    noise.save(out, "PNG", compress_level=0)
+    assert out.tell() > 1024 * 1024
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        with pytest.raises(ImageError, match="larger than 1 MB"):
+            store_image(io.BytesIO(out.getvalue()))
+    assert counts(db) == (0, 0)
+
+
+def test_the_pixel_limit_is_checked_before_decoding(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "MEDIA_MAX_PIXELS", 1000)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        with pytest.raises(ImageError, match=r"too many pixels: make it at most 0\.001 megapixels"):
+            store_image(io.BytesIO(images.png()))
+    assert counts(db) == (0, 0)
+
+
+def test_the_served_file_has_long_caching_its_type_and_an_etag(app, db, client):
+    with app.test_request_context():
+        image = store_image(io.BytesIO(images.jpeg_with_gps()))
+        url = media_url(image, "thumb")
+    db.session.commit()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/jpeg"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["ETag"] == f'"{image.thumb_hash}"'
+    assert response.data == blob(db, image, "thumb").data
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_unknown_hashes_and_wrong_extensions_are_404(app, db, client):
+    with app.test_request_context():
+        image = store_image(io.BytesIO(images.png()))
+    db.session.commit()
+    assert client.get(f"/media/{'0' * 64}.png").status_code == 404
+    assert client.get(f"/media/{image.card_hash}.jpg").status_code == 404
+    assert client.get(f"/media/{image.card_hash[:-1]}.png").status_code == 404
+    assert client.get(f"/media/{image.card_hash.upper()}.png").status_code == 404
+    assert client.get(f"/media/{image.card_hash}.png").status_code == 200
