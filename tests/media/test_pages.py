@@ -3,7 +3,6 @@ show: the profile, the catalogue's cards, the fair page and its Open Graph tags.
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest

@@ -77,9 +77,11 @@ def test_exif_and_gps_are_gone_and_the_photo_is_upright(app, db):
     ids=["html-renamed-png", "gif", "decompression-bomb", "truncated", "empty"],
 )
 def test_hostile_uploads_are_refused_and_nothing_is_stored(app, db, data, message):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        with pytest.raises(ImageError) as refused:
-            store_image(io.BytesIO(data))
+    with (
+        app.test_request_context(headers={"Accept-Language": "en"}),
+        pytest.raises(ImageError) as refused,
+    ):
+        store_image(io.BytesIO(data))
     assert message in refused.value.message
     assert counts(db) == (0, 0)
 
@@ -90,17 +92,21 @@ def test_the_byte_limit_is_read_from_the_config(app, db, monkeypatch):
     out = io.BytesIO()
     noise.save(out, "PNG", compress_level=0)
     assert out.tell() > 1024 * 1024
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        with pytest.raises(ImageError, match="larger than 1 MB"):
-            store_image(io.BytesIO(out.getvalue()))
+    with (
+        app.test_request_context(headers={"Accept-Language": "en"}),
+        pytest.raises(ImageError, match="larger than 1 MB"),
+    ):
+        store_image(io.BytesIO(out.getvalue()))
     assert counts(db) == (0, 0)
 
 
 def test_the_pixel_limit_is_checked_before_decoding(app, db, monkeypatch):
     monkeypatch.setitem(app.config, "MEDIA_MAX_PIXELS", 1000)
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        with pytest.raises(ImageError, match=r"too many pixels: make it at most 0\.001 megapixels"):
-            store_image(io.BytesIO(images.png()))
+    with (
+        app.test_request_context(headers={"Accept-Language": "en"}),
+        pytest.raises(ImageError, match=r"too many pixels: make it at most 0\.001 megapixels"),
+    ):
+        store_image(io.BytesIO(images.png()))
     assert counts(db) == (0, 0)
 
 
