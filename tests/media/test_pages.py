@@ -3,14 +3,18 @@ show: the profile, the catalogue's cards, the fair page and its Open Graph tags.
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from fairplanner.accounts.models import Role
 from fairplanner.catalogue.models import FairStatus
+from fairplanner.i18n import minsk_today
 from fairplanner.media.models import Image, MediaBlob
+from fairplanner.media.services import store_image
 from fairplanner.organizers.models import FairChange
 from tests.media import images
 
@@ -237,3 +241,27 @@ def test_another_organizers_fair_takes_no_image(client, db, make_fair, make_user
     response = upload(client, f"/organizer/fairs/{other.slug}/images/logo", images.png(), "l.png")
     assert response.status_code == 404
     assert stored(db) == (0, 0)
+
+
+def test_cards_with_images_take_no_statement_per_fair(app, client, db, make_fair, count_queries):
+    """The list loads every card's logo and cover with the fairs (joined), not one by one."""
+    today = minsk_today()
+    make_fair(slug="one", starts_on=today + timedelta(days=1))
+    with count_queries() as plain:
+        client.get("/")
+    with app.test_request_context():
+        for i in range(12):
+            fair = make_fair(slug=f"pictured-{i}", starts_on=today + timedelta(days=2 + i))
+            fair.logo = store_image(io.BytesIO(images.png(color=(i, 10, 10, 255))))
+            fair.cover = store_image(io.BytesIO(images.webp(color=(10, i, 10))))
+    db.session.commit()
+    with count_queries() as pictured:
+        page = client.get("/").get_data(as_text=True)
+    assert page.count('class="fair-card-logo"') == 12
+    assert page.count('class="fair-card-cover"') == 12
+    assert pictured.count == plain.count, pictured.statements
+    with count_queries() as without:
+        client.get("/fairs/one")
+    with count_queries() as with_images:
+        assert "fair-cover" in client.get("/fairs/pictured-3").get_data(as_text=True)
+    assert with_images.count == without.count, with_images.statements
