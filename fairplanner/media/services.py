@@ -20,7 +20,7 @@ from flask import current_app, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from PIL import ImageOps, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
@@ -161,3 +161,37 @@ def media_url(image: Image | None, size: str = "card", *, external: bool = False
     if image is None:
         return None
     return url_for("media.serve", digest=image.blob_hash(size), ext=image.ext, _external=external)
+
+
+def _references(column_of: str) -> list:
+    """Every column of the schema that refers to `column_of` ("images.id"): found from the
+    foreign keys, so media needs to know none of the packages that use it."""
+    return [
+        fk.parent
+        for table in db.metadata.tables.values()
+        for fk in table.foreign_keys
+        if fk.target_fullname == column_of
+    ]
+
+
+def discard_if_unused(image: Image | None) -> bool:
+    """Delete `image`, and the blobs no other image uses, when no row refers to it any more
+    (a company erased, a logo removed): its bytes then stop being served. Call after the
+    reference is gone (flushed). Whether it was deleted."""
+    if image is None:
+        return False
+    db.session.flush()
+    for column in _references("images.id"):
+        used = select(column).where(column == image.id).limit(1)
+        if db.session.scalar(used) is not None:
+            return False
+    hashes = {image.blob_hash(size) for size in SIZES}
+    db.session.delete(image)
+    db.session.flush()
+    for digest in hashes:
+        if not any(
+            db.session.scalar(select(Image.id).where(getattr(Image, f"{size}_hash") == digest))
+            for size in SIZES
+        ):
+            db.session.execute(delete(MediaBlob).where(MediaBlob.hash == digest))
+    return True

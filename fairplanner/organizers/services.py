@@ -28,6 +28,7 @@ from fairplanner.db import json_value, utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
+from fairplanner.media import services as media_services
 from fairplanner.media.models import Image
 from fairplanner.organizers.models import FairChange
 from fairplanner.registrations.services import lock_fair, promote_waitlist
@@ -179,9 +180,11 @@ def set_fair_image(fair: Fair, kind: str, image: Image | None, *, actor: User) -
     new = image.id if image is not None else None
     if old == new:
         return
+    replaced = getattr(fair, kind)
     setattr(fair, kind, image)
     log_change(fair, "image changed", actor=actor, changes={kind: [old, new]})
     db.session.flush()
+    media_services.discard_if_unused(replaced)  # unless another fair or company shows it
 
 
 def publish_fair(fair: Fair, *, actor: User) -> None:

@@ -137,3 +137,52 @@ def test_unknown_hashes_and_wrong_extensions_are_404(app, db, client):
     assert client.get(f"/media/{image.card_hash[:-1]}.png").status_code == 404
     assert client.get(f"/media/{image.card_hash.upper()}.png").status_code == 404
     assert client.get(f"/media/{image.card_hash}.png").status_code == 200
+
+
+def test_an_image_nothing_refers_to_is_discarded_with_its_blobs(app, db, factories):
+    from fairplanner.accounts.services import set_company_logo
+
+    company = factories.company()
+    fair = factories.fair()
+    with app.test_request_context():
+        shared = store_image(io.BytesIO(images.png()))
+        own = store_image(io.BytesIO(images.webp()))
+    set_company_logo(company, shared)
+    fair.logo = shared
+    db.session.flush()
+    set_company_logo(company, own)  # the fair still shows the first one: it stays
+    assert db.session.get(Image, shared.id) is not None
+    fair.logo = None
+    db.session.flush()
+    from fairplanner.media.services import discard_if_unused
+
+    assert discard_if_unused(shared)
+    assert counts(db)[0] == 1
+    assert db.session.get(MediaBlob, shared.og_hash) is None
+    assert db.session.get(MediaBlob, own.og_hash) is not None
+    set_company_logo(company, None)  # removed: nothing refers to it, its URL stops working
+    assert counts(db) == (0, 0)
+
+
+@pytest.mark.parametrize("history", [False, True], ids=["deleted", "tombstone"])
+def test_an_erased_company_keeps_no_logo(app, db, factories, make_user, history):
+    """The anonymised row organizers keep (or the deleted one) shows no logo, and the logo's
+    URL stops answering: it would say whose the row was."""
+    from fairplanner.accounts.services import set_company_logo
+    from fairplanner.erasure import services as erasure
+    from fairplanner.i18n import minsk_today
+    from fairplanner.registrations.models import Registration, RegistrationRole
+
+    company = factories.company()
+    user = make_user(company=company)
+    if history:
+        factories._save(
+            Registration(fair=factories.fair(), company=company, role=RegistrationRole.VISITOR)
+        )
+    with app.test_request_context():
+        set_company_logo(company, store_image(io.BytesIO(images.png())))
+        erasure.delete_company(company, actor=user, today=minsk_today())
+    db.session.flush()
+    assert counts(db) == (0, 0)
+    if history:
+        assert company.logo_id is None
