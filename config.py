@@ -122,6 +122,9 @@ class Config:
 
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Uploaded images (fairplanner.media): at most this many bytes and pixels.
+    MEDIA_MAX_BYTES = 5 * 1024 * 1024
+    MEDIA_MAX_PIXELS = 25_000_000
     MAX_QUERY_LENGTH = 200
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -17,11 +17,15 @@ from fairplanner.db import compared
 ROOT = Path(__file__).resolve().parent.parent
 FORM_KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 # The only forms that take a file, and how large a request they may be (the app allows 1 MB):
-# an organizer message with a PDF of up to 5 MB (fairplanner.organizers.messages).
+# an organizer message with a PDF of up to 5 MB (fairplanner.organizers.messages), an image of
+# up to MEDIA_MAX_BYTES, 5 MB (fairplanner.media): a company logo, a fair's logo or cover; a
+# stand list (read up to 1 MB).
 UPLOADS = {
     "organizers.new_message": 6 * 1024 * 1024,
     "organizers.edit_message": 6 * 1024 * 1024,
-    "organizers.stands_upload": 2 * 1024 * 1024,  # a stand list (read up to 1 MB)
+    "accounts.company_logo": 6 * 1024 * 1024,
+    "organizers.fair_image": 6 * 1024 * 1024,
+    "organizers.stands_upload": 2 * 1024 * 1024,
 }
 log = logging.getLogger(__name__)
 
@@ -151,6 +155,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(following_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reminders_bp)
+    from fairplanner import media
+
+    media.init_app(app)  # /media/<hash>.<ext> and templates' media_url
 
 
 def register_page_parts(app: Flask) -> None:
@@ -215,6 +222,14 @@ def register_request_hooks(app: Flask) -> None:
 
     from fairplanner.db import sqlite_write_intent
 
+    def _upload_limit() -> None:
+        # Before any hook reads the body (CSRF protection reads the form): UPLOADS' own limit.
+        limit = UPLOADS.get(request.endpoint or "")
+        if limit and request.method not in ("GET", "HEAD", "OPTIONS"):
+            request.max_content_length = limit
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _upload_limit)
+
     @app.before_request
     def _refuse_nul_characters() -> None:
         # No text here legitimately holds U+0000, and PostgreSQL refuses it in any query.
@@ -223,8 +238,6 @@ def register_request_hooks(app: Flask) -> None:
             # Only UPLOADS take files, and every form field name is plain ASCII; anything
             # else is a forged request that would otherwise reach WTForms' parsers.
             limit = UPLOADS.get(request.endpoint or "")
-            if limit:
-                request.max_content_length = limit  # before the body is parsed
             if (request.files and not limit) or not all(
                 FORM_KEY.fullmatch(k) for k in request.form
             ):

@@ -16,6 +16,7 @@ from fairplanner.cache import cover
 from fairplanner.catalogue.models import Sector
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
+from fairplanner.media.models import Image
 from fairplanner.text import fold
 from fairplanner.titles import TitledEnum
 
@@ -79,7 +80,10 @@ class Company(db.Model):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The company's logo (fairplanner.media), shown on its profile and pages.
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("images.id"))
 
+    logo: Mapped[Image | None] = relationship()
     sectors: Mapped[list[Sector]] = relationship(secondary=company_sectors, order_by=Sector.code)
     members: Mapped[list[User]] = relationship(back_populates="company", order_by="User.id")
 

@@ -21,6 +21,8 @@ from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.events import Consent
 from fairplanner.extensions import db
+from fairplanner.media import services as media_services
+from fairplanner.media.models import Image
 
 log = logging.getLogger(__name__)
 INVITATION_DAYS = 14
@@ -309,3 +311,11 @@ def reset_password(user: User, new: str) -> None:
     # Whoever could read the link could read the mailbox: the address is confirmed.
     user.email_verified_at = user.email_verified_at or utcnow()
     db.session.flush()
+
+
+def set_company_logo(company: Company, logo: Image | None) -> None:
+    """Put up (or, with None, take down) the company's logo, stored by fairplanner.media."""
+    old, company.logo = company.logo, logo
+    db.session.flush()
+    if old is not None and old is not logo:
+        media_services.discard_if_unused(old)  # replaced or removed: served no more

@@ -23,7 +23,7 @@ from flask_login.utils import decode_cookie
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from fairplanner import display
+from fairplanner import confirm, display
 from fairplanner.accounts import identifiers, services, sessions, throttle
 from fairplanner.accounts.forms import (
     AcceptInvitationForm,
@@ -44,6 +44,8 @@ from fairplanner.errors import DomainError
 from fairplanner.events import Consent
 from fairplanner.extensions import db, limiter, login_manager
 from fairplanner.i18n import current_language, localized
+from fairplanner.media.forms import ImageUploadForm
+from fairplanner.media.services import ImageError, store_image
 from fairplanner.pagecache import public_page
 from fairplanner.text import fold
 
@@ -215,9 +217,11 @@ def password() -> ResponseReturnValue:
     return render_template("accounts/password.html", form=form), status
 
 
-def _company_form(company: Company) -> CompanyForm:
-    form = CompanyForm(obj=company if request.method == "GET" else None)
-    if request.method == "GET":
+def _company_form(company: Company, *, saved: bool = False) -> CompanyForm:
+    """The profile form: as saved on GET (or when `saved`), else as posted."""
+    saved = saved or request.method == "GET"
+    form = CompanyForm(obj=company, formdata=None) if saved else CompanyForm()
+    if saved:
         form.country.data = company.country.value if company.country else ""
         form.sectors.data = [s.code for s in company.sectors]
         form.region.data = company.region or ""
@@ -276,7 +280,60 @@ def company() -> ResponseReturnValue:
             flash(_("The company profile has been saved."), "success")
             return redirect(url_for("accounts.company"))
     status = 422 if form.errors else 200
-    return render_template("accounts/company.html", form=form, company=company), status
+    return _company_page(company, form, ImageUploadForm(formdata=None, prefix="logo"), status)
+
+
+def _company_page(
+    company: Company, form: CompanyForm, logo_form: ImageUploadForm, status: int
+) -> ResponseReturnValue:
+    return render_template(
+        "accounts/company.html", form=form, company=company, logo_form=logo_form
+    ), status
+
+
+@bp.post("/company/logo")
+@login_required
+def company_logo() -> ResponseReturnValue:
+    """Upload or replace the company's logo; a file that is no acceptable image is refused on
+    the profile page, in the user's language, and nothing is stored."""
+    company = company_required()
+    logo_form = ImageUploadForm(prefix="logo")
+    if logo_form.validate_on_submit():
+        upload = logo_form.image.data
+        if not upload or not getattr(upload, "filename", ""):
+            logo_form.image.errors.append(_("Choose an image file: PNG, JPEG or WebP."))
+        else:
+            try:
+                services.set_company_logo(company, store_image(upload.stream))
+                db.session.commit()
+            except ImageError as exc:
+                db.session.rollback()
+                logo_form.image.errors.append(exc.message)
+            else:
+                flash(_("The logo has been saved."), "success")
+                return redirect(url_for("accounts.company", _anchor="logo"))
+    status = 422 if logo_form.errors else 400
+    return _company_page(company, _company_form(company, saved=True), logo_form, status)
+
+
+@bp.post("/company/logo/remove")
+@login_required
+def remove_company_logo() -> ResponseReturnValue:
+    """Take the logo down, after a confirmation."""
+    company = company_required()
+    if company.logo is None:
+        return redirect(url_for("accounts.company"))
+    if not confirm.confirmed():
+        return confirm.ask(
+            title=_("Remove the logo?"),
+            lines=[_("The company's pages will show its name without a logo.")],
+            button=_("Remove the logo"),
+            back=url_for("accounts.company", _anchor="logo"),
+        )
+    services.set_company_logo(company, None)
+    db.session.commit()
+    flash(_("The logo has been removed."), "success")
+    return redirect(url_for("accounts.company", _anchor="logo"))
 
 
 @bp.route("/company/members", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from fairplanner.cache import cover
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
+from fairplanner.media.models import Image
 from fairplanner.text import fold
 from fairplanner.titles import TitledEnum
 
@@ -247,9 +248,15 @@ class Fair(db.Model):
     # deadline's own calendar event, which no other edit of the fair changes. A server default
     # (not a Python one), so that code writing fairs without it keeps working.
     deadline_revision: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The fair's logo and cover (fairplanner.media); part of the fair's row, so a change
+    # renews the catalogue's generation and with it every stored card and page.
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("images.id"))
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("images.id"))
 
     venue: Mapped[Venue] = relationship()
     organizer: Mapped[Organizer] = relationship()
+    logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])
+    cover: Mapped[Image | None] = relationship(foreign_keys=[cover_id])
     sectors: Mapped[list[Sector]] = relationship(secondary=fair_sectors, order_by=Sector.code)
     programme: Mapped[list[ProgrammeEvent]] = relationship(
         back_populates="fair",

@@ -65,6 +65,8 @@ def fairs_matching(filters: FairFilters, *, today: date) -> Select[tuple[Fair]]:
 CARD = (
     joinedload(Fair.venue).joinedload(Venue.city),
     joinedload(Fair.organizer),
+    joinedload(Fair.logo),
+    joinedload(Fair.cover),
     selectinload(Fair.sectors),
 )
 
@@ -239,6 +241,8 @@ def fair_by_slug(slug: str) -> Select[tuple[Fair]]:
         .options(
             joinedload(Fair.venue).joinedload(Venue.city),
             joinedload(Fair.organizer),
+            joinedload(Fair.logo),
+            joinedload(Fair.cover),
             selectinload(Fair.sectors),
             selectinload(Fair.programme),
         )

@@ -23,6 +23,7 @@ from fairplanner.compose import Slot
 from fairplanner.core import sitemap
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, current_language, minsk_today
+from fairplanner.media.services import media_url
 from fairplanner.pagecache import CACHED_PAGES, read_parameters, render_page
 from fairplanner.readonly import read_only
 
@@ -176,6 +177,7 @@ def _fair_context(slug: str) -> dict[str, object]:
             lang=current_language(),
             url=request.path,
             previous_starts=context.get("previous_starts"),
+            image=media_url(fair.cover or fair.logo, "og", external=True),
         )
     )
     return context

@@ -30,6 +30,7 @@ from fairplanner.catalogue.models import Fair
 from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
+from fairplanner.media import services as media_services
 from fairplanner.notifications.models import OutboxMessage
 from fairplanner.registrations import services as registrations
 from fairplanner.registrations.models import Registration, RegistrationChange
@@ -155,7 +156,9 @@ def delete_company(company: Company, *, actor: User, today: date) -> None:
             anonymise_registration(registration)
     else:
         company.sectors = []
+        logo = company.logo
         db.session.delete(company)
+        media_services.discard_if_unused(logo)
     dropped = _drop_mail(addresses, company_id=company.id)
     db.session.flush()
     log.info(
@@ -183,6 +186,8 @@ def anonymise_company(company: Company) -> None:
     company.sectors = []
     company.notify_confirmations = False
     company.erased_at = utcnow()
+    logo, company.logo = company.logo, None  # a logo would say whose row this was
+    media_services.discard_if_unused(logo)
 
 
 def anonymise_registration(registration: Registration) -> None:

@@ -285,6 +285,15 @@ def _fair_sentence(change: FairChange, names: Names) -> tuple[str, list[Detail]]
             count,
             subject=subject,
         ), []
+    if action == "image changed":  # services.set_fair_image
+        kind, (old, new) = next(iter(changes.items()))
+        if kind == "logo":
+            if new is None:
+                return _("Logo removed"), []
+            return (_("Logo replaced") if old else _("Logo uploaded")), []
+        if new is None:
+            return _("Cover image removed"), []
+        return (_("Cover image replaced") if old else _("Cover image uploaded")), []
     if action == "copied":
         source = (changes.get("from") or [None])[0]
         return _("Created as a copy of “%(name)s”", name=names.fairs.get(source, source)), []

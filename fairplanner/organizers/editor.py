@@ -30,6 +30,8 @@ from fairplanner.catalogue.models import (
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, localized
+from fairplanner.media.forms import ImageUploadForm
+from fairplanner.media.services import ImageError, store_image
 from fairplanner.organizers import changelog, queries, services
 from fairplanner.organizers.forms import CancelForm, DecisionForm, EventForm, FairForm
 from fairplanner.organizers.models import FairChange
@@ -56,9 +58,11 @@ def _seen(value: object) -> int:
     return int(value) if DIGITS.fullmatch(str(value)) else -1
 
 
-def _fair_form(fair: Fair | None) -> FairForm:
-    form = FairForm(obj=fair if request.method == "GET" else None)
-    if request.method == "GET" and fair is not None:
+def _fair_form(fair: Fair | None, *, saved: bool = False) -> FairForm:
+    """The fair's form: as saved on GET (or when `saved`), else as posted."""
+    saved = saved or request.method == "GET"
+    form = FairForm(obj=fair, formdata=None) if saved else FairForm()
+    if saved and fair is not None:
         form.revision.data = fair.revision
         form.venue.data = str(fair.venue_id)
         form.sectors.data = [s.code for s in fair.sectors]
@@ -165,13 +169,71 @@ def edit_fair(slug: str) -> ResponseReturnValue:
         )
         if done:
             return redirect(url_for("organizers.edit_fair", slug=fair.slug))
+    return _edit_page(fair, form, 422 if form.errors else 200)
+
+
+def _edit_page(
+    fair: Fair, form: FairForm, status: int, images: dict[str, ImageUploadForm] | None = None
+) -> ResponseReturnValue:
+    images = images or {}
+    for kind in services.FAIR_IMAGES:
+        images.setdefault(kind, ImageUploadForm(formdata=None, prefix=kind))
     return render_template(
         "organizers/fair_form.html",
         form=form,
         fair=fair,
         cancel=CancelForm(),
         confirm=DecisionForm(),
-    ), (422 if form.errors else 200)
+        images=images,
+    ), status
+
+
+@bp.post("/fairs/<slug>/images/<any(logo, cover):kind>")
+@staff_required
+def fair_image(slug: str, kind: str) -> ResponseReturnValue:
+    """Upload or replace the fair's logo or cover; a file that is no acceptable image is
+    refused on the edit page, in the user's language, and nothing is stored."""
+    fair = scoped_fair(slug)
+    upload_form = ImageUploadForm(prefix=kind)
+    if upload_form.validate_on_submit():
+        upload = upload_form.image.data
+        if not upload or not getattr(upload, "filename", ""):
+            upload_form.image.errors.append(_("Choose an image file: PNG, JPEG or WebP."))
+        else:
+            try:
+                image = store_image(upload.stream)
+                services.set_fair_image(fair, kind, image, actor=current_user)
+                db.session.commit()
+            except ImageError as exc:
+                db.session.rollback()
+                upload_form.image.errors.append(exc.message)
+            else:
+                flash(_("The image has been saved."), "success")
+                return redirect(url_for("organizers.edit_fair", slug=fair.slug, _anchor=kind))
+    status = 422 if upload_form.errors else 400
+    return _edit_page(fair, _fair_form(fair, saved=True), status, {kind: upload_form})
+
+
+@bp.post("/fairs/<slug>/images/<any(logo, cover):kind>/remove")
+@staff_required
+def remove_fair_image(slug: str, kind: str) -> ResponseReturnValue:
+    """Take the fair's logo or cover down, after a confirmation."""
+    fair = scoped_fair(slug)
+    back = url_for("organizers.edit_fair", slug=fair.slug, _anchor=kind)
+    if getattr(fair, kind) is None:
+        return redirect(back)
+    if not confirm.confirmed():
+        return confirm.ask(
+            title=_("Remove the logo?") if kind == "logo" else _("Remove the cover image?"),
+            lines=[_("The fair page and the catalogue will show the fair without it.")],
+            button=_("Remove the logo") if kind == "logo" else _("Remove the cover image"),
+            back=back,
+        )
+    commit_or_flash(
+        lambda: services.set_fair_image(fair, kind, None, actor=current_user),
+        _("The image has been removed."),
+    )
+    return redirect(back)
 
 
 def _fair_action(slug: str, action: Callable[[Fair], Any], message: str) -> ResponseReturnValue:

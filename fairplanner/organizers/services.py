@@ -28,6 +28,8 @@ from fairplanner.db import json_value, utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
+from fairplanner.media import services as media_services
+from fairplanner.media.models import Image
 from fairplanner.organizers.models import FairChange
 from fairplanner.registrations.services import lock_fair, promote_waitlist
 
@@ -167,6 +169,25 @@ def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) 
     return fair
 
 
+FAIR_IMAGES = ("logo", "cover")
+
+
+def set_fair_image(fair: Fair, kind: str, image: Image | None, *, actor: User) -> None:
+    """Put up, replace or (with None) take down the fair's logo or cover, in the change log.
+    The fair's row changes, so the catalogue's stored cards and pages are renewed."""
+    if kind not in FAIR_IMAGES:
+        raise ValueError(f"unknown fair image {kind!r}")
+    old = getattr(fair, f"{kind}_id")
+    new = image.id if image is not None else None
+    if old == new:
+        return
+    replaced = getattr(fair, kind)
+    setattr(fair, kind, image)
+    log_change(fair, "image changed", actor=actor, changes={kind: [old, new]})
+    db.session.flush()
+    media_services.discard_if_unused(replaced)  # unless another fair or company shows it
+
+
 def publish_fair(fair: Fair, *, actor: User | None) -> None:
     if fair.status != FairStatus.DRAFT:
         raise FairError(_("Only a draft can be published."))
@@ -218,6 +239,8 @@ def copy_fair(fair: Fair, *, actor: User) -> Fair:
         stand_area_min=fair.stand_area_min,
         stand_area_max=fair.stand_area_max,
         website=fair.website,
+        logo_id=fair.logo_id,  # images are shared, never changed: the copy shows the same
+        cover_id=fair.cover_id,
         **{k: getattr(fair, k) for k in ("name_ru", "name_en", "description_ru", "description_en")},
         programme=[
             ProgrammeEvent(

@@ -141,6 +141,8 @@ def test_the_rules_agree_with_what_every_page_answers(app, client, factories, us
         "version": 1,
         "message_id": 1,  # organizer messages and their templates (a 404 for staff: none)
         "template_id": 1,
+        "digest": "0" * 64,  # an uploaded image (fairplanner.media; a 404: none stored)
+        "ext": "png",
     }
     paths = sample_paths(app, values)
     assert len(paths) > 25

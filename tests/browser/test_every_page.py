@@ -8,6 +8,7 @@ counts as a Markdown table (the "before/after" of issue 11).
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from fairplanner.demo.catalogue import load_demo_file
 from fairplanner.extensions import db
 from fairplanner.following import services as following_services
 from fairplanner.i18n import minsk_today
+from fairplanner.media import services as media_services
 from fairplanner.organizers import services as organizer_services
 from fairplanner.organizers.messages import content as message_content
 from fairplanner.organizers.messages import services as message_services
@@ -43,6 +45,7 @@ from fairplanner.reminders import mails
 from fairplanner.reminders.models import ReminderKind
 from tests.browser import checks
 from tests.factories import PASSWORD, Factories
+from tests.media import images
 
 pytestmark = pytest.mark.browser
 
@@ -282,6 +285,12 @@ def site(live: Any) -> dict[str, Any]:
         following_services.follow(member.company, open_fair, by=member)
         _, invite_token = account_services.invite_member(
             member.company, "newcomer@a11y.example", invited_by=member
+        )
+        # Uploaded images on the fair (card, page, editor) and the company profile.
+        fair.logo = media_services.store_image(io.BytesIO(images.png()))
+        fair.cover = media_services.store_image(io.BytesIO(images.jpeg_with_gps((600, 360), 1)))
+        account_services.set_company_logo(
+            member.company, media_services.store_image(io.BytesIO(images.webp()))
         )
         db.session.commit()
         sent_message, draft_message, message_template = _messages(fair, staff)
