@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
     from fairplanner.erasure.views import bp as erasure_bp
+    from fairplanner.exhibitors.views import bp as exhibitors_bp
     from fairplanner.following.views import bp as following_bp
     from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
     from fairplanner.organizers.messages import views as _messages  # noqa: F401 - the same
@@ -147,12 +148,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(following_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(exhibitors_bp)
 
 
 def register_page_parts(app: Flask) -> None:
     """What upper packages show on lower packages' pages (fairplanner.compose): the fair page
     and the list with registrations' and following's parts, "My fairs" with calendars' feed."""
     from fairplanner.calendars import pages as calendars_pages
+    from fairplanner.exhibitors import pages as exhibitors_pages
     from fairplanner.following import pages as following_pages
     from fairplanner.organizers import pages as organizers_pages
     from fairplanner.registrations import pages as registrations_pages
@@ -161,6 +164,7 @@ def register_page_parts(app: Flask) -> None:
     following_pages.init_app(app)
     calendars_pages.init_app(app)
     organizers_pages.init_app(app)
+    exhibitors_pages.init_app(app)  # the link to the fair's exhibitor catalogue
 
 
 def register_event_handlers(app: Flask) -> None:

@@ -1,0 +1,281 @@
+"""The exhibitor catalogue page (filters, search, Russian order, letter index, pages), the
+company page and the organizer's edits of an entry.
+
+A fair's public listings are read in two statements whatever their number (the cards' columns,
+and the companies' sectors), then filtered, searched and ordered here: the search uses the
+catalogue's own analyzer (fairplanner.catalogue.search.analyzer: folding, stop words, Snowball
+stems, synonyms), and the order is that of `fairplanner.text.fold` (case-blind, ё read as е,
+then ё after е), the same on SQLite and PostgreSQL whatever the database's collation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+
+from fairplanner import display
+from fairplanner.accounts.models import Company, User
+from fairplanner.catalogue.models import Fair, Sector
+from fairplanner.catalogue.search import analyzer
+from fairplanner.errors import DomainError
+from fairplanner.exhibitors import queries
+from fairplanner.extensions import db
+from fairplanner.i18n import current_language, localized
+from fairplanner.registrations.models import Registration, RegistrationStatus
+from fairplanner.registrations.services import record
+from fairplanner.text import fold
+
+PER_PAGE = 30
+OTHER_LETTER = "#"  # names that start with a digit or a sign
+
+
+class EntryError(DomainError):
+    status_code = 422
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    """A company name in Russian alphabetical order: case-blind, quotes and signs in front
+    ignored («Вятка» with the В), ё with е and then after it (ежи, ёжик, ежиха)."""
+    folded = fold(name)
+    start = next((i for i, c in enumerate(folded) if c.isalnum()), len(folded))
+    return folded[start:], name[start:].casefold()
+
+
+def letter(key: str) -> str:
+    first = key[:1]
+    return first.upper() if first.isalpha() else OTHER_LETTER
+
+
+def entry_text(
+    entry_ru: str | None, entry_en: str | None, lang: str
+) -> tuple[str | None, str | None]:
+    """The entry in the reader's language, else the other one with its language (the page
+    marks it: "(in Russian)"); (None, None) when the company wrote none."""
+    own, other, other_lang = (
+        (entry_ru, entry_en, "en") if lang == "ru" else (entry_en, entry_ru, "ru")
+    )
+    if own:
+        return own, None
+    if other:
+        return other, other_lang
+    return None, None
+
+
+def logo_urls(company_ids: Iterable[int]) -> Mapping[int, str]:
+    """The logos of these companies (company id -> image URL), for a page at once.
+
+    The hook for the logos' slice: it answers here with one statement for the whole page;
+    until then no company has a logo and the cards show none."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Card:
+    registration_id: int
+    company_id: int
+    slug: str | None
+    name: str
+    country: Any
+    region: str | None
+    website: str | None
+    sectors: list[tuple[str, str]]  # (code, name), in the reader's order
+    entry: str | None
+    entry_lang: str | None  # the entry's language when it is not the reader's
+    hall: str | None
+    stand: str | None
+    key: tuple[str, str]
+    terms: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def letter(self) -> str:
+        return letter(self.key[0])
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    sector: str = ""
+    country: str = ""
+    hall: str = ""
+    page: int = 1
+
+    def args(self, **override: object) -> dict[str, object]:
+        values = {"q": self.q, "sector": self.sector, "country": self.country, "hall": self.hall}
+        values.update(override)
+        return {k: v for k, v in values.items() if v not in ("", None, 1)}
+
+
+@dataclass
+class CataloguePage:
+    fair: Fair
+    filters: Filters
+    cards: list[Card]  # this page's
+    total: int  # matching the filters
+    listed: int  # every public listing of the fair
+    page: int
+    pages: int
+    letters: list[tuple[str, int]]  # (letter, the page where its names start)
+    sectors: list[tuple[str, str]]  # the filter's choices: those of the listed companies
+    countries: list[tuple[str, str]]
+    halls: list[str]
+    logos: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _cards(fair: Fair, *, with_terms: bool) -> list[Card]:
+    lang = current_language()
+    sectors: dict[int, list[Sector]] = {}
+    for company_id, sector in db.session.execute(queries.listing_sectors(fair.id)):
+        sectors.setdefault(company_id, []).append(sector)
+    cards = []
+    for row in db.session.execute(queries.listings(fair.id)).mappings():
+        name = row["short_name"] or row["legal_name"]
+        own = display.by_name(sectors.get(row["company_id"], []))
+        text, text_lang = entry_text(row["entry_ru"], row["entry_en"], lang)
+        terms: frozenset[str] = frozenset()
+        if with_terms:
+            names = " ".join(f"{s.name_ru} {s.name_en}" for s in own)
+            texts = (row["legal_name"], row["short_name"], row["entry_ru"], row["entry_en"], names)
+            terms = frozenset(analyzer.terms(" ".join(t for t in texts if t)))
+        cards.append(
+            Card(
+                registration_id=row["id"],
+                company_id=row["company_id"],
+                slug=row["slug"],
+                name=name,
+                country=row["country"],
+                region=row["region"],
+                website=row["website"],
+                sectors=[(s.code, localized(s, "name")) for s in own],
+                entry=text,
+                entry_lang=text_lang,
+                hall=_text(row.get("hall")),
+                stand=_text(row.get("stand")),
+                key=sort_key(name),
+                terms=terms,
+            )
+        )
+    return cards
+
+
+def _text(value: object) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _matches(card: Card, terms: list[analyzer.QueryTerm]) -> bool:
+    for term in terms:
+        if not term.required:
+            continue
+        found = term.stem in card.terms or (
+            term.prefix and any(t.startswith(term.stem) for t in card.terms)
+        )
+        if not found:
+            return False
+    return True
+
+
+def catalogue_page(fair: Fair, filters: Filters, *, per_page: int = PER_PAGE) -> CataloguePage:
+    """One page of the fair's exhibitor catalogue (three statements with the fair's)."""
+    terms = analyzer.query_terms(filters.q) if filters.q.strip() else []
+    cards = _cards(fair, with_terms=bool(terms))
+    sector_names = dict(s for c in cards for s in c.sectors)
+    countries = {
+        str(getattr(c.country, "value", c.country)): display.country_name(c.country)
+        for c in cards
+        if c.country
+    }
+    halls = sorted({c.hall for c in cards if c.hall}, key=sort_key)
+    found = [
+        c
+        for c in cards
+        if (not filters.sector or filters.sector in dict(c.sectors))
+        and (not filters.country or str(getattr(c.country, "value", c.country)) == filters.country)
+        and (not filters.hall or c.hall == filters.hall)
+        and (not terms or _matches(c, terms))
+    ]
+    found.sort(key=lambda c: (c.key, c.registration_id))
+    pages = max(1, math.ceil(len(found) / per_page))
+    page = min(max(filters.page, 1), pages)
+    letters: dict[str, int] = {}
+    for index, card in enumerate(found):
+        letters.setdefault(card.letter, index // per_page + 1)
+    shown = found[(page - 1) * per_page : page * per_page]
+    return CataloguePage(
+        fair=fair,
+        filters=filters,
+        cards=shown,
+        total=len(found),
+        listed=len(cards),
+        page=page,
+        pages=pages,
+        letters=list(letters.items()),
+        sectors=sorted(sector_names.items(), key=lambda item: sort_key(item[1])),
+        countries=sorted(countries.items(), key=lambda item: sort_key(item[1])),
+        halls=halls,
+        logos=logo_urls(c.company_id for c in shown),
+    )
+
+
+def public_count(fair: Fair) -> int:
+    return db.session.scalar(queries.public_count(fair.id)) or 0
+
+
+@dataclass
+class CompanyPage:
+    company: Company
+    upcoming: list[tuple[Registration, str | None, str | None]]  # (listing, entry, its lang)
+    past: list[tuple[Registration, str | None, str | None]]
+    logo: str | None
+
+
+def company_page(company: Company, *, today: date) -> CompanyPage:
+    lang = current_language()
+    upcoming, past = [], []
+    for registration in db.session.scalars(queries.company_listings(company.id)):
+        text, text_lang = entry_text(registration.entry_ru, registration.entry_en, lang)
+        item = (registration, text, text_lang)
+        (upcoming if registration.fair.ends_on >= today else past).append(item)
+    upcoming.reverse()  # the soonest first
+    return CompanyPage(company, upcoming, past, logo_urls([company.id]).get(company.id))
+
+
+def edit_entry(
+    registration: Registration,
+    *,
+    entry_ru: str | None,
+    entry_en: str | None,
+    hidden: bool,
+    actor: User,
+) -> dict[str, list[Any]]:
+    """The organizer changes an exhibitor's catalogue entry or hides it; the application's
+    history (the change log) keeps what changed and who changed it."""
+    if registration.status != RegistrationStatus.APPROVED:
+        raise EntryError(_("Only approved exhibitors have a catalogue entry."))
+    changes: dict[str, list[Any]] = {}
+    for name, value in (("entry_ru", entry_ru), ("entry_en", entry_en), ("entry_hidden", hidden)):
+        old = getattr(registration, name)
+        if old != value:
+            changes[name] = [old, value]
+            setattr(registration, name, value)
+    if changes:
+        record(
+            registration,
+            "entry_edited",
+            actor=actor,
+            status_from=registration.status,
+            changes=changes,
+        )
+        db.session.flush()
+    return changes
