@@ -131,7 +131,12 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.erasure.views import bp as erasure_bp
     from fairplanner.exhibitors.views import bp as exhibitors_bp
     from fairplanner.following.views import bp as following_bp
-    from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
+    from fairplanner.organizers import (  # noqa: F401 - routes join the bp
+        admin,
+        dashboard,
+        editor,
+        exhibitors,
+    )
     from fairplanner.organizers.messages import views as _messages  # noqa: F401 - the same
     from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.privacy.views import bp as privacy_bp

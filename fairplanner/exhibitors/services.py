@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager
 
 from fairplanner import display
 from fairplanner.accounts.models import Company, User
@@ -279,3 +280,92 @@ def edit_entry(
         )
         db.session.flush()
     return changes
+
+
+@dataclass(frozen=True)
+class ConsoleEntry:
+    """One approved exhibitor as the organizer sees it in the console."""
+
+    registration: Registration
+    name: str
+    public: bool
+
+
+def console_entries(fair: Fair) -> list[ConsoleEntry]:
+    """Every approved exhibitor of the fair by name, with whether the catalogue shows it."""
+    found = db.session.scalars(
+        queries.approved_exhibitors(fair.id).options(contains_eager(Registration.company))
+    ).all()
+    entries = [
+        ConsoleEntry(
+            registration=r,
+            name=display.company_name(r.company),
+            public=r.listed and not r.entry_hidden and r.company.erased_at is None,
+        )
+        for r in found
+    ]
+    return sorted(entries, key=lambda e: (sort_key(e.name), e.registration.id))
+
+
+def public_cards(fair: Fair) -> list[Card]:
+    """The whole public catalogue of the fair, by name (exports and the print view)."""
+    return sorted(_cards(fair, with_terms=False), key=lambda c: (c.key, c.registration_id))
+
+
+def grouped(cards: list[Card], by: str) -> list[tuple[str, list[Card]]]:
+    """The print view's groups: by hall (those without one last) or by sector (a company of
+    two sectors is in both, as in a printed catalogue; those of none last)."""
+    groups: dict[str, list[Card]] = {}
+    if by == "hall":
+        for card in cards:
+            groups.setdefault(card.hall or "", []).append(card)
+        named = sorted((k for k in groups if k), key=sort_key)
+        rest = _("Hall not assigned yet")
+    else:
+        for card in cards:
+            for _code, name in card.sectors or [("", "")]:
+                groups.setdefault(name, []).append(card)
+        named = sorted((k for k in groups if k), key=sort_key)
+        rest = _("No sector given")
+    out = [(name, groups[name]) for name in named]
+    if "" in groups:
+        out.append((rest, groups[""]))
+    return out
+
+
+def export_table(fair: Fair) -> tuple[list[str], list[list[object]]]:
+    """The public catalogue as a sheet: what the public page shows, one row per exhibitor."""
+    header = [
+        _("Company"),
+        _("Country"),
+        _("Region"),
+        _("Sectors"),
+        _("Catalogue entry in Russian"),
+        _("Catalogue entry in English"),
+        _("Website"),
+        _("Hall"),
+        _("Stand"),
+    ]
+    entries = {
+        r.id: r
+        for r in db.session.scalars(
+            queries.approved_exhibitors(fair.id).where(Registration.listed.is_(True))
+        )
+    }
+    rows: list[list[object]] = []
+    for card in public_cards(fair):
+        registration = entries.get(card.registration_id)
+        rows.append(
+            [
+                card.name,
+                display.country_name(card.country),
+                display.region_name(card.country, card.region),
+                ", ".join(name for _code, name in card.sectors),
+                registration.entry_ru if registration else "",
+                registration.entry_en if registration else "",
+                card.website or "",
+                card.hall or "",
+                card.stand or "",
+            ]
+        )
+    return header, rows
