@@ -69,7 +69,7 @@ class Company(db.Model):
     website: Mapped[str | None] = mapped_column(String(300))
     # The public company page's address (/companies/<slug>): from the name, transliterated,
     # made unique on insert and kept when the name changes (links stay valid).
-    slug: Mapped[str | None] = mapped_column(String(100), unique=True)
+    slug: Mapped[str | None] = mapped_column(String(100), unique=True, index=True)
     # The company's opt-in to show its contact person, phone and email on its public page.
     public_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     contact_person: Mapped[str | None] = mapped_column(String(200))

@@ -79,13 +79,14 @@ def upgrade():
             slug = f"{base}-{n}"
         taken.add(slug)
         conn.execute(companies.update().where(companies.c.id == company_id).values(slug=slug))
-    with op.batch_alter_table('companies', schema=None) as batch_op:
-        batch_op.create_unique_constraint(batch_op.f('uq_companies_slug'), ['slug'])
+    # A unique index, not a constraint: SQLite would rebuild the table for a constraint, which
+    # fails on a filled database (other tables refer to companies).
+    op.create_index(op.f('ix_companies_slug'), 'companies', ['slug'], unique=True)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_companies_slug'), table_name='companies')
     with op.batch_alter_table('companies', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_companies_slug'), type_='unique')
         batch_op.drop_column('public_contact')
         batch_op.drop_column('slug')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
