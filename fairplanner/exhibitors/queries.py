@@ -59,15 +59,15 @@ def listings(fair_id: int) -> Select:
     )
 
 
-def listing_sectors(fair_id: int) -> Select[tuple[int, Sector]]:
-    """(company id, sector) of every company listed at the fair."""
+def listing_sectors(fair_id: int) -> Select[tuple[int, str, str, str]]:
+    """(company id, sector code, name_ru, name_en) of every company listed at the fair."""
     listed = (
         select(Registration.company_id)
         .join(Company, Company.id == Registration.company_id)
         .where(Registration.fair_id == fair_id, public())
     )
     return (
-        select(company_sectors.c.company_id, Sector)
+        select(company_sectors.c.company_id, Sector.code, Sector.name_ru, Sector.name_en)
         .join(Sector, Sector.id == company_sectors.c.sector_id)
         .where(company_sectors.c.company_id.in_(listed))
     )

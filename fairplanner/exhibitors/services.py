@@ -21,12 +21,12 @@ from sqlalchemy.orm import contains_eager
 
 from fairplanner import display
 from fairplanner.accounts.models import Company, User
-from fairplanner.catalogue.models import Fair, Sector
+from fairplanner.catalogue.models import Fair
 from fairplanner.catalogue.search import analyzer
 from fairplanner.errors import DomainError
 from fairplanner.exhibitors import queries
 from fairplanner.extensions import db
-from fairplanner.i18n import current_language, localized
+from fairplanner.i18n import current_language
 from fairplanner.registrations.models import Registration, RegistrationStatus
 from fairplanner.registrations.services import record
 from fairplanner.text import fold
@@ -137,17 +137,23 @@ class CataloguePage:
 
 def _cards(fair: Fair, *, with_terms: bool) -> list[Card]:
     lang = current_language()
-    sectors: dict[int, list[Sector]] = {}
-    for company_id, sector in db.session.execute(queries.listing_sectors(fair.id)):
-        sectors.setdefault(company_id, []).append(sector)
+    # Each sector named once (not once per company), then each company's in the reader's order.
+    named: dict[str, tuple[str, str, str]] = {}  # code -> (name, name_ru, name_en)
+    sectors: dict[int, list[str]] = {}
+    for company_id, code, name_ru, name_en in db.session.execute(queries.listing_sectors(fair.id)):
+        if code not in named:
+            own, other = (name_ru, name_en) if lang == "ru" else (name_en, name_ru)
+            named[code] = (own or other, name_ru, name_en)
+        sectors.setdefault(company_id, []).append(code)
+    order = {code: sort_key(value[0]) for code, value in named.items()}
     cards = []
     for row in db.session.execute(queries.listings(fair.id)).mappings():
         name = row["short_name"] or row["legal_name"]
-        own = display.by_name(sectors.get(row["company_id"], []))
+        own = sorted(sectors.get(row["company_id"], []), key=order.__getitem__)
         text, text_lang = entry_text(row["entry_ru"], row["entry_en"], lang)
         terms: frozenset[str] = frozenset()
         if with_terms:
-            names = " ".join(f"{s.name_ru} {s.name_en}" for s in own)
+            names = " ".join(f"{named[code][1]} {named[code][2]}" for code in own)
             texts = (row["legal_name"], row["short_name"], row["entry_ru"], row["entry_en"], names)
             terms = frozenset(analyzer.terms(" ".join(t for t in texts if t)))
         cards.append(
@@ -159,7 +165,7 @@ def _cards(fair: Fair, *, with_terms: bool) -> list[Card]:
                 country=row["country"],
                 region=row["region"],
                 website=row["website"],
-                sectors=[(s.code, localized(s, "name")) for s in own],
+                sectors=[(code, named[code][0]) for code in own],
                 entry=text,
                 entry_lang=text_lang,
                 hall=_text(row.get("hall")),
@@ -192,11 +198,8 @@ def catalogue_page(fair: Fair, filters: Filters, *, per_page: int = PER_PAGE) ->
     terms = analyzer.query_terms(filters.q) if filters.q.strip() else []
     cards = _cards(fair, with_terms=bool(terms))
     sector_names = dict(s for c in cards for s in c.sectors)
-    countries = {
-        str(getattr(c.country, "value", c.country)): display.country_name(c.country)
-        for c in cards
-        if c.country
-    }
+    codes = {c.country for c in cards if c.country}  # each country named once
+    countries = {str(getattr(code, "value", code)): display.country_name(code) for code in codes}
     halls = sorted({c.hall for c in cards if c.hall}, key=sort_key)
     found = [
         c
