@@ -5,7 +5,8 @@ Usage: python -m bench.exhibitors [--exhibitors N] [--requests N] [--database UR
 Fills a scratch SQLite file (or the PostgreSQL database of `--database`: its public schema is
 rebuilt) with one published fair and `--exhibitors` approved, listed exhibitors (each company
 with one or two sectors and a Russian and English entry), with bulk Core inserts, then prints
-the mean in-process milliseconds per request of the catalogue's first page, a middle page, a
+the median in-process milliseconds per request of the catalogue's first page with an empty
+cache (the 3,000 rows read), then from the cached cards: the first page, a middle page, a
 sector filter and a search, each with the ratio to a bare Flask `return "ok"` route measured
 in the same run (bench.common), so the figures compare across machines.
 """
@@ -24,6 +25,7 @@ from sqlalchemy import insert, select
 from bench.common import bare_client, bench_app, rounds_ms
 from fairplanner.accounts.models import Company, Country, company_sectors
 from fairplanner.catalogue.models import City, Fair, FairKind, FairStatus, Organizer, Sector, Venue
+from fairplanner.exhibitors import services
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 from fairplanner.registrations.models import (
@@ -139,6 +141,14 @@ def main() -> None:
             "search": f"/fairs/{slug}/exhibitors?q=%D0%BA%D0%BE%D0%BC%D0%B1%D0%B0%D0%B9%D0%BD",
         }
         print(f"{args.exhibitors} exhibitors; bare Flask route: {bare:.3f} ms")
+
+        def cold() -> object:
+            app.extensions["cache"].clear()
+            services._parsed_cards.clear()
+            return client.get(pages["first page"])
+
+        ms = statistics.median(rounds_ms(cold, max(args.requests // 4, 2)))
+        print(f"{'cache empty':14} {ms:8.1f} ms  {ms / bare:8.0f}× bare (first page, rows read)")
         for name, url in pages.items():
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)

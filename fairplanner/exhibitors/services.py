@@ -10,9 +10,11 @@ then ё after е), the same on SQLite and PostgreSQL whatever the database's col
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -21,6 +23,7 @@ from sqlalchemy.orm import contains_eager
 
 from fairplanner import display
 from fairplanner.accounts.models import Company, User
+from fairplanner.cache import cache_key, cached
 from fairplanner.catalogue.models import Fair
 from fairplanner.catalogue.search import analyzer
 from fairplanner.errors import DomainError
@@ -39,11 +42,22 @@ class EntryError(DomainError):
     status_code = 422
 
 
+# Legal forms a name may start with: a catalogue files ООО «Вятка» under В, as printed ones do.
+_FORMS = "ооо оао зао ао пао нао ип чуп уп руп куп оду одо сооо иооо чтуп чп тоо"
+LEGAL_FORMS = frozenset(f"{_FORMS} llc ltd jsc cjsc ojsc pjsc inc".split())
+_LEADING_FORM = re.compile(r"^\W*([^\W_]+)\b\W*(?=\w)")
+
+
 def sort_key(name: str) -> tuple[str, str]:
-    """A company name in Russian alphabetical order: case-blind, quotes and signs in front
-    ignored («Вятка» with the В), ё with е and then after it (ежи, ёжик, ежиха)."""
+    """A company name in Russian alphabetical order: case-blind, a legal form and quotes in
+    front ignored (ООО «Вятка» with the В), ё with е and then after it (ежи, ёжик, ежиха)."""
     folded = fold(name)
-    start = next((i for i, c in enumerate(folded) if c.isalnum()), len(folded))
+    start = 0
+    found = _LEADING_FORM.match(folded)
+    if found and found.group(1) in LEGAL_FORMS:
+        start = found.end()
+    while start < len(folded) and not folded[start].isalnum():
+        start += 1
     return folded[start:], name[start:].casefold()
 
 
@@ -135,8 +149,57 @@ class CataloguePage:
         return self.page < self.pages
 
 
+# What a fair's cards depend on: the fair, its sectors' names, the applications and companies.
+CARDS_DEPEND_ON = ("catalogue", "registrations")
+
+
+# Cards parsed from the shared cache, by key: the key holds the generations, so a key's cards
+# never change (as fairplanner.pagecache keeps parsed blocks).
+_PARSED_MAX = 32
+_parsed_cards: dict[str, list[Card]] = {}
+
+
 def _cards(fair: Fair, *, with_terms: bool) -> list[Card]:
+    """Every public card of the fair in the catalogue's order (by name), kept in the shared
+    cache (fairplanner.cache) under the generations they depend on: a busy catalogue reads
+    its 3,000 rows once per change, and each process parses them once."""
     lang = current_language()
+    parts = (fair.id, lang, with_terms)
+    key = cache_key("exhibitor-cards", CARDS_DEPEND_ON, parts)
+    if key is not None and key in _parsed_cards:
+        return _parsed_cards[key]
+    stored = cached(
+        "exhibitor-cards",
+        CARDS_DEPEND_ON,
+        parts,
+        lambda: json.dumps(
+            [_stored(c) for c in _read_cards(fair, lang, with_terms=with_terms)],
+            ensure_ascii=False,
+        ).encode(),
+    )
+    cards = [_card(item) for item in json.loads(stored)]
+    if key is not None:
+        if len(_parsed_cards) >= _PARSED_MAX:
+            _parsed_cards.clear()
+        _parsed_cards[key] = cards
+    return cards
+
+
+def _stored(card: Card) -> dict[str, Any]:
+    item = {f.name: getattr(card, f.name) for f in fields(card)}
+    item["country"] = getattr(card.country, "value", card.country)
+    item["terms"] = sorted(card.terms)
+    return item
+
+
+def _card(item: dict[str, Any]) -> Card:
+    item["sectors"] = [tuple(pair) for pair in item["sectors"]]
+    item["key"] = tuple(item["key"])
+    item["terms"] = frozenset(item["terms"])
+    return Card(**item)
+
+
+def _read_cards(fair: Fair, lang: str, *, with_terms: bool) -> list[Card]:
     # Each sector named once (not once per company), then each company's in the reader's order.
     named: dict[str, tuple[str, str, str]] = {}  # code -> (name, name_ru, name_en)
     sectors: dict[int, list[str]] = {}
@@ -174,6 +237,7 @@ def _cards(fair: Fair, *, with_terms: bool) -> list[Card]:
                 terms=terms,
             )
         )
+    cards.sort(key=lambda c: (c.key, c.registration_id))  # stored in this order
     return cards
 
 
@@ -209,7 +273,6 @@ def catalogue_page(fair: Fair, filters: Filters, *, per_page: int = PER_PAGE) ->
         and (not filters.hall or c.hall == filters.hall)
         and (not terms or _matches(c, terms))
     ]
-    found.sort(key=lambda c: (c.key, c.registration_id))
     pages = max(1, math.ceil(len(found) / per_page))
     page = min(max(filters.page, 1), pages)
     letters: dict[str, int] = {}
@@ -312,7 +375,7 @@ def console_entries(fair: Fair) -> list[ConsoleEntry]:
 
 def public_cards(fair: Fair) -> list[Card]:
     """The whole public catalogue of the fair, by name (exports and the print view)."""
-    return sorted(_cards(fair, with_terms=False), key=lambda c: (c.key, c.registration_id))
+    return _cards(fair, with_terms=False)
 
 
 def grouped(cards: list[Card], by: str) -> list[tuple[str, list[Card]]]:

@@ -169,3 +169,30 @@ def test_past_fair_catalogue_stays(client, factories, make_fair):
     past = make_fair(slug="old-fair", starts_on=minsk_today() - timedelta(days=100))
     exhibit(factories, past, "Старый участник")
     assert "Старый участник" in names(client, "/fairs/old-fair/exhibitors")
+
+
+def test_the_sort_key_files_a_name_under_its_name_not_its_legal_form():
+    names = ["ООО «Вятка»", "ОАО Беларуськалий", "ИП Алексеев", "Общество Зенит", "LLC Kirov"]
+    assert sorted(names, key=services.sort_key) == [
+        "LLC Kirov",
+        "ИП Алексеев",
+        "ОАО Беларуськалий",
+        "ООО «Вятка»",
+        "Общество Зенит",
+    ]
+    assert services.sort_key("ООО")[0] == "ооо"  # a name that is only a form keeps it
+
+
+@pytest.mark.usefixtures("caching")
+def test_cached_cards_are_replaced_by_a_change(client, factories, fair, count_queries):
+    first = exhibit(factories, fair, "Первый")
+    with count_queries() as cold:
+        assert "Первый" in names(client, "/fairs/belagro/exhibitors")
+    with count_queries() as warm:
+        assert "Первый" in names(client, "/fairs/belagro/exhibitors")
+    assert warm.count < cold.count
+    first.entry_hidden = True
+    exhibit(factories, fair, "Второй")
+    html = names(client, "/fairs/belagro/exhibitors")
+    assert "Второй" in html
+    assert "Первый" not in html
