@@ -78,3 +78,17 @@ def test_the_profile_form_sets_the_public_contact(client, member, factories):
     assert page.status_code == 200
     assert 'name="public_contact"' in page.get_data(as_text=True)
     assert company.public_contact is False
+
+
+def test_the_company_sees_its_listing_on_its_application(client, member, factories, make_fair):
+    fair = make_fair()
+    registration = factories.registration(
+        fair, db.session.get(Company, member.company_id), entry_ru="Наши сеялки"
+    )
+    html = get(client, f"/my/registrations/{registration.id}").get_data(as_text=True)
+    assert "Listed in the fair's public exhibitor catalogue" in html
+    assert "Наши сеялки" in html
+    registration.listed = False
+    db.session.commit()
+    html = get(client, f"/my/registrations/{registration.id}").get_data(as_text=True)
+    assert "Not listed: your choice on the application" in html
