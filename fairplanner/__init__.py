@@ -137,8 +137,14 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.catalogue.views import bp as catalogue_bp
     from fairplanner.core.views import bp as core_bp
     from fairplanner.erasure.views import bp as erasure_bp
+    from fairplanner.exhibitors.views import bp as exhibitors_bp
     from fairplanner.following.views import bp as following_bp
-    from fairplanner.organizers import admin, dashboard, editor  # noqa: F401 - routes join the bp
+    from fairplanner.organizers import (  # noqa: F401 - routes join the bp
+        admin,
+        dashboard,
+        editor,
+        exhibitors,
+    )
     from fairplanner.organizers.messages import views as _messages  # noqa: F401 - the same
     from fairplanner.organizers.views import bp as organizers_bp
     from fairplanner.privacy.views import bp as privacy_bp
@@ -155,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(following_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(exhibitors_bp)
     from fairplanner import media
 
     media.init_app(app)  # /media/<hash>.<ext> and templates' media_url
@@ -164,6 +171,7 @@ def register_page_parts(app: Flask) -> None:
     """What upper packages show on lower packages' pages (fairplanner.compose): the fair page
     and the list with registrations' and following's parts, "My fairs" with calendars' feed."""
     from fairplanner.calendars import pages as calendars_pages
+    from fairplanner.exhibitors import pages as exhibitors_pages
     from fairplanner.following import pages as following_pages
     from fairplanner.organizers import pages as organizers_pages
     from fairplanner.registrations import pages as registrations_pages
@@ -172,6 +180,7 @@ def register_page_parts(app: Flask) -> None:
     following_pages.init_app(app)
     calendars_pages.init_app(app)
     organizers_pages.init_app(app)
+    exhibitors_pages.init_app(app)  # the link to the fair's exhibitor catalogue
 
 
 def register_event_handlers(app: Flask) -> None:

@@ -33,6 +33,7 @@ def test_parts_give_variables_in_order_and_one_reader_entry_each() -> None:
 def test_the_app_factory_fills_the_lower_packages_slots(app) -> None:
     with app.app_context():
         assert len(catalogue.LIST_PAGE.parts()) == 1  # following's Follow buttons
-        assert len(catalogue.FAIR_PAGE.parts()) == 3  # registrations', following's, organizers'
+        # registrations', following's, organizers', exhibitors' (the exhibitor catalogue link)
+        assert len(catalogue.FAIR_PAGE.parts()) == 4
         assert len(registrations.MY_FAIRS.parts()) == 1  # calendars' feed
         assert len(registrations.APPLICATION_PAGE.parts()) == 1  # organizers' messages

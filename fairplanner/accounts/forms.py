@@ -250,6 +250,9 @@ class CompanyForm(FlaskForm):
         validators=[Optional()],
         default="ru",
     )
+    public_contact = BooleanField(
+        _l("Show this contact (person, phone, email) on our public company page")
+    )
     notify_confirmations = BooleanField(
         _l("Also send confirmations of our own actions (application received, withdrawn)")
     )

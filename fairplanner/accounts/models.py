@@ -9,7 +9,18 @@ from types import MappingProxyType
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, event
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairplanner.cache import cover
@@ -17,7 +28,7 @@ from fairplanner.catalogue.models import Sector
 from fairplanner.db import UTCDateTime, db_enum, utcnow
 from fairplanner.extensions import db
 from fairplanner.media.models import Image
-from fairplanner.text import fold
+from fairplanner.text import fold, slugify, unique_slug
 from fairplanner.titles import TitledEnum
 
 
@@ -57,6 +68,11 @@ class Company(db.Model):
     ogrn: Mapped[str | None] = mapped_column(String(15))
     products: Mapped[str | None] = mapped_column(Text)
     website: Mapped[str | None] = mapped_column(String(300))
+    # The public company page's address (/companies/<slug>): from the name, transliterated,
+    # made unique on insert and kept when the name changes (links stay valid).
+    slug: Mapped[str | None] = mapped_column(String(100), unique=True, index=True)
+    # The company's opt-in to show its contact person, phone and email on its public page.
+    public_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     contact_person: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
@@ -110,6 +126,21 @@ def company_search_text(company: Company) -> str:
         company.phone,
     )
     return fold(" ".join(p for p in parts if p))
+
+
+@event.listens_for(Company, "before_insert")
+def _give_a_slug(mapper: object, connection: Connection, company: Company) -> None:
+    if company.slug:
+        return
+    base = slugify(company.short_name or company.legal_name or "", max_length=90) or "company"
+    taken = set(
+        connection.scalars(
+            select(Company.slug).where(
+                (Company.slug == base) | Company.slug.like(f"{base}-%", escape="\\")
+            )
+        )
+    )
+    company.slug = unique_slug(base, taken)
 
 
 @event.listens_for(Company, "before_insert")

@@ -164,6 +164,7 @@ class CompanyProfile:
     phone: str
     email: str
     notify_confirmations: bool = True
+    public_contact: bool = False
     language: str = "ru"
     calendar_alarms: bool = False
 
@@ -193,6 +194,7 @@ def update_company(company: Company, profile: CompanyProfile) -> Company:
         "phone",
         "email",
         "notify_confirmations",
+        "public_contact",
         "language",
         "calendar_alarms",
     ):

@@ -267,6 +267,7 @@ def company() -> ResponseReturnValue:
             phone=form.phone.data,
             email=services.normalize_email(form.email.data),
             notify_confirmations=form.notify_confirmations.data,
+            public_contact=form.public_contact.data,
             calendar_alarms=form.calendar_alarms.data,
             language=form.language.data if form.language.data in ("ru", "en") else "ru",
         )

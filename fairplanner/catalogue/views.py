@@ -45,7 +45,8 @@ def _sitemap_pages() -> Iterator[sitemap.Page]:
 # What upper packages show on these pages (fairplanner.compose), filled at start-up: the
 # Follow buttons (following: `follow`) on all three; on the fair page the places held
 # (`taken`, whence `state`) and the reader's company's applications by role (`mine`) from
-# registrations.
+# registrations; the link to its exhibitor catalogue with their number (`exhibitors`: url and
+# count, or None) from exhibitors.
 LIST_PAGE: Slot[[]] = Slot("catalogue.list")  # the list and the month
 FAIR_PAGE: Slot[[Fair]] = Slot("catalogue.fair")
 
@@ -166,6 +167,7 @@ def _fair_context(slug: str) -> dict[str, object]:
         "taken": 0,
         "mine": {},
         "follow": None,
+        "exhibitors": None,
         "today": today,
         "previous_starts": [],  # the days it was to start on before it moved (organizers)
         **FAIR_PAGE.context(fair),

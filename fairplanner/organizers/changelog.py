@@ -209,6 +209,10 @@ REGISTRATION_FIELDS: dict[str, Field] = {
     "needs_internet": (_form_label(ExhibitorForm, "needs_internet"), _plain),
     "products": (_form_label(ExhibitorForm, "products"), _plain),
     "note": (_form_label(ExhibitorForm, "note"), _plain),
+    "listed": (_form_label(ExhibitorForm, "listed"), _plain),
+    "entry_ru": (_form_label(ExhibitorForm, "entry_ru"), _plain),
+    "entry_en": (_form_label(ExhibitorForm, "entry_en"), _plain),
+    "entry_hidden": (_l("Hidden from the exhibitor catalogue by the organizer"), _plain),
     "delegates": (_l("Delegates"), _delegates),
     "aims": (_form_label(VisitorForm, "aims"), _aims),
     "hall": (_form_label(StandForm, "hall"), _plain),
@@ -370,6 +374,7 @@ REGISTRATION_ACTIONS = {
     "rejected": _l("Rejected"),
     "waitlisted": _l("Put on the waiting list"),
     "stand": _l("Stand assigned"),
+    "entry_edited": _l("Catalogue entry changed by the organizer"),
 }
 
 

@@ -28,6 +28,7 @@ from fairplanner.registrations.services import ExhibitorRequest, VisitRequest
 from fairplanner.text import blank_to_none
 
 TEXT_MAX = 2000
+ENTRY_MAX = 600  # a catalogue entry: a short text, as on a printed catalogue page
 MAX_DELEGATES = 30
 
 
@@ -66,6 +67,20 @@ class ExhibitorForm(FlaskForm):
         filters=[blank_to_none],
         validators=[Optional(), Length(max=TEXT_MAX)],
     )
+    listed = BooleanField(
+        _l("List my company in the fair's public exhibitor catalogue once approved"),
+        default=True,
+    )
+    entry_ru = TextAreaField(
+        _l("Catalogue entry in Russian: what you exhibit"),
+        filters=[blank_to_none],
+        validators=[Optional(), Length(max=ENTRY_MAX)],
+    )
+    entry_en = TextAreaField(
+        _l("Catalogue entry in English: what you exhibit"),
+        filters=[blank_to_none],
+        validators=[Optional(), Length(max=ENTRY_MAX)],
+    )
 
     def __init__(self, *args: object, fair: Fair, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -91,6 +106,9 @@ class ExhibitorForm(FlaskForm):
             needs_internet=self.needs_internet.data,
             products=self.products.data,
             note=self.note.data,
+            listed=self.listed.data,
+            entry_ru=self.entry_ru.data,
+            entry_en=self.entry_en.data,
         )
 
 

@@ -153,6 +153,14 @@ class Registration(db.Model):
     hall: Mapped[str | None] = mapped_column(String(STAND_FIELD_LENGTH))
     stand: Mapped[str | None] = mapped_column(String(STAND_FIELD_LENGTH))
     note: Mapped[str | None] = mapped_column(Text)
+    # The exhibitor catalogue (fairplanner.exhibitors): whether the company lists this
+    # application once approved (its choice on the form), its entry in Russian and English,
+    # and whether the organizer hid it. On the application: the form writes them, its history
+    # keeps their changes, and the "registrations" generation covers the public list.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    entry_ru: Mapped[str | None] = mapped_column(Text)
+    entry_en: Mapped[str | None] = mapped_column(Text)
+    entry_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Visitors and business delegations: [{"name": ..., "position": ...}], aims as VisitAim values
     delegates: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     aims: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -72,6 +72,10 @@ class ExhibitorRequest:
     needs_internet: bool = False
     products: str | None = None
     note: str | None = None
+    # The exhibitor catalogue: listed once approved (the default), the entry in ru and en.
+    listed: bool = True
+    entry_ru: str | None = None
+    entry_en: str | None = None
 
 
 @dataclass

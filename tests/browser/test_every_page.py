@@ -125,6 +125,17 @@ PAGES = [
         "/organizer/fairs/{fair}/message-templates/{message_template}",
     ),
     Visit("print view", "staff", "/organizer/fairs/{fair}/registrations/print"),
+    Visit("exhibitor catalogue", "anonymous", "/fairs/{fair}/exhibitors"),
+    Visit("exhibitor catalogue, searched", "anonymous", "/fairs/{fair}/exhibitors?q=zzzz"),
+    Visit("exhibitor catalogue, empty", "anonymous", "/fairs/{open_fair}/exhibitors"),
+    Visit("company page", "anonymous", "/companies/{exhibitor_company}"),
+    Visit("exhibitor catalogue (console)", "staff", "/organizer/fairs/{fair}/exhibitors"),
+    Visit(
+        "catalogue entry (console)",
+        "staff",
+        "/organizer/fairs/{fair}/exhibitors/{exhibitor}",
+    ),
+    Visit("exhibitor print view", "staff", "/organizer/fairs/{fair}/exhibitors/print?by=hall"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
 ]
@@ -149,6 +160,8 @@ PHONE_PAGES = [
         "numbers",
         "unsubscribe",
         "email notifications",
+        "exhibitor catalogue",
+        "company page",
     }
 ]
 
@@ -280,6 +293,16 @@ def site(live: Any) -> dict[str, Any]:
             ),
             actor=staff,
         )
+        # An approved exhibitor listed in the catalogue, with its public page.
+        shown = factories.company(
+            legal_name="ООО «Ёлочка-Экспорт»",
+            short_name="Ёлочка-Экспорт",
+            website="https://elochka.example",
+            products="Пиломатериалы и погонаж",
+        )
+        exhibitor = factories.registration(
+            fair, shown, entry_ru="Пиломатериалы, евровагонка", entry_en=None
+        )
         # Followed, besides the demo seed's follows: one applied for, one not.
         following_services.follow(member.company, fair, by=member)
         following_services.follow(member.company, open_fair, by=member)
@@ -309,6 +332,8 @@ def site(live: Any) -> dict[str, Any]:
             "unsubscribe_token": mails.unsubscribe_token(member.id, ReminderKind.DEADLINE),
             "registration": mine.id,
             "stand_registration": placed.id,
+            "exhibitor": exhibitor.id,
+            "exhibitor_company": shown.slug,
             "event": event.id,
             "sent_message": sent_message,
             "draft_message": draft_message,

@@ -1,0 +1,48 @@
+"""The public exhibitor catalogue of a fair and the companies' public pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+
+from fairplanner.exhibitors import queries, services
+from fairplanner.extensions import db
+from fairplanner.i18n import minsk_today
+from fairplanner.readonly import read_only
+
+bp = Blueprint("exhibitors", __name__)
+FILTER_MAX = 60  # a sector code, a country code or a hall name
+
+
+def _arg(name: str, limit: int = FILTER_MAX) -> str:
+    return request.args.get(name, "").strip()[:limit]
+
+
+def _page() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
+
+
+@bp.get("/fairs/<slug>/exhibitors")
+@read_only
+def listing(slug: str) -> ResponseReturnValue:
+    """The fair's approved and listed exhibitors, by name, filtered and searched."""
+    fair = db.one_or_404(queries.visible_fair(slug))
+    filters = services.Filters(
+        q=_arg("q", current_app.config["MAX_QUERY_LENGTH"]),
+        sector=_arg("sector"),
+        country=_arg("country"),
+        hall=_arg("hall"),
+        page=_page(),
+    )
+    page = services.catalogue_page(fair, filters)
+    return render_template("exhibitors/list.html", fair=fair, catalogue=page)
+
+
+@bp.get("/companies/<slug>")
+@read_only
+def company(slug: str) -> ResponseReturnValue:
+    """A company's public page: only once it is listed at a fair the catalogue shows."""
+    found = db.one_or_404(queries.public_company(slug))
+    page = services.company_page(found, today=minsk_today())
+    return render_template("exhibitors/company.html", page=page, company=found)
