@@ -25,15 +25,6 @@ def public() -> ColumnElement[bool]:
     )
 
 
-def stand_columns() -> list:
-    """The hall and stand of an application, once the stands' slice has added them."""
-    return [
-        c
-        for c in (getattr(Registration, "hall", None), getattr(Registration, "stand", None))
-        if c is not None
-    ]
-
-
 def visible_fair(slug: str) -> Select[tuple[Fair]]:
     return select(Fair).where(Fair.slug == slug, Fair.status.in_(VISIBLE))
 
@@ -52,7 +43,8 @@ def listings(fair_id: int) -> Select:
             Company.country,
             Company.region,
             Company.website,
-            *stand_columns(),
+            Registration.hall,
+            Registration.stand,
         )
         .join(Company, Company.id == Registration.company_id)
         .where(Registration.fair_id == fair_id, public())
@@ -82,9 +74,9 @@ def public_count(fair_id: int) -> Select[tuple[int]]:
     )
 
 
-def public_company(slug: str) -> Select[tuple[Company]]:
-    """A company with at least one public listing at a visible fair."""
-    listed = (
+def _listed() -> ColumnElement[bool]:
+    """The company has at least one public listing at a visible fair."""
+    return (
         select(Registration.id)
         .join(Fair, Fair.id == Registration.fair_id)
         .where(
@@ -92,8 +84,33 @@ def public_company(slug: str) -> Select[tuple[Company]]:
             Fair.status.in_(VISIBLE),
             public(),
         )
+        .exists()
     )
-    return select(Company).where(Company.slug == slug, listed.exists())
+
+
+def public_company(slug: str) -> Select[tuple[Company]]:
+    """A company with at least one public listing at a visible fair."""
+    return select(Company).where(Company.slug == slug, _listed())
+
+
+def public_company_slugs() -> Select[tuple[str]]:
+    """Every company page there is (the sitemap)."""
+    return select(Company.slug).where(Company.slug.is_not(None), _listed()).order_by(Company.slug)
+
+
+def fairs_with_exhibitors() -> Select[tuple[str]]:
+    """The visible fairs whose exhibitor catalogue lists someone (the sitemap)."""
+    return (
+        select(Fair.slug)
+        .where(
+            Fair.status.in_(VISIBLE),
+            select(Registration.id)
+            .join(Company, Company.id == Registration.company_id)
+            .where(Registration.fair_id == Fair.id, public())
+            .exists(),
+        )
+        .order_by(Fair.starts_on, Fair.id)
+    )
 
 
 def company_listings(company_id: int) -> Select[tuple[Registration]]:

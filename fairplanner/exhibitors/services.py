@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from fairplanner import display
@@ -30,6 +31,8 @@ from fairplanner.errors import DomainError
 from fairplanner.exhibitors import queries
 from fairplanner.extensions import db
 from fairplanner.i18n import current_language
+from fairplanner.media.models import Image
+from fairplanner.media.services import media_url
 from fairplanner.registrations.models import Registration, RegistrationStatus
 from fairplanner.registrations.services import record
 from fairplanner.text import fold
@@ -82,11 +85,17 @@ def entry_text(
 
 
 def logo_urls(company_ids: Iterable[int]) -> Mapping[int, str]:
-    """The logos of these companies (company id -> image URL), for a page at once.
-
-    The hook for the logos' slice: it answers here with one statement for the whole page;
-    until then no company has a logo and the cards show none."""
-    return {}
+    """The logos of these companies (company id -> image URL, thumbnail size), for a page at
+    once: one statement for the whole page."""
+    ids = sorted(set(company_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Company.id, Image)
+        .join(Image, Company.logo_id == Image.id)
+        .where(Company.id.in_(ids))
+    )
+    return {company_id: media_url(image, "thumb") for company_id, image in rows}
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from collections.abc import Iterator
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
-from fairplanner.exhibitors import queries, services
+from fairplanner.catalogue.structured import json_ld
+from fairplanner.core import sitemap
+from fairplanner.exhibitors import queries, services, structured
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 from fairplanner.readonly import read_only
@@ -45,4 +50,20 @@ def company(slug: str) -> ResponseReturnValue:
     """A company's public page: only once it is listed at a fair the catalogue shows."""
     found = db.one_or_404(queries.public_company(slug))
     page = services.company_page(found, today=minsk_today())
-    return render_template("exhibitors/company.html", page=page, company=found)
+    data = structured.organization(found, url=request.path)
+    return render_template(
+        "exhibitors/company.html", page=page, company=found, structured=json_ld(data)
+    )
+
+
+@bp.record_once
+def _sitemap(state: BlueprintSetupState) -> None:
+    sitemap.provide(state.app, _sitemap_pages, generations=("catalogue", "registrations"))
+
+
+def _sitemap_pages() -> Iterator[sitemap.Page]:
+    """The exhibitor catalogues that list someone, and every company page."""
+    for slug in db.session.scalars(queries.fairs_with_exhibitors()):
+        yield sitemap.Page(url_for("exhibitors.listing", slug=slug))
+    for slug in db.session.scalars(queries.public_company_slugs()):
+        yield sitemap.Page(url_for("exhibitors.company", slug=slug))
