@@ -47,6 +47,7 @@ RULES: dict[str, Rule] = {
     "accounts.company": has_company,
     "accounts.members": has_company,
     "erasure.delete_account": has_company,
+    "exhibitors.own_entry": has_company,
     "organizers.": works_in_console,
     "organizers.admin": is_admin,
     "organizers.outbox": is_admin,

@@ -23,3 +23,11 @@ class EntryForm(FlaskForm):
         validators=[Optional(), Length(max=ENTRY_MAX)],
     )
     hidden = BooleanField(_l("Hide this exhibitor from the public catalogue"))
+
+
+class OwnEntryForm(FlaskForm):
+    """The company's own entry: the application form's fields, also after approval."""
+
+    listed = ExhibitorForm.listed
+    entry_ru = EntryForm.entry_ru
+    entry_en = EntryForm.entry_en

@@ -33,7 +33,7 @@ from fairplanner.extensions import db
 from fairplanner.i18n import current_language
 from fairplanner.media.models import Image
 from fairplanner.media.services import media_url
-from fairplanner.registrations.models import Registration, RegistrationStatus
+from fairplanner.registrations.models import Registration, RegistrationRole, RegistrationStatus
 from fairplanner.registrations.services import record
 from fairplanner.text import fold
 
@@ -339,20 +339,49 @@ def edit_entry(
     history (the change log) keeps what changed and who changed it."""
     if registration.status != RegistrationStatus.APPROVED:
         raise EntryError(_("Only approved exhibitors have a catalogue entry."))
+    values = {"entry_ru": entry_ru, "entry_en": entry_en, "entry_hidden": hidden}
+    return _change_entry(registration, values, action="entry_edited", actor=actor)
+
+
+# An application whose entry its company may still write: not withdrawn or refused.
+WRITABLE = (
+    RegistrationStatus.SUBMITTED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.APPROVED,
+)
+
+
+def write_entry(
+    registration: Registration,
+    *,
+    listed: bool,
+    entry_ru: str | None,
+    entry_en: str | None,
+    actor: User,
+    today: date,
+) -> dict[str, list[Any]]:
+    """The company writes its own catalogue entry (and whether it is listed), also after
+    approval and until its fair ends: the organizer's e-catalogue is due before the opening.
+    Whether the organizer hid it stays the organizer's."""
+    if registration.role != RegistrationRole.EXHIBITOR or registration.status not in WRITABLE:
+        raise EntryError(_("Only an exhibitor's application in progress has a catalogue entry."))
+    if registration.fair.ends_on < today:
+        raise EntryError(_("The fair is over: its exhibitor catalogue can no longer change."))
+    values = {"listed": listed, "entry_ru": entry_ru, "entry_en": entry_en}
+    return _change_entry(registration, values, action="entry_written", actor=actor)
+
+
+def _change_entry(
+    registration: Registration, values: dict[str, Any], *, action: str, actor: User
+) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
-    for name, value in (("entry_ru", entry_ru), ("entry_en", entry_en), ("entry_hidden", hidden)):
+    for name, value in values.items():
         old = getattr(registration, name)
         if old != value:
             changes[name] = [old, value]
             setattr(registration, name, value)
     if changes:
-        record(
-            registration,
-            "entry_edited",
-            actor=actor,
-            status_from=registration.status,
-            changes=changes,
-        )
+        record(registration, action, actor=actor, status_from=registration.status, changes=changes)
         db.session.flush()
     return changes
 

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
+from fairplanner.accounts.views import company_required
 from fairplanner.catalogue.structured import json_ld
 from fairplanner.core import sitemap
+from fairplanner.errors import DomainError
 from fairplanner.exhibitors import queries, services, structured
+from fairplanner.exhibitors.forms import OwnEntryForm
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 from fairplanner.readonly import read_only
+from fairplanner.registrations import queries as registration_queries
 
 bp = Blueprint("exhibitors", __name__)
 FILTER_MAX = 60  # a sector code, a country code or a hall name
@@ -67,3 +73,35 @@ def _sitemap_pages() -> Iterator[sitemap.Page]:
         yield sitemap.Page(url_for("exhibitors.listing", slug=slug))
     for slug in db.session.scalars(queries.public_company_slugs()):
         yield sitemap.Page(url_for("exhibitors.company", slug=slug))
+
+
+@bp.route("/my/registrations/<int(max=2147483647):registration_id>/entry", methods=["GET", "POST"])
+@login_required
+def own_entry(registration_id: int) -> ResponseReturnValue:
+    """The company writes its catalogue entry, also after approval, until the fair ends."""
+    company = company_required()
+    registration = db.one_or_404(
+        registration_queries.company_registration(company.id, registration_id)
+    )
+    form = OwnEntryForm(obj=None if request.method == "POST" else registration)
+    if form.validate_on_submit():
+        try:
+            changes = services.write_entry(
+                registration,
+                listed=form.listed.data,
+                entry_ru=form.entry_ru.data,
+                entry_en=form.entry_en.data,
+                actor=current_user,
+                today=minsk_today(),
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("registrations.show", registration_id=registration.id))
+        flash(_("Catalogue entry saved.") if changes else _("Nothing changed."), "success")
+        return redirect(url_for("registrations.show", registration_id=registration.id))
+    status = 422 if form.errors else 200
+    return render_template(
+        "exhibitors/own_entry.html", registration=registration, form=form
+    ), status

@@ -375,6 +375,7 @@ REGISTRATION_ACTIONS = {
     "waitlisted": _l("Put on the waiting list"),
     "stand": _l("Stand assigned"),
     "entry_edited": _l("Catalogue entry changed by the organizer"),
+    "entry_written": _l("Catalogue entry changed by the company"),
 }
 
 

@@ -94,6 +94,7 @@ PAGES = [
     Visit("my fairs, followed", "company", "/my/fairs?tab=followed"),
     Visit("application", "company", "/my/registrations/{registration}"),
     Visit("application, edit", "company", "/my/registrations/{registration}/edit"),
+    Visit("catalogue entry", "company", "/my/registrations/{registration}/entry"),
     Visit("company profile", "company", "/company"),
     Visit("members", "company", "/company/members"),
     Visit("register as exhibitor", "company", "/fairs/{open_fair}/register/exhibitor"),
