@@ -63,15 +63,17 @@ def healthz() -> ResponseReturnValue:
 
 @bp.get("/robots.txt")
 def robots_txt() -> ResponseReturnValue:
-    response = current_app.response_class(sitemap.robots(), mimetype="text/plain")
-    response.cache_control.public = True
-    response.cache_control.max_age = 3600
-    return response
+    return _for_crawlers(sitemap.robots(), "text/plain")
 
 
 @bp.get("/sitemap.xml")
 def sitemap_xml() -> ResponseReturnValue:
-    response = current_app.response_class(sitemap.sitemap(), mimetype="application/xml")
+    return _for_crawlers(sitemap.sitemap(), "application/xml")
+
+
+def _for_crawlers(body: str | bytes, mimetype: str) -> ResponseReturnValue:
+    """A file for search engines, which any cache may keep for an hour."""
+    response = current_app.response_class(body, mimetype=mimetype)
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response
