@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from fairplanner.catalogue.structured import json_ld
 from fairplanner.core import sitemap
-from fairplanner.exhibitors import queries, services, structured
+from fairplanner.exhibitors import plans, queries, services, structured
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 from fairplanner.readonly import read_only
