@@ -43,9 +43,7 @@ class StandPosition(db.Model):
     """A stand's point on its hall's plan, as fractions (0..1) of the image's width, height."""
 
     __tablename__ = "stand_positions"
-    __table_args__ = (
-        CheckConstraint("x >= 0 AND x <= 1 AND y >= 0 AND y <= 1", name="on_plan"),
-    )
+    __table_args__ = (CheckConstraint("x >= 0 AND x <= 1 AND y >= 0 AND y <= 1", name="on_plan"),)
 
     plan_id: Mapped[int] = mapped_column(
         ForeignKey("hall_plans.id", ondelete="CASCADE"), primary_key=True

@@ -92,7 +92,7 @@ def _stand_rows(fair_id: int, hall: str) -> Select:
 
 
 def _order(stand: str) -> tuple:
-    """"А-2" before "А-10": digits compare as numbers."""
+    """ "А-2" before "А-10": digits compare as numbers."""
     key: list[tuple[int, int | str]] = []
     number = ""
     for ch in fold(stand):
@@ -142,7 +142,7 @@ def halls(fair_id: int) -> list[str]:
 def check_hall(hall: str | None) -> str:
     value = clean(hall)
     if value is None:
-        raise PlanError(_("Give the hall's name, as its stands have it."))
+        raise PlanError(_("Give the name of the hall, as its stands have it."))
     if len(value) > STAND_FIELD_LENGTH:
         raise PlanError(_("A hall's name is at most %(n)d characters.", n=STAND_FIELD_LENGTH))
     return value
@@ -181,7 +181,9 @@ def fraction(value: object) -> float:
         raise PlanError(_("A position on the plan is a number."))
     number = float(value)
     if not math.isfinite(number) or not 0 <= number <= 1:
-        raise PlanError(_("A position must lie on the plan: from 0 to 100 %."))
+        raise PlanError(
+            _("A position must lie on the plan, between its left and right, top and bottom edges.")
+        )
     return number
 
 
@@ -195,9 +197,7 @@ def place_stands(
     wanted: dict[str, Point | None] = {}
     for stand, point in points.items():
         if stand not in known and stand not in current:
-            raise PlanError(
-                _("Stand %(stand)s is not in %(hall)s.", stand=stand, hall=plan.hall)
-            )
+            raise PlanError(_("Stand %(stand)s is not in %(hall)s.", stand=stand, hall=plan.hall))
         wanted[stand] = None if point is None else (fraction(point[0]), fraction(point[1]))
     changes: dict[str, list[Point | None]] = {}
     for stand, point in wanted.items():

@@ -41,7 +41,19 @@ def listing(slug: str) -> ResponseReturnValue:
         page=_page(),
     )
     page = services.catalogue_page(fair, filters)
-    return render_template("exhibitors/list.html", fair=fair, catalogue=page)
+    return render_template(
+        "exhibitors/list.html", fair=fair, catalogue=page, planned=plans.planned_halls(fair.id)
+    )
+
+
+@bp.get("/fairs/<slug>/halls/<path:hall>")
+@read_only
+def hall(slug: str, hall: str) -> ResponseReturnValue:
+    """A hall's plan with a marker at each placed stand (an SVG: no script), and its stands."""
+    fair = db.one_or_404(queries.visible_fair(slug))
+    plan = db.one_or_404(plans.plan_of(fair.id, hall))
+    stands = plans.stands(plan, fair.id, plan.hall, public=True)
+    return render_template("exhibitors/hall.html", fair=fair, plan=plan, stands=stands)
 
 
 @bp.get("/companies/<slug>")
