@@ -268,3 +268,23 @@ def test_the_public_page_in_russian_and_its_queries(client, factories, fair, sta
     assert many.count == few.count
     assert "<h1>План: Павильон 1</h1>" in html
     assert html.index("Стенд А-2 ") < html.index("Стенд А-10 ")  # stand numbers in natural order
+
+
+def test_the_halls_page_reads_a_fixed_number_of_statements(
+    client, factories, fair, staff, count_queries
+):
+    def add_hall(n):
+        exhibit(factories, fair, f"ООО «Компания {n}»", f"А-{n}", hall=f"Павильон {n}")
+        plan, _old = plans.put_plan(fair.id, f"Павильон {n}", store_image(BytesIO(images.png())))
+        plans.place_stands(plan, {f"А-{n}": (0.5, 0.5)})
+        db.session.commit()
+
+    add_hall(1)
+    with count_queries() as few:
+        assert client.get("/organizer/fairs/belagro/halls").status_code == 200
+    for n in range(2, 12):
+        add_hall(n)
+    with count_queries() as many:
+        html = client.get("/organizer/fairs/belagro/halls").get_data(as_text=True)
+    assert many.count == few.count
+    assert html.count("Отмечен 1 стенд.") == 11
