@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from fairplanner.accounts.models import User
-from fairplanner.catalogue.models import Organizer
+from fairplanner.catalogue.models import Fair, Organizer
 from fairplanner.exhibitors.models import HallPlan
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
@@ -43,9 +43,10 @@ def fair_with_stands(live):
         return fair.slug
 
 
-def positions(live) -> list[tuple[str, float, float]]:
+def positions(live, slug: str) -> list[tuple[str, float, float]]:
     with live.app.app_context():
-        plan = db.session.scalars(select(HallPlan)).one()
+        fair = db.session.scalars(select(Fair).where(Fair.slug == slug)).one()
+        plan = db.session.scalars(select(HallPlan).where(HallPlan.fair_id == fair.id)).one()
         return [(p.stand, p.x, p.y) for p in plan.positions]
 
 
@@ -82,7 +83,7 @@ def test_an_organizer_marks_a_stand_by_clicking_and_the_catalogue_links_to_it(
     page.get_by_role("button", name=re.compile("Сохранить места|Save the positions")).click()
     expect(page.locator(".flash, [role=status], .messages").first).to_be_visible()
 
-    placed = positions(live)
+    placed = positions(live, slug)
     assert [stand for stand, _x, _y in placed] == ["А-1", "А-2"]
     _stand, x, y = placed[0]
     assert abs(x - 0.25) < 0.02
