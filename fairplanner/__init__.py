@@ -26,6 +26,7 @@ UPLOADS = {
     "accounts.company_logo": 6 * 1024 * 1024,
     "organizers.fair_image": 6 * 1024 * 1024,
     "organizers.stands_upload": 2 * 1024 * 1024,
+    "organizers.hall_plan_upload": 6 * 1024 * 1024,
 }
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         editor,
         exhibitors,
+        plans,
     )
     from fairplanner.organizers.messages import views as _messages  # noqa: F401 - the same
     from fairplanner.organizers.views import bp as organizers_bp

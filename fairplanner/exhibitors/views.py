@@ -14,7 +14,7 @@ from fairplanner.accounts.views import company_required
 from fairplanner.catalogue.structured import json_ld
 from fairplanner.core import sitemap
 from fairplanner.errors import DomainError
-from fairplanner.exhibitors import queries, services, structured
+from fairplanner.exhibitors import plans, queries, services, structured
 from fairplanner.exhibitors.forms import OwnEntryForm
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
@@ -47,7 +47,19 @@ def listing(slug: str) -> ResponseReturnValue:
         page=_page(),
     )
     page = services.catalogue_page(fair, filters)
-    return render_template("exhibitors/list.html", fair=fair, catalogue=page)
+    return render_template(
+        "exhibitors/list.html", fair=fair, catalogue=page, planned=plans.planned_halls(fair.id)
+    )
+
+
+@bp.get("/fairs/<slug>/halls/<path:hall>")
+@read_only
+def hall(slug: str, hall: str) -> ResponseReturnValue:
+    """A hall's plan with a marker at each placed stand (an SVG: no script), and its stands."""
+    fair = db.one_or_404(queries.visible_fair(slug))
+    plan = db.one_or_404(plans.plan_of(fair.id, hall))
+    stands = plans.stands(plan, fair.id, plan.hall, public=True)
+    return render_template("exhibitors/hall.html", fair=fair, plan=plan, stands=stands)
 
 
 @bp.get("/companies/<slug>")

@@ -298,6 +298,22 @@ def _fair_sentence(change: FairChange, names: Names) -> tuple[str, list[Detail]]
         if new is None:
             return _("Cover image removed"), []
         return (_("Cover image replaced") if old else _("Cover image uploaded")), []
+    if action == "hall plan":  # fairplanner.organizers.halls
+        hall = (changes.get("hall") or [None, DASH])[1]
+        old, new = changes.get("image") or [None, None]
+        if new is None:
+            return _("Plan of %(hall)s removed", hall=hall), []
+        if old:
+            return _("Plan of %(hall)s replaced", hall=hall), []
+        return _("Plan of %(hall)s uploaded", hall=hall), []
+    if action == "stands placed":  # fairplanner.organizers.halls
+        hall = (changes.get("hall") or [None, DASH])[1]
+        placed = (changes.get("stands") or [None, []])[1] or []
+        return _(
+            "Stands marked on the plan of %(hall)s: %(stands)s",
+            hall=hall,
+            stands=", ".join(str(s) for s in placed) or DASH,
+        ), []
     if action == "copied":
         source = (changes.get("from") or [None])[0]
         return _("Created as a copy of “%(name)s”", name=names.fairs.get(source, source)), []

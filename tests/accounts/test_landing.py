@@ -143,6 +143,8 @@ def test_the_rules_agree_with_what_every_page_answers(app, client, factories, us
         "template_id": 1,
         "digest": "0" * 64,  # an uploaded image (fairplanner.media; a 404: none stored)
         "ext": "png",
+        "plan_id": 1,  # a hall plan (fairplanner.exhibitors; a 404: none)
+        "hall": "Павильон 1",
     }
     paths = sample_paths(app, values)
     assert len(paths) > 25

@@ -25,6 +25,7 @@ from fairplanner.accounts import tokens
 from fairplanner.accounts.models import Role, User
 from fairplanner.catalogue.models import EventKind, FairStatus, Organizer
 from fairplanner.demo.catalogue import load_demo_file
+from fairplanner.exhibitors import plans
 from fairplanner.extensions import db
 from fairplanner.following import services as following_services
 from fairplanner.i18n import minsk_today
@@ -137,6 +138,10 @@ PAGES = [
         "/organizer/fairs/{fair}/exhibitors/{exhibitor}",
     ),
     Visit("exhibitor print view", "staff", "/organizer/fairs/{fair}/exhibitors/print?by=hall"),
+    Visit("hall plans (console)", "staff", "/organizer/fairs/{fair}/halls"),
+    Visit("hall plans, none (console)", "staff", "/organizer/fairs/{open_fair}/halls"),
+    Visit("hall plan marking (console)", "staff", "/organizer/fairs/{fair}/halls/{hall_plan}"),
+    Visit("hall plan", "anonymous", "/fairs/{fair}/halls/Павильон 1"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
 ]
@@ -304,6 +309,12 @@ def site(live: Any) -> dict[str, Any]:
         exhibitor = factories.registration(
             fair, shown, entry_ru="Пиломатериалы, евровагонка", entry_en=None
         )
+        # A plan of the hall with both stands, one of them marked (the catalogue links it).
+        stand_services.assign_stand(exhibitor, hall="Павильон 1", stand="А-14", actor=staff)
+        hall_plan, _ = plans.put_plan(
+            fair.id, "Павильон 1", media_services.store_image(io.BytesIO(images.png((400, 240))))
+        )
+        plans.place_stands(hall_plan, {"А-12": (0.25, 0.5)})
         # Followed, besides the demo seed's follows: one applied for, one not.
         following_services.follow(member.company, fair, by=member)
         following_services.follow(member.company, open_fair, by=member)
@@ -335,6 +346,7 @@ def site(live: Any) -> dict[str, Any]:
             "stand_registration": placed.id,
             "exhibitor": exhibitor.id,
             "exhibitor_company": shown.slug,
+            "hall_plan": hall_plan.id,
             "event": event.id,
             "sent_message": sent_message,
             "draft_message": draft_message,
