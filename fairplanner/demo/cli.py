@@ -29,7 +29,8 @@ from fairplanner.i18n import minsk_today
 @with_appcontext
 def seed_demo(path: Path) -> None:
     """Load demo fairs dated around today, demo logins, and companies' applications for the
-    demo organizer's open fairs, and exhibitors with stands and logos for the demo fairs. Safe to run again: what exists is kept, nothing is doubled."""
+    demo organizer's open fairs, and the demo fairs' exhibitors with stands and logos. Safe to
+    run again: what exists is kept, nothing is doubled."""
     today = minsk_today()
     try:
         data = load_demo_file(path)

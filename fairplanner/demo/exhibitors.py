@@ -36,7 +36,6 @@ from fairplanner.demo.activity import _member
 from fairplanner.demo.catalogue import SeedReport
 from fairplanner.extensions import db
 from fairplanner.media.services import store_image
-from fairplanner.organizers.models import FairChange
 from fairplanner.registrations import services as registration_services
 from fairplanner.registrations import stands
 from fairplanner.registrations.models import (
@@ -77,7 +76,6 @@ def seed_exhibitors(data: dict[str, Any], *, today: date) -> dict[str, SeedRepor
     for key, plan in data["fairs"].items():
         for fair in _open_editions(key, today=today):
             staff = _staff(fair.organizer, data["staff"])
-            last_change = db.session.scalar(select(func.max(FairChange.id))) or 0
             created = []
             for entry in plan:
                 spec = next(c for c in data["companies"] if c["key"] == entry["company"])
@@ -91,7 +89,7 @@ def seed_exhibitors(data: dict[str, Any], *, today: date) -> dict[str, SeedRepor
                 reports["listings"].created += 1
             for entry in plan:
                 _stand(fair, entry, members[entry["company"]].company, staff, reports["stands"])
-            timeline.spread(fair, created, after_fair_change=last_change, today=today)
+            timeline.spread_after(fair, created, today=today)
     return reports
 
 
