@@ -59,7 +59,7 @@ bench-load: install ## Load benchmark: gunicorn + wrk on SQLite and PostgreSQL (
 	  || { echo "wrk is missing and could not be installed: apt-get install wrk" >&2; exit 1; }
 	$(BIN)/python -m bench.load $(BENCH_ARGS)
 
-screenshots: install browser ## Console screenshots for the README (docs/*.png) from the demo data
+screenshots: install browser ## README screenshots (docs/*.png: the console, the exhibitor catalogue) from the demo data
 	$(BIN)/python scripts/screenshots.py
 
 clean: ## Remove the virtualenv and the development database

@@ -2,7 +2,8 @@
 
 Builds a scratch SQLite database with the demo data, serves the app on a free local port, logs
 in as the demo staff of BelExpo and saves each page under docs/ (Russian, 1280 px wide), plus a
-390 px copy of each in /tmp for a look at the phone layout.
+390 px copy of each in /tmp for a look at the phone layout; then the public exhibitor catalogue
+of the demo fair with the most exhibitors, as a visitor sees it (docs/exhibitors.png).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 import config  # noqa: E402
 from fairplanner import create_app  # noqa: E402
+from fairplanner.catalogue.models import Fair  # noqa: E402
+from fairplanner.exhibitors.queries import public  # noqa: E402
+from fairplanner.extensions import db  # noqa: E402
+from fairplanner.registrations.models import Registration  # noqa: E402
 
 STAFF = ("staff@belexpo.example", "staff-password-2026")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -38,6 +44,20 @@ def serve() -> tuple[str, object]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", server
+
+
+def busiest_catalogue(app: object) -> str:
+    """The slug of the fair whose exhibitor catalogue lists the most companies."""
+    with app.app_context():
+        return db.session.scalars(
+            select(Fair.slug)
+            .join(Registration, Registration.fair_id == Fair.id)
+            .join(Registration.company)
+            .where(public())
+            .group_by(Fair.id, Fair.slug)
+            .order_by(func.count(Registration.id).desc(), Fair.starts_on)
+            .limit(1)
+        ).one()
 
 
 def main() -> None:
@@ -70,6 +90,14 @@ def main() -> None:
             page.goto(f"{base}/organizer/fairs/{slug}/log")
             page.screenshot(path=folder / "console-log.png", full_page=True)
             context.close()
+            visitor = browser.new_context(
+                locale=lang, viewport={"width": width, "height": 1000}, device_scale_factor=1
+            )
+            page = visitor.new_page()
+            page.goto(f"{base}/fairs/{busiest_catalogue(server.app)}/exhibitors")
+            page.wait_for_load_state("networkidle")  # the logos
+            page.screenshot(path=folder / "exhibitors.png", full_page=width < 1280)
+            visitor.close()
         browser.close()
     server.shutdown()
     print(f"saved to {out} and {phone_dir}")

@@ -1,4 +1,5 @@
-"""`flask seed-demo`: the demo catalogue, logins, companies and their applications."""
+"""`flask seed-demo`: the demo catalogue, logins, companies and their applications, and the
+exhibitors of the demo fairs (catalogue entries, stands, logos)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask.cli import with_appcontext
 from fairplanner.demo.activity import load_activity_file, seed_activity
 from fairplanner.demo.catalogue import DEMO_FILE, load_demo_file
 from fairplanner.demo.catalogue import seed_demo as load
+from fairplanner.demo.exhibitors import load_exhibitors_file, seed_exhibitors
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
@@ -27,12 +29,14 @@ from fairplanner.i18n import minsk_today
 @with_appcontext
 def seed_demo(path: Path) -> None:
     """Load demo fairs dated around today, demo logins, and companies' applications for the
-    demo organizer's open fairs. Safe to run again: what exists is kept, nothing is doubled."""
+    demo organizer's open fairs, and the demo fairs' exhibitors with stands and logos. Safe to
+    run again: what exists is kept, nothing is doubled."""
     today = minsk_today()
     try:
         data = load_demo_file(path)
         reports = load(data, today=today)
         reports |= seed_activity(load_activity_file(), today=today)
+        reports |= seed_exhibitors(load_exhibitors_file(), today=today)
     except (KeyError, ValueError, TypeError) as exc:
         db.session.rollback()
         raise click.ClickException(f"demo data is not valid: {exc!r}") from exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from fairplanner.catalogue.models import Fair
 from fairplanner.db import utcnow
@@ -77,3 +77,48 @@ def spread(
             .where(Registration.id == registration.id)
             .values(created_at=history[0], updated_at=history[-1])
         )
+
+
+def spread_after(fair: Fair, registrations: list[Registration], *, today: date) -> None:
+    """Give the new applications' histories moments after everything the fair's log holds
+    already (a later seed step: its entries must not go before those of an earlier one), at
+    most HISTORY_DAYS back, evenly up to now, in the order the services wrote them."""
+    ids = [r.id for r in registrations]
+    changes = db.session.scalars(
+        select(RegistrationChange)
+        .where(RegistrationChange.registration_id.in_(ids))
+        .order_by(RegistrationChange.id)
+    ).all()
+    if not changes:
+        return
+    earlier = [
+        db.session.scalar(select(func.max(FairChange.at)).where(FairChange.fair_id == fair.id)),
+        db.session.scalar(
+            select(func.max(RegistrationChange.at))
+            .join(RegistrationChange.registration)
+            .where(Registration.fair_id == fair.id, RegistrationChange.registration_id.not_in(ids))
+        ),
+    ]
+    now = utcnow()
+    opens = max(fair.registration_opens_on, today - timedelta(days=HISTORY_DAYS))
+    start = datetime.combine(opens, OFFICE_OPENS, MINSK).astimezone(UTC)
+    for moment in earlier:
+        if moment is not None:
+            start = max(start, _aware(moment))
+    start = min(start, now - timedelta(minutes=len(changes) + 1))
+    step = (now - start) / (len(changes) + 1)
+    for i, change in enumerate(changes, start=1):
+        change.at = start + step * i
+    db.session.flush()
+    for registration in registrations:
+        history = [c.at for c in changes if c.registration_id == registration.id]
+        db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id)
+            .values(created_at=history[0], updated_at=history[-1])
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands stored moments back without their zone: they are UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
