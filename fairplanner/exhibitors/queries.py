@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager
 from fairplanner.accounts.models import Company, company_sectors
 from fairplanner.catalogue.models import Fair, Sector
 from fairplanner.catalogue.queries import VISIBLE
+from fairplanner.exhibitors.models import HallPlan
 from fairplanner.registrations.models import Registration, RegistrationRole, RegistrationStatus
 
 
@@ -140,3 +141,13 @@ def approved_exhibitors(fair_id: int) -> Select[tuple[Registration]]:
 
 def upcoming(today: date) -> ColumnElement[bool]:
     return Fair.ends_on >= today
+
+
+def public_hall_plans() -> Select[tuple[str, str]]:
+    """Fair slug and hall of every hall plan of a visible fair (the sitemap)."""
+    return (
+        select(Fair.slug, HallPlan.hall)
+        .join(HallPlan, HallPlan.fair_id == Fair.id)
+        .where(Fair.status.in_(VISIBLE))
+        .order_by(Fair.starts_on, Fair.id, HallPlan.hall)
+    )

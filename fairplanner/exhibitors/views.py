@@ -80,11 +80,13 @@ def _sitemap(state: BlueprintSetupState) -> None:
 
 
 def _sitemap_pages() -> Iterator[sitemap.Page]:
-    """The exhibitor catalogues that list someone, and every company page."""
+    """The exhibitor catalogues that list someone, every company page and hall plan."""
     for slug in db.session.scalars(queries.fairs_with_exhibitors()):
         yield sitemap.Page(url_for("exhibitors.listing", slug=slug))
     for slug in db.session.scalars(queries.public_company_slugs()):
         yield sitemap.Page(url_for("exhibitors.company", slug=slug))
+    for slug, hall in db.session.execute(queries.public_hall_plans()):
+        yield sitemap.Page(url_for("exhibitors.hall", slug=slug, hall=hall))
 
 
 @bp.route("/my/registrations/<int(max=2147483647):registration_id>/entry", methods=["GET", "POST"])

@@ -67,6 +67,15 @@ def test_a_fair_logo_uploaded_in_the_console_shows_on_the_card_and_the_page(
         "Этот файл — не изображение PNG, JPEG или WebP."
     )
     assert image_count(live) == before
+    # A decompression bomb: a small PNG that declares 100,000 × 100,000 pixels.
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(images.bomb())
+    page.locator("#logo").get_by_label(
+        "Изображение (PNG, JPEG или WebP, не больше 5 МБ)"
+    ).set_input_files(str(bomb))
+    page.locator("#logo").get_by_role("button", name="Загрузить").click()
+    expect(page.locator("#logo .field-errors")).to_contain_text("слишком много пикселей")
+    assert image_count(live) == before
 
     page.locator("#logo").get_by_label(
         "Изображение (PNG, JPEG или WebP, не больше 5 МБ)"

@@ -288,3 +288,12 @@ def test_the_halls_page_reads_a_fixed_number_of_statements(
         html = client.get("/organizer/fairs/belagro/halls").get_data(as_text=True)
     assert many.count == few.count
     assert html.count("Отмечен 1 стенд.") == 11
+
+
+def test_the_sitemap_lists_the_hall_plans_of_visible_fairs(app, client, factories, fair, staff):
+    from urllib.parse import quote
+
+    exhibit(factories, fair, "ООО «Альфа»", "А-1")
+    assert put_plan(client).status_code == 302
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"/fairs/belagro/halls/{quote(HALL)}</loc>" in sitemap
