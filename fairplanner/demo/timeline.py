@@ -8,6 +8,7 @@ services wrote the rows; what the rows say is theirs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
@@ -68,15 +69,7 @@ def spread(
         strict=True,
     ):
         entry.at = moment
-    db.session.flush()
-    for registration in registrations:
-        history = [c.at for c in changes if c.registration_id == registration.id]
-        # A bulk UPDATE: the application's own version (what its pages compare) stays as is.
-        db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration.id)
-            .values(created_at=history[0], updated_at=history[-1])
-        )
+    _date_applications(registrations, changes)
 
 
 def spread_after(fair: Fair, registrations: list[Registration], *, today: date) -> None:
@@ -109,9 +102,17 @@ def spread_after(fair: Fair, registrations: list[Registration], *, today: date) 
     step = (now - start) / (len(changes) + 1)
     for i, change in enumerate(changes, start=1):
         change.at = start + step * i
+    _date_applications(registrations, changes)
+
+
+def _date_applications(
+    registrations: list[Registration], changes: Sequence[RegistrationChange]
+) -> None:
+    """Each application made and last changed when its first and last history entries say."""
     db.session.flush()
     for registration in registrations:
         history = [c.at for c in changes if c.registration_id == registration.id]
+        # A bulk UPDATE: the application's own version (what its pages compare) stays as is.
         db.session.execute(
             update(Registration)
             .where(Registration.id == registration.id)

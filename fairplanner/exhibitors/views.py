@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from fairplanner.accounts.views import company_required
 from fairplanner.catalogue.structured import json_ld
 from fairplanner.core import sitemap
 from fairplanner.errors import DomainError
@@ -19,7 +18,7 @@ from fairplanner.exhibitors.forms import OwnEntryForm
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
 from fairplanner.readonly import read_only
-from fairplanner.registrations import queries as registration_queries
+from fairplanner.registrations.views import own_registration
 
 bp = Blueprint("exhibitors", __name__)
 FILTER_MAX = 60  # a sector code, a country code or a hall name
@@ -93,29 +92,26 @@ def _sitemap_pages() -> Iterator[sitemap.Page]:
 @login_required
 def own_entry(registration_id: int) -> ResponseReturnValue:
     """The company writes its catalogue entry, also after approval, until the fair ends."""
-    company = company_required()
-    registration = db.one_or_404(
-        registration_queries.company_registration(company.id, registration_id)
-    )
+    registration = own_registration(registration_id)
     form = OwnEntryForm(obj=None if request.method == "POST" else registration)
-    if form.validate_on_submit():
-        try:
-            changes = services.write_entry(
-                registration,
-                listed=form.listed.data,
-                entry_ru=form.entry_ru.data,
-                entry_en=form.entry_en.data,
-                actor=current_user,
-                today=minsk_today(),
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("registrations.show", registration_id=registration.id))
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template(
+            "exhibitors/own_entry.html", registration=registration, form=form
+        ), status
+    try:
+        changes = services.write_entry(
+            registration,
+            listed=form.listed.data,
+            entry_ru=form.entry_ru.data,
+            entry_en=form.entry_en.data,
+            actor=current_user,
+            today=minsk_today(),
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
         flash(_("Catalogue entry saved.") if changes else _("Nothing changed."), "success")
-        return redirect(url_for("registrations.show", registration_id=registration.id))
-    status = 422 if form.errors else 200
-    return render_template(
-        "exhibitors/own_entry.html", registration=registration, form=form
-    ), status
+    return redirect(url_for("registrations.show", registration_id=registration.id))

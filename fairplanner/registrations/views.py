@@ -119,7 +119,8 @@ def _active_by_fair(rows: list) -> dict[int, list[Registration]]:
     return found
 
 
-def _own(registration_id: int) -> Registration:
+def own_registration(registration_id: int) -> Registration:
+    """One of the reader's company's applications, else 404 (403 without a company)."""
     company = company_required()
     return db.one_or_404(queries.company_registration(company.id, registration_id))
 
@@ -128,7 +129,7 @@ def _own(registration_id: int) -> Registration:
 @login_required
 def show(registration_id: int) -> ResponseReturnValue:
     """One application: what was asked for, where it stands, and its history."""
-    registration = _own(registration_id)
+    registration = own_registration(registration_id)
     rank = None
     if registration.status.value == "waitlisted":
         rank = db.session.scalar(queries.waitlist_rank(registration))
@@ -147,7 +148,7 @@ def show(registration_id: int) -> ResponseReturnValue:
 @login_required
 def edit(registration_id: int) -> ResponseReturnValue:
     """Change an application until the organizer decides on it."""
-    registration = _own(registration_id)
+    registration = own_registration(registration_id)
     if not registration.editable:
         flash(_("This application can no longer be changed."), "error")
         return redirect(url_for("registrations.show", registration_id=registration.id))
@@ -207,7 +208,7 @@ def _ask_to_withdraw(registration: Registration) -> ResponseReturnValue:
 @login_required
 def withdraw(registration_id: int) -> ResponseReturnValue:
     """Withdraw an application, once the company has confirmed it on the page this shows."""
-    registration = _own(registration_id)
+    registration = own_registration(registration_id)
     if ConfirmForm().validate_on_submit():
         if registration.withdrawable and not confirm.confirmed():
             return _ask_to_withdraw(registration)
