@@ -110,3 +110,9 @@ def test_the_print_view_groups_in_two_columns(client, factories, fair, staff):
     assert "Hall not assigned yet" in get(
         client, "/organizer/fairs/belagro/exhibitors/print?by=hall"
     ).get_data(as_text=True)
+
+
+def test_the_print_view_marks_an_entry_in_the_other_language(client, factories, fair, staff):
+    exhibit(factories, fair, "Only Russian Co", entry_ru="Тракторы")
+    html = get(client, "/organizer/fairs/belagro/exhibitors/print?by=sector").get_data(as_text=True)
+    assert 'lang="ru">Тракторы <span class="lang-marker" lang="en">(in Russian)</span>' in html
