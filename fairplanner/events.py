@@ -219,3 +219,58 @@ fair_cancelled = _signals.signal(
     cancelled calendar entry). Later meetings and tickets (cancel theirs).
     """,
 )
+
+# --- meetings --------------------------------------------------------------------------------
+
+meeting_requested = _signals.signal(
+    "meeting-requested",
+    doc="""A participant asked another for a B2B meeting.
+
+    :sender: the new ``Meeting`` (flushed), REQUESTED, with the proposed slots.
+    :actor: the ``User`` who sent it.
+
+    Listeners: notifications (the request mail to the recipient's company).
+    """,
+)
+
+meeting_answered = _signals.signal(
+    "meeting-answered",
+    doc="""The side a request waits for answered it.
+
+    :sender: the ``Meeting`` (flushed): ACCEPTED or SCHEDULED after an acceptance, DECLINED,
+             or still REQUESTED with other slots proposed.
+    :actor: the ``User`` who answered.
+    :answer: ``"accepted"``, ``"declined"`` or ``"proposed"``.
+
+    An acceptance with a time also sends `meeting_scheduled`. Listeners: notifications (the
+    answer mail to the other side).
+    """,
+)
+
+meeting_scheduled = _signals.signal(
+    "meeting-scheduled",
+    doc="""A meeting got its time and table, or they changed (accepted with a slot, placed by the
+    organizer or the scheduler, moved).
+
+    :sender: the ``Meeting`` (flushed), SCHEDULED; its ``sequence`` has grown.
+    :actor: the ``User`` who did it.
+    :previous: ``(starts_at, table_id)`` before the change, or None when it had no time.
+
+    Listeners: notifications (both companies get the meeting's calendar entry).
+    """,
+)
+
+meeting_cancelled = _signals.signal(
+    "meeting-cancelled",
+    doc="""A meeting or a request was cancelled: by a side, by the organizer, or because a
+    company's application ended or the fair was cancelled.
+
+    :sender: the ``Meeting`` (flushed), CANCELLED; its ``sequence`` has grown.
+    :actor: the ``User`` who cancelled, or None when it followed from another change.
+    :previous: the ``MeetingState`` before.
+    :reason: the reason given, or None.
+
+    Listeners: notifications (the other side, or both when the organizer cancelled; a
+    scheduled meeting's mail carries the cancelled calendar entry).
+    """,
+)
