@@ -12,6 +12,7 @@ from fairplanner.demo.activity import load_activity_file, seed_activity
 from fairplanner.demo.catalogue import DEMO_FILE, load_demo_file
 from fairplanner.demo.catalogue import seed_demo as load
 from fairplanner.demo.exhibitors import load_exhibitors_file, seed_exhibitors
+from fairplanner.demo.meetings import load_meetings_file, seed_meetings
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
@@ -37,6 +38,7 @@ def seed_demo(path: Path) -> None:
         reports = load(data, today=today)
         reports |= seed_activity(load_activity_file(), today=today)
         reports |= seed_exhibitors(load_exhibitors_file(), today=today)
+        reports |= seed_meetings(load_meetings_file(), today=today)
     except (KeyError, ValueError, TypeError) as exc:
         db.session.rollback()
         raise click.ClickException(f"demo data is not valid: {exc!r}") from exc
