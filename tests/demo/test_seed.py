@@ -109,3 +109,40 @@ def test_demo_login_works_and_its_profile_is_complete(runner, client, db):
     html = client.get("/company").get_data(as_text=True)
     assert "Эти сведения нужны организаторам" not in html
     assert account["company"]["tax_id"] in html
+
+
+def test_the_demo_fair_has_a_b2b_programme_with_meetings(runner, db):
+    """Participants from Belarus and the Kirov region with offers and needs, meetings booked
+    between them, and the demo login in a programme of its own."""
+    from fairplanner.accounts.models import Country
+    from fairplanner.meetings.models import Meeting, MeetingState, Participant, Programme
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    programme = db.session.scalar(
+        select(Programme).join(Fair).where(Fair.slug.like("my-belarus-%"))
+    )
+    assert programme is not None
+    participants = db.session.scalars(
+        select(Participant).where(Participant.fair_id == programme.fair_id)
+    ).all()
+    assert len(participants) >= 10
+    assert {p.company.country for p in participants} == {Country.RUSSIA, Country.BELARUS}
+    assert all((p.offers_ru and p.seeks_ru) for p in participants)
+    assert all(p.offer_sectors and p.seek_sectors for p in participants)
+    states = db.session.scalars(
+        select(Meeting.state).where(Meeting.fair_id == programme.fair_id)
+    ).all()
+    assert states.count(MeetingState.SCHEDULED) >= 5
+    assert MeetingState.REQUESTED in states
+    demo = db.session.scalar(
+        select(Participant)
+        .join(Participant.company)
+        .where(Participant.company.has(short_name="Вятка-Лес"))
+    )
+    assert demo is not None
+    assert db.session.scalars(
+        select(Meeting.state).where(
+            (Meeting.recipient_id == demo.id) | (Meeting.requester_id == demo.id)
+        )
+    ).all()
