@@ -14,10 +14,10 @@ slot both are free at, no free table at any of those slots) are answered before 
 never enter it. A greedy placement (`greedy()`) is given to CP-SAT as its hint, so the first
 solution is at least as good as greedy's and the time limit only ever buys improvements.
 
-The answer is the same for the same input: the search is CP-SAT's deterministic interleaved
-one, stopped by its deterministic clock (the wall-clock limit only guards a slow machine), and
-everything after it (moving meetings to earlier slots, tables in `tables` order) is in a fixed
-order.
+The answer is the same for the same input (by default, see `schedule()`): the search runs on
+one thread with a fixed seed, stopped by CP-SAT's deterministic clock (the wall-clock limit only
+guards a slow machine), and everything around it (the greedy hint, the fill-up after it, moving
+meetings to earlier slots, tables in `tables` order) goes in a fixed order.
 """
 
 from __future__ import annotations
@@ -101,10 +101,11 @@ class Result:
     seconds: float
 
 
-# CP-SAT's deterministic time is roughly seconds on a typical machine; the search stops at
-# whichever of the two limits comes first, and only the deterministic one gives the same
-# answer on every run, so it is the tighter of the two on an ordinary machine.
-DETERMINISTIC_SHARE = 0.5
+# The one-thread search stops at whichever of the two limits comes first, and only the
+# deterministic one gives the same answer on every run, so it is the tighter of the two: its
+# units went four times slower than wall seconds on the benchmark's machine (bench.meetings:
+# 5 in 20 s), so a fifth of the limit ends the search a little before the wall clock would.
+DETERMINISTIC_SHARE = 0.2
 
 
 @dataclass
@@ -243,16 +244,27 @@ def greedy(problem: Problem) -> tuple[Placement, ...]:
     return board.placements()
 
 
-def schedule(problem: Problem, *, time_limit: float = 20.0, workers: int = 2) -> Result:
-    """Place as many of `problem.wanted` as can be, within about `time_limit` seconds."""
+def schedule(
+    problem: Problem, *, time_limit: float = 20.0, workers: int = 2, deterministic: bool = True
+) -> Result:
+    """Place as many of `problem.wanted` as can be, within about `time_limit` seconds.
+
+    `deterministic` (the default): the same input gives the same answer on every run. CP-SAT
+    then searches on one thread, stopped by its deterministic clock, and `workers` is unused:
+    its parallel search (`deterministic=False`, `workers` threads) often places a few more
+    meetings in the same time, but which ones and where depends on the threads' timing. (Its
+    deterministic parallel mode, `interleave_search`, placed fewer than either here.)"""
     started = time.perf_counter()
     prep = _prepare(problem)
     board = _Board(prep)
     board.fill()  # the greedy hint
-    upper = len(prep.wanted)
+    upper = _counting_bound(prep)
     optimal = len(board.slot_of) == upper
-    if prep.wanted and not optimal:
-        upper, optimal = _solve(prep, board, time_limit=time_limit, workers=workers)
+    if not optimal:
+        solved, optimal = _solve(
+            prep, board, time_limit=time_limit, workers=1 if deterministic else workers
+        )
+        upper = min(upper, solved)
         board.fill()  # anything a stopped search left out that still fits
     board.earlier()
     placed = board.placements()
@@ -273,6 +285,23 @@ def schedule(problem: Problem, *, time_limit: float = 20.0, workers: int = 2) ->
     )
 
 
+def _counting_bound(prep: _Prepared) -> int:
+    """What counting alone allows: no more than the requests, than the free tables of the
+    slots any request could use, or than half the meetings the companies may get (a meeting
+    takes two), each company capped by its limit, its usable slots and its requests."""
+    slots: set[int] = set()
+    party_slots: dict[int, set[int]] = defaultdict(set)
+    requests: dict[int, int] = defaultdict(int)
+    for wid, w in prep.wanted.items():
+        slots.update(prep.candidates[wid])
+        for pid in (w.a, w.b):
+            party_slots[pid].update(prep.candidates[wid])
+            requests[pid] += 1
+    tables = sum(len(prep.free_tables[slot]) for slot in slots)
+    ends = sum(min(prep.limit[pid], len(party_slots[pid]), requests[pid]) for pid in requests)
+    return min(len(prep.wanted), tables, ends // 2)
+
+
 def _solve(prep: _Prepared, board: _Board, *, time_limit: float, workers: int) -> tuple[int, bool]:
     """Improve `board` (greedy's placement) with CP-SAT. Returns the proven upper bound and
     whether the answer is optimal; `board` then holds the best solution found."""
@@ -282,19 +311,20 @@ def _solve(prep: _Prepared, board: _Board, *, time_limit: float, workers: int) -
     per_party_slot: dict[tuple[int, int], list] = defaultdict(list)
     per_party: dict[int, list] = defaultdict(list)
     per_slot: dict[int, list] = defaultdict(list)
+    y: dict[int, cp_model.IntVar] = {}
     for wid, w in prep.wanted.items():
+        y[wid] = model.new_bool_var(f"w{wid}")
+        per_party[w.a].append(y[wid])
+        per_party[w.b].append(y[wid])
         for slot in prep.candidates[wid]:
             var = model.new_bool_var(f"w{wid}s{slot}")
             x[wid, slot] = var
             per_wanted[wid].append(var)
             per_party_slot[w.a, slot].append(var)
             per_party_slot[w.b, slot].append(var)
-            per_party[w.a].append(var)
-            per_party[w.b].append(var)
             per_slot[slot].append(var)
-    for group in per_wanted.values():
-        if len(group) > 1:
-            model.add_at_most_one(group)
+    for wid, group in per_wanted.items():
+        model.add(sum(group) == y[wid])
     for group in per_party_slot.values():
         if len(group) > 1:
             model.add_at_most_one(group)
@@ -304,16 +334,18 @@ def _solve(prep: _Prepared, board: _Board, *, time_limit: float, workers: int) -
     for slot, group in per_slot.items():
         if len(group) > len(prep.free_tables[slot]):
             model.add(sum(group) <= len(prep.free_tables[slot]))
-    model.maximize(sum(x.values()))
+    model.maximize(sum(y.values()))
     for (wid, slot), var in x.items():
         model.add_hint(var, board.slot_of.get(wid) == slot)
+    for wid, var in y.items():
+        model.add_hint(var, wid in board.slot_of)
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(workers, 1)
-    solver.parameters.interleave_search = True
     solver.parameters.random_seed = 17
     solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
-    solver.parameters.max_deterministic_time = max(time_limit * DETERMINISTIC_SHARE, 0.05)
+    if workers == 1:
+        solver.parameters.max_deterministic_time = max(time_limit * DETERMINISTIC_SHARE, 0.05)
     status = solver.solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = sum(solver.boolean_value(var) for var in x.values())
