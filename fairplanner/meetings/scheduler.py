@@ -6,13 +6,22 @@ already booked, each company's busy slots and how many more meetings it may get,
 requests without a time) and `schedule()` returns the placements, the requests it could not
 place with the reason, and how far from the best possible the answer is.
 
+How (each step only when the one before has not reached a proven bound):
+
+1. greedy: the scarcest requests first, each at its earliest slot that fits (`greedy()`);
+2. which meetings, ignoring when: CP-SAT picks the most requests each company's limit (and
+   number of usable slots) allows; its optimum bounds the answer, and placing the picked
+   requests first, then moving a meeting that is in the way of one left out, usually reaches
+   it within a second on a fair of 2,000 requests;
+3. the full model below, with the best placement so far as its hint.
+
 The model is OR-Tools CP-SAT's: one boolean per (request, slot) where both companies are free
 and a table is left; each request at most once, each company at most one meeting per slot and
 at most its `limit` in all, each slot at most its free tables; maximise the meetings placed.
 Requests that cannot be placed whatever the others do (a company with no meetings left, no
 slot both are free at, no free table at any of those slots) are answered before the model and
-never enter it. A greedy placement (`greedy()`) is given to CP-SAT as its hint, so the first
-solution is at least as good as greedy's and the time limit only ever buys improvements.
+never enter it. The hint makes CP-SAT's first solution the best placement so far, so the time
+limit only ever buys improvements.
 
 The answer is the same for the same input (by default, see `schedule()`): the search runs on
 one thread with a fixed seed, stopped by CP-SAT's deterministic clock (the wall-clock limit only
@@ -103,9 +112,12 @@ class Result:
 
 # The one-thread search stops at whichever of the two limits comes first, and only the
 # deterministic one gives the same answer on every run, so it is the tighter of the two: its
-# units went four times slower than wall seconds on the benchmark's machine (bench.meetings:
-# 5 in 20 s), so a fifth of the limit ends the search a little before the wall clock would.
-DETERMINISTIC_SHARE = 0.2
+# units went 0.2 to 0.7 per wall second on the benchmark's machine (2 CPUs; the low end with
+# other work on them), so 0.3 of the limit ends the search before the wall clock unless the
+# machine is overloaded: then the answer can differ between runs.
+DETERMINISTIC_SHARE = 0.3
+# The part of the time limit for choosing the meetings without their slots (`_choose`).
+CHOOSE_SHARE = 0.1
 
 
 @dataclass
@@ -201,11 +213,16 @@ class _Board:
                 return True
         return False
 
-    def fill(self) -> None:
-        """Place what still fits: the scarcest requests first (fewest candidate slots, then
-        the parties with the fewest meetings left), each at its earliest slot."""
+    def fill(self, among: set[int] | None = None) -> None:
+        """Place what still fits (of `among`, if given): the scarcest requests first (fewest
+        candidate slots, then the parties with the fewest meetings left), each at its earliest
+        slot."""
         for w in sorted(
-            (w for w in self.prep.wanted.values() if w.id not in self.slot_of),
+            (
+                w
+                for w in self.prep.wanted.values()
+                if w.id not in self.slot_of and (among is None or w.id in among)
+            ),
             key=lambda w: (
                 len(self.prep.candidates[w.id]),
                 min(self.limit[w.a], self.limit[w.b]),
@@ -213,6 +230,46 @@ class _Board:
             ),
         ):
             self.try_place(w)
+
+    def repair(self) -> None:
+        """Place what fits once one meeting in its way moves to another slot: for each request
+        left out whose companies have meetings left, at each of its slots, the meetings there of
+        either company (or, when the tables are all used, any one meeting there) move to their
+        earliest other slot that fits."""
+        for wid in sorted(self.prep.wanted):
+            w = self.prep.wanted[wid]
+            if wid in self.slot_of or self.limit[w.a] <= 0 or self.limit[w.b] <= 0:
+                continue
+            for slot in self.prep.candidates[wid]:
+                if self._place_moving(w, slot):
+                    break
+
+    def _place_moving(self, w: Wanted, slot: int) -> bool:
+        there = sorted(wid for wid, s in self.slot_of.items() if s == slot)
+        mine = [
+            wid for wid in there if {w.a, w.b} & {self.prep.wanted[wid].a, self.prep.wanted[wid].b}
+        ]
+        # A meeting moved cannot come back to `slot`: it shares a company with `w` there, or
+        # `w` took the last table.
+        for movers in [mine] if mine else [[wid] for wid in there] if not self.left[slot] else []:
+            moved = [self.prep.wanted[wid] for wid in movers]
+            for m in moved:
+                self.take(m)
+            if self.fits(w, slot):
+                self.put(w, slot)
+                placed = []
+                for m in moved:
+                    if not self.try_place(m):
+                        break
+                    placed.append(m)
+                else:
+                    return True
+                for m in placed:
+                    self.take(m)
+                self.take(w)
+            for m in moved:
+                self.put(m, slot)
+        return False
 
     def earlier(self) -> None:
         """Move each meeting to the earliest slot it fits (same meetings, earlier days)."""
@@ -261,11 +318,30 @@ def schedule(
     upper = _counting_bound(prep)
     optimal = len(board.slot_of) == upper
     if not optimal:
+        # Which meetings, ignoring when: the best choice within the limits is a bound, and
+        # placing that choice first often beats greedy's start.
+        chosen, bound = _choose(
+            prep, upper, set(board.slot_of), time_limit=time_limit * CHOOSE_SHARE
+        )
+        upper = min(upper, bound)
+        better = _Board(prep)
+        better.fill(among=chosen)
+        better.repair()
+        better.fill()
+        if len(better.slot_of) > len(board.slot_of):
+            board = better
+        optimal = len(board.slot_of) == upper
+    if not optimal:
         solved, optimal = _solve(
-            prep, board, time_limit=time_limit, workers=1 if deterministic else workers
+            prep,
+            board,
+            upper,
+            time_limit=time_limit * (1 - CHOOSE_SHARE),
+            workers=1 if deterministic else workers,
         )
         upper = min(upper, solved)
         board.fill()  # anything a stopped search left out that still fits
+        board.repair()
     board.earlier()
     placed = board.placements()
     upper = max(upper, len(placed))
@@ -302,7 +378,52 @@ def _counting_bound(prep: _Prepared) -> int:
     return min(len(prep.wanted), tables, ends // 2)
 
 
-def _solve(prep: _Prepared, board: _Board, *, time_limit: float, workers: int) -> tuple[int, bool]:
+def _choose(
+    prep: _Prepared, upper: int, hint: set[int], *, time_limit: float
+) -> tuple[set[int], int]:
+    """The most requests the companies' limits allow, ignoring slots but for each company's
+    number of usable slots and the tables in all: the chosen request ids and a proven upper
+    bound on what can be placed. One thread, deterministic."""
+    usable: dict[int, set[int]] = defaultdict(set)
+    slots: set[int] = set()
+    for wid, w in prep.wanted.items():
+        usable[w.a].update(prep.candidates[wid])
+        usable[w.b].update(prep.candidates[wid])
+        slots.update(prep.candidates[wid])
+    model = cp_model.CpModel()
+    y = {wid: model.new_bool_var(f"w{wid}") for wid in prep.wanted}
+    per_party: dict[int, list] = defaultdict(list)
+    for wid, w in prep.wanted.items():
+        per_party[w.a].append(y[wid])
+        per_party[w.b].append(y[wid])
+    for pid, group in per_party.items():
+        cap = min(prep.limit[pid], len(usable[pid]))
+        if len(group) > cap:
+            model.add(sum(group) <= cap)
+    model.add(sum(y.values()) <= upper)
+    model.maximize(sum(y.values()))
+    for wid, var in y.items():
+        model.add_hint(var, wid in hint)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 17
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
+    solver.parameters.max_deterministic_time = max(time_limit * DETERMINISTIC_SHARE, 0.02)
+    # Presolve took seconds on 2,000 requests and found nothing; the search alone proves
+    # the optimum in a tenth of a second (bench.meetings).
+    solver.parameters.cp_model_presolve = False
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return set(), upper
+    chosen = {wid for wid, var in y.items() if solver.boolean_value(var)}
+    if status == cp_model.OPTIMAL:
+        return chosen, len(chosen)
+    return chosen, min(upper, math.floor(solver.best_objective_bound + 1e-6))
+
+
+def _solve(
+    prep: _Prepared, board: _Board, upper: int, *, time_limit: float, workers: int
+) -> tuple[int, bool]:
     """Improve `board` (greedy's placement) with CP-SAT. Returns the proven upper bound and
     whether the answer is optimal; `board` then holds the best solution found."""
     model = cp_model.CpModel()
@@ -334,6 +455,7 @@ def _solve(prep: _Prepared, board: _Board, *, time_limit: float, workers: int) -
     for slot, group in per_slot.items():
         if len(group) > len(prep.free_tables[slot]):
             model.add(sum(group) <= len(prep.free_tables[slot]))
+    model.add(sum(y.values()) <= upper)
     model.maximize(sum(y.values()))
     for (wid, slot), var in x.items():
         model.add_hint(var, board.slot_of.get(wid) == slot)
@@ -357,6 +479,6 @@ def _solve(prep: _Prepared, board: _Board, *, time_limit: float, workers: int) -
                     board.put(prep.wanted[wid], slot)
     if status == cp_model.OPTIMAL:
         return len(board.slot_of), True
-    bound = solver.best_objective_bound
-    upper = len(prep.wanted) if not math.isfinite(bound) else math.floor(bound + 1e-6)
-    return min(upper, len(prep.wanted)), False
+    if status != cp_model.FEASIBLE:  # stopped before its first solution: no bound either
+        return upper, False
+    return min(upper, math.floor(solver.best_objective_bound + 1e-6)), False
