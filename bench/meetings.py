@@ -2,14 +2,15 @@
 
 Usage: python -m bench.meetings [--time-limit S] [--workers N] [--seed N]
 
-Two sizes: a big fair's programme (300 participants, 2,000 distinct accepted requests, two days
-of sixteen 30-minute slots from 10:00 to 18:00 Minsk time, 40 tables, at most 12 meetings per
-company, each company busy at 0-6 random slots) and a small one (60 participants, 300
-requests, the same days, 10 tables). For each: the solver's time, the meetings it placed, its
-proven upper bound, what CP-SAT's parallel search (`deterministic=False`) places in the same
-time, a counting bound (no solver), greedy's count and the requests left out by reason. No
-route is involved, so there is no ratio to the bare Flask route: the figures are seconds on
-this machine. Not hooked into `python -m bench`, which times pages (and the feed) only.
+Five programmes (SIZES): a big fair's (300 participants, 2,000 distinct accepted requests, two
+days of sixteen 30-minute slots from 10:00 to 18:00 Minsk time, 40 tables, at most 12 meetings
+per company, each company busy at 0-6 random slots), the same with 60 tables, a small one (60
+participants, 300 requests, the same days, 10 tables) and one short day (8 slots, limit 6)
+where the full model has to run, small and big. For each: the solver's time, the meetings it
+placed, its proven upper bound, what CP-SAT's parallel search (`deterministic=False`) places
+in the same time, a counting bound (no solver), greedy's count and the requests left out by
+reason. No route is involved, so there is no ratio to the bare Flask route: the figures are
+seconds on this machine. Not hooked into `python -m bench`, which times pages (and the feed) only.
 """
 
 from __future__ import annotations
@@ -46,8 +47,34 @@ class Size:
 
 
 SIZES = [
+    # The brief's programme: 40 tables x 32 slots = 1,280 meetings at most, fewer than the
+    # limits allow (about 1,650), so the tables decide and greedy fills them all.
     Size("big fair", participants=300, requests=2000, tables=40),
+    # The same fair with 60 tables: the companies' limits decide, greedy stops short.
+    Size("big fair, 60 tables", participants=300, requests=2000, tables=60),
     Size("small fair", participants=60, requests=300, tables=10),
+    # One short day, limit 6: when matters, and the full CP-SAT model has to run.
+    Size(
+        "short day",
+        participants=60,
+        requests=300,
+        tables=20,
+        days=1,
+        slots_per_day=8,
+        limit=6,
+        max_busy=3,
+    ),
+    # The same at the big fair's scale (120 tables): the full model on 2,000 requests.
+    Size(
+        "big short day",
+        participants=300,
+        requests=2000,
+        tables=120,
+        days=1,
+        slots_per_day=8,
+        limit=6,
+        max_busy=3,
+    ),
 ]
 
 

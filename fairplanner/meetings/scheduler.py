@@ -337,6 +337,7 @@ def schedule(
             board,
             upper,
             time_limit=time_limit * (1 - CHOOSE_SHARE),
+            deadline=started + time_limit,
             workers=1 if deterministic else workers,
         )
         upper = min(upper, solved)
@@ -422,7 +423,13 @@ def _choose(
 
 
 def _solve(
-    prep: _Prepared, board: _Board, upper: int, *, time_limit: float, workers: int
+    prep: _Prepared,
+    board: _Board,
+    upper: int,
+    *,
+    time_limit: float,
+    deadline: float,
+    workers: int,
 ) -> tuple[int, bool]:
     """Improve `board` (greedy's placement) with CP-SAT. Returns the proven upper bound and
     whether the answer is optimal; `board` then holds the best solution found."""
@@ -465,7 +472,10 @@ def _solve(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(workers, 1)
     solver.parameters.random_seed = 17
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.1)
+    # The wall clock: what is left of the caller's limit after the steps before and building
+    # the model (a second on 2,000 requests). The deterministic limit comes from `time_limit`
+    # alone, never from the clock, or the same input could stop at another point.
+    solver.parameters.max_time_in_seconds = max(deadline - time.perf_counter(), 0.1)
     if workers == 1:
         solver.parameters.max_deterministic_time = max(time_limit * DETERMINISTIC_SHARE, 0.05)
     status = solver.solve(model)
