@@ -155,7 +155,8 @@ def run(size: Size, *, seed: int, time_limit: float, workers: int) -> list[str]:
     slots = len(problem.slots)
     return [
         f"## {size.name}: {size.participants} participants, {size.requests} requests, "
-        f"{size.days} days x {size.slots_per_day} slots, {size.tables} tables, "
+        f"{size.days} day{'s' if size.days > 1 else ''} x {size.slots_per_day} slots, "
+        f"{size.tables} tables, "
         f"limit {size.limit}, busy 0-{size.max_busy} slots",
         f"solver time          {result.seconds:8.2f} s   (limit {time_limit:g} s, one thread, "
         f"deterministic; {'optimal' if result.optimal else 'stopped by the limit'})",
