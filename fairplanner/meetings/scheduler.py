@@ -38,8 +38,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:  # imported where the solver runs: OR-Tools brings pandas and numpy, a
+    # second of import that the app's other pages need not pay (python -X importtime)
+    from ortools.sat.python import cp_model
 
 
 @dataclass(frozen=True)
@@ -385,12 +388,12 @@ def _choose(
     """The most requests the companies' limits allow, ignoring slots but for each company's
     number of usable slots and the tables in all: the chosen request ids and a proven upper
     bound on what can be placed. One thread, deterministic."""
+    from ortools.sat.python import cp_model
+
     usable: dict[int, set[int]] = defaultdict(set)
-    slots: set[int] = set()
     for wid, w in prep.wanted.items():
         usable[w.a].update(prep.candidates[wid])
         usable[w.b].update(prep.candidates[wid])
-        slots.update(prep.candidates[wid])
     model = cp_model.CpModel()
     y = {wid: model.new_bool_var(f"w{wid}") for wid in prep.wanted}
     per_party: dict[int, list] = defaultdict(list)
@@ -433,6 +436,8 @@ def _solve(
 ) -> tuple[int, bool]:
     """Improve `board` (greedy's placement) with CP-SAT. Returns the proven upper bound and
     whether the answer is optimal; `board` then holds the best solution found."""
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     per_wanted: dict[int, list] = defaultdict(list)
