@@ -21,7 +21,7 @@ from fairplanner.catalogue.models import Fair
 from fairplanner.display import company_name
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
-from fairplanner.i18n import MINSK, current_language
+from fairplanner.i18n import current_language
 from fairplanner.meetings import services
 from fairplanner.meetings.models import Meeting, MeetingState, Outcome, Programme
 from fairplanner.organizers import meeting_numbers as numbers
@@ -493,8 +493,4 @@ def meeting_outcome(slug: str, meeting_id: int) -> ResponseReturnValue:
         found = _meeting(fair, meeting_id)
         return _meeting_page(fair, found, error=exc.message, status=exc.status_code)
     flash(_("Saved."), "success")
-    back = request.form.get("back", "")
-    if back == "grid" and found.starts_at:
-        day = found.starts_at.astimezone(MINSK).date().isoformat()
-        return redirect(url_for("organizers.meetings", slug=fair.slug, day=day))
     return redirect(url_for("organizers.meeting", slug=fair.slug, meeting_id=found.id))

@@ -287,6 +287,9 @@ def test_the_grid_shows_the_meeting_in_its_cell(client, site, login_as):
     assert ">11:30</time>" in html
     assert ">11:00</time>" not in html  # the break
     assert 'role="region"' in html  # the grid scrolls in a labelled region on a phone
+    # Three slots × two tables on the first day, one taken: each free cell books a meeting.
+    assert html.count('class="book"') == 5
+    assert "Free: book a meeting at 10:30, Стол 1" in html
     assert "Стол 1" in html
     assert "Стол 2" in html
     second = site["fair"].ends_on.isoformat()
@@ -417,6 +420,17 @@ def test_the_organizer_books_a_meeting_with_a_time_and_table(client, site, login
     history = client.get(url(site, "{fair}/log"), headers=EN).get_data(as_text=True)
     assert "B2B meeting" in history
     assert "booked" in history
+
+
+def test_a_free_cell_opens_the_booking_form_with_its_time_and_table(client, site, login_as):
+    b2b = site["b2b"]
+    login_as(site["staff"])
+    slot, table = b2b.slots[1], b2b.tables[0]
+    html = client.get(
+        url(site, "{fair}/meetings/new"), query_string={"slot": slot.isoformat(), "table": table.id}
+    ).get_data(as_text=True)
+    assert f'<option selected value="{slot.isoformat()}">' in html
+    assert f'<option selected value="{table.id}">' in html
 
 
 def test_the_organizer_books_a_meeting_without_a_time(client, site, login_as):
