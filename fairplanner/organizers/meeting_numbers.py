@@ -207,6 +207,12 @@ def numbers(fair_id: int) -> Numbers:
         .where(Participant.fair_id == fair_id, Participant.active.is_(True))
     )
     counts = state_counts(fair_id)
+    # A company's request names who proposed first; a meeting the organizer booked does not.
+    requested = db.session.scalar(
+        select(func.count())
+        .select_from(Meeting)
+        .where(Meeting.fair_id == fair_id, Meeting.proposed_by_id.is_not(None))
+    )
     outcomes = dict(
         db.session.execute(
             select(Meeting.outcome, func.count())
@@ -229,7 +235,7 @@ def numbers(fair_id: int) -> Numbers:
     )
     return Numbers(
         participants=participants_count or 0,
-        requested=sum(counts.values()),
+        requested=requested or 0,
         accepted=counts[MeetingState.ACCEPTED] + counts[MeetingState.SCHEDULED],
         scheduled=counts[MeetingState.SCHEDULED],
         held=outcomes.get(Outcome.HELD, 0),

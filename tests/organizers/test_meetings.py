@@ -353,6 +353,8 @@ def test_the_numbers(client, site, login_as):
     meeting = site["meeting"]
     services.mark_outcome(meeting, Outcome.HELD, actor=site["staff"])
     meeting.requester_follow_up = FollowUp.CONTRACT
+    b2b = site["b2b"]
+    services.create_meeting(b2b.fair, site["c"], site["d"], starts_at=None, actor=b2b.staff)
     db.session.commit()
     login_as(site["staff"])
     html = client.get(url(site, "{fair}/meetings/numbers"), headers=EN).get_data(as_text=True)
@@ -363,6 +365,8 @@ def test_the_numbers(client, site, login_as):
         for dt in html.split("<dt>")[1:]
     )
     assert numbers["Participants"] == "4"
+    assert numbers["Requests sent"] == "1"  # the organizer's booking is no request
+    assert numbers["Accepted"] == "2"
     assert numbers["Scheduled"] == "1"
     assert numbers["Held"] == "1"
     assert numbers["No-shows"] == "0"
