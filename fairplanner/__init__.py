@@ -145,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         editor,
         exhibitors,
+        meetings,
         plans,
     )
     from fairplanner.organizers.messages import views as _messages  # noqa: F401 - the same

@@ -112,9 +112,33 @@ def to_xlsx(
     header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str, lang: str = "ru"
 ) -> bytes:
     """One sheet: bold header row frozen, dates as dates, columns sized to their contents."""
+    return to_xlsx_book([(title, header, rows)], lang=lang)
+
+
+SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def to_xlsx_book(
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], *, lang: str = "ru"
+) -> bytes:
+    """Several sheets, each as `to_xlsx` makes its one; titles made valid and unique."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31] or "Sheet"
+    book.remove(book.active)
+    used: set[str] = set()
+    for title, header, rows in sheets:
+        name = SHEET_TITLE_BAD.sub(" ", title).strip(" '")[:31] or "Sheet"
+        base, n = name, 2
+        while name.casefold() in used:
+            suffix = f" ({n})"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        used.add(name.casefold())
+        _fill(book.create_sheet(name), header, rows, lang)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fill(sheet: Any, header: Sequence[str], rows: Iterable[Sequence[Any]], lang: str) -> None:
     sheet.append([str(h) for h in header])
     widths = [len(str(h)) for h in header]
     for row in rows:
@@ -147,6 +171,3 @@ def to_xlsx(
                 cell.number_format = XLSX_TIME.get(lang, XLSX_TIME["en"])
             elif isinstance(cell.value, date):
                 cell.number_format = XLSX_DATE.get(lang, XLSX_DATE["en"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -317,6 +317,8 @@ def _fair_sentence(change: FairChange, names: Names) -> tuple[str, list[Detail]]
     if action == "copied":
         source = (changes.get("from") or [None])[0]
         return _("Created as a copy of “%(name)s”", name=names.fairs.get(source, source)), []
+    if action.startswith("meeting "):  # fairplanner.organizers.meetings
+        return _meeting_sentence(action, changes), []
     if action.startswith("event "):
         title = _event_title(changes)
         changes.pop("event", None)
@@ -329,6 +331,43 @@ def _fair_sentence(change: FairChange, names: Names) -> tuple[str, list[Detail]]
             return _("Programme: item “%(title)s” changed", title=title), details
         return _("Programme: an item changed"), details
     return _("Changed"), _details(changes, FAIR_FIELDS, names)
+
+
+def _meeting_sentence(action: str, changes: dict[str, Any]) -> str:
+    """The organizer's changes to the B2B programme and its meetings."""
+
+    def new(name: str) -> Any:
+        pair = changes.get(name)
+        return pair[1] if isinstance(pair, list | tuple) and len(pair) == 2 else None
+
+    def where(side: int) -> str:
+        starts = (changes.get("starts_at") or [None, None])[side]
+        table = (changes.get("table") or [None, None])[side]
+        if not starts:
+            return _("no time yet")
+        return ", ".join(x for x in (_datetime(starts, Names()), table) if x)
+
+    pair = new("meeting") or DASH
+    if action == "meeting programme":
+        return _("B2B programme created") if new("created") else _("B2B programme changed")
+    if action == "meeting tables":
+        return _("B2B tables: %(tables)s", tables=_text(new("tables")))
+    if action == "meeting created":
+        return _("B2B meeting %(pair)s booked: %(where)s", pair=pair, where=where(1))
+    if action == "meeting moved":
+        return _(
+            "B2B meeting %(pair)s moved: %(old)s → %(new)s", pair=pair, old=where(0), new=where(1)
+        )
+    if action == "meeting cancelled":
+        return _("B2B meeting %(pair)s cancelled", pair=pair)
+    if action == "meeting marked":
+        outcome = new("outcome")
+        if outcome == "held":
+            return _("B2B meeting %(pair)s marked as held", pair=pair)
+        if outcome == "no-show":
+            return _("B2B meeting %(pair)s marked as a no-show", pair=pair)
+        return _("B2B meeting %(pair)s: the mark was removed", pair=pair)
+    return _("Changed")
 
 
 def localized_pair(changes: dict[str, Any], name: str) -> str:

@@ -12,7 +12,7 @@ import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ from fairplanner.extensions import db
 from fairplanner.following import services as following_services
 from fairplanner.i18n import minsk_today
 from fairplanner.media import services as media_services
+from fairplanner.meetings import services as meeting_services
+from fairplanner.meetings.models import Programme
 from fairplanner.organizers import services as organizer_services
 from fairplanner.organizers.messages import content as message_content
 from fairplanner.organizers.messages import services as message_services
@@ -142,6 +144,30 @@ PAGES = [
     Visit("hall plans, none (console)", "staff", "/organizer/fairs/{open_fair}/halls"),
     Visit("hall plan marking (console)", "staff", "/organizer/fairs/{fair}/halls/{hall_plan}"),
     Visit("hall plan", "anonymous", "/fairs/{fair}/halls/Павильон 1"),
+    Visit("B2B grid (console)", "staff", "/organizer/fairs/{fair}/meetings"),
+    Visit(
+        "B2B grid, second day (console)", "staff", "/organizer/fairs/{fair}/meetings?day={b2b_day}"
+    ),
+    Visit("B2B none (console)", "staff", "/organizer/fairs/{open_fair}/meetings"),
+    Visit("B2B settings (console)", "staff", "/organizer/fairs/{fair}/meetings/settings"),
+    Visit("B2B settings, new (console)", "staff", "/organizer/fairs/{open_fair}/meetings/settings"),
+    Visit("B2B requests (console)", "staff", "/organizer/fairs/{fair}/meetings/requests"),
+    Visit(
+        "B2B scheduled (console)",
+        "staff",
+        "/organizer/fairs/{fair}/meetings/requests?state=scheduled",
+    ),
+    Visit("B2B agendas (console)", "staff", "/organizer/fairs/{fair}/meetings/companies"),
+    Visit(
+        "B2B agenda (console)",
+        "staff",
+        "/organizer/fairs/{fair}/meetings/companies/{b2b_participant}",
+    ),
+    Visit("B2B numbers (console)", "staff", "/organizer/fairs/{fair}/meetings/numbers"),
+    Visit("B2B new meeting (console)", "staff", "/organizer/fairs/{fair}/meetings/new"),
+    Visit("B2B meeting (console)", "staff", "/organizer/fairs/{fair}/meetings/{b2b_meeting}"),
+    Visit("B2B print tables", "staff", "/organizer/fairs/{fair}/meetings/print/tables"),
+    Visit("B2B print agendas", "staff", "/organizer/fairs/{fair}/meetings/print/agendas"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
 ]
@@ -168,6 +194,10 @@ PHONE_PAGES = [
         "email notifications",
         "exhibitor catalogue",
         "company page",
+        "B2B grid (console)",
+        "B2B settings (console)",
+        "B2B meeting (console)",
+        "B2B agenda (console)",
     }
 ]
 
@@ -207,6 +237,43 @@ def _messages(fair: Any, staff: Any) -> tuple[int, int, int]:
     )
     template = message_services.save_template(staff.organizer_id, name="Пропуска", content=content)
     return sent.id, draft.id, template.id
+
+
+def _meetings(fair: Any, staff: Any, entries: list[Any]) -> tuple[int, int]:
+    """The fair's B2B programme over its first two days, two tables, three participants: a
+    scheduled meeting and one accepted without a time."""
+    programme = meeting_services.Settings(
+        days=[fair.starts_on, fair.starts_on + timedelta(days=1)],
+        day_starts=time(10),
+        day_ends=time(13),
+        breaks=[(time(11), time(11, 30))],
+        slot_minutes=30,
+        request_deadline=datetime.combine(fair.starts_on, time(6), UTC),
+        max_meetings=5,
+    )
+    meeting_services.save_programme(fair, programme, actor=staff)
+    meeting_services.save_tables(
+        fair,
+        [meeting_services.TableRow("Стол 1", "Павильон 1"), meeting_services.TableRow("Стол 2")],
+        actor=staff,
+    )
+    sides = []
+    for entry in entries:
+        company = entry.company
+        sides.append(
+            meeting_services.join(
+                fair,
+                company,
+                meeting_services.Profile(offers_ru="Пиломатериалы", seeks_en="Buyers"),
+                actor=staff,
+            )
+        )
+    slot = meeting_services.free_slots(
+        db.session.scalars(select(Programme).where(Programme.fair_id == fair.id)).one()
+    )[1]
+    booked = meeting_services.create_meeting(fair, sides[0], sides[1], starts_at=slot, actor=staff)
+    meeting_services.create_meeting(fair, sides[1], sides[2], starts_at=None, actor=staff)
+    return booked.id, sides[0].id
 
 
 @pytest.fixture(scope="module")
@@ -315,6 +382,8 @@ def site(live: Any) -> dict[str, Any]:
             fair.id, "Павильон 1", media_services.store_image(io.BytesIO(images.png((400, 240))))
         )
         plans.place_stands(hall_plan, {"А-12": (0.25, 0.5)})
+        # A B2B programme: a meeting on the grid, one waiting for a time.
+        b2b_meeting, b2b_participant = _meetings(fair, staff, [other, placed, exhibitor])
         # Followed, besides the demo seed's follows: one applied for, one not.
         following_services.follow(member.company, fair, by=member)
         following_services.follow(member.company, open_fair, by=member)
@@ -347,6 +416,9 @@ def site(live: Any) -> dict[str, Any]:
             "exhibitor": exhibitor.id,
             "exhibitor_company": shown.slug,
             "hall_plan": hall_plan.id,
+            "b2b_meeting": b2b_meeting,
+            "b2b_participant": b2b_participant,
+            "b2b_day": (start + timedelta(days=1)).isoformat(),
             "event": event.id,
             "sent_message": sent_message,
             "draft_message": draft_message,
