@@ -347,6 +347,12 @@ def _meeting_sentence(action: str, changes: dict[str, Any]) -> str:
             return _("no time yet")
         return ", ".join(x for x in (_datetime(starts, Names()), table) if x)
 
+    if action == "meeting scheduler":
+        return _(
+            "The scheduler booked %(count)s B2B meetings (%(skipped)s left out)",
+            count=new("meetings") or 0,
+            skipped=new("skipped") or 0,
+        )
     pair = new("meeting") or DASH
     if action == "meeting programme":
         return _("B2B programme created") if new("created") else _("B2B programme changed")

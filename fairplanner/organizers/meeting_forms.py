@@ -16,6 +16,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     TextAreaField,
@@ -255,3 +256,13 @@ class OutcomeForm(FlaskForm):
             SelectChoice(Outcome.NO_SHOW.value, Outcome.NO_SHOW.title),
         ],
     )
+
+
+class ScheduleForm(FlaskForm):
+    """ "Run the scheduler": a button (the CSRF token is all it carries)."""
+
+
+class ApplyScheduleForm(FlaskForm):
+    """Apply the preview shown: its placements, signed (fairplanner.meetings.autoschedule)."""
+
+    token = HiddenField(validators=[DataRequired()])

@@ -22,14 +22,16 @@ from fairplanner.display import company_name
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import current_language
-from fairplanner.meetings import services
+from fairplanner.meetings import autoschedule, scheduler, services
 from fairplanner.meetings.models import Meeting, MeetingState, Outcome, Programme
 from fairplanner.organizers import meeting_numbers as numbers
 from fairplanner.organizers.meeting_forms import (
+    ApplyScheduleForm,
     CancelForm,
     CreateForm,
     OutcomeForm,
     PlaceForm,
+    ScheduleForm,
     SettingsForm,
     TablesForm,
 )
@@ -199,12 +201,14 @@ def meetings(slug: str) -> ResponseReturnValue:
         return render_template("organizers/meetings/none.html", fair=fair)
     day = _day(programme)
     grid = numbers.grid(programme, day) if day else None
+    counts = numbers.state_counts(fair.id)
     return render_template(
         "organizers/meetings/grid.html",
         fair=fair,
         programme=programme,
         grid=grid,
-        counts=numbers.state_counts(fair.id),
+        counts=counts,
+        waiting=counts[MeetingState.ACCEPTED],  # for the scheduler
     )
 
 
@@ -494,3 +498,82 @@ def meeting_outcome(slug: str, meeting_id: int) -> ResponseReturnValue:
         return _meeting_page(fair, found, error=exc.message, status=exc.status_code)
     flash(_("Saved."), "success")
     return redirect(url_for("organizers.meeting", slug=fair.slug, meeting_id=found.id))
+
+
+# --- automatic scheduling --------------------------------------------------------------------
+
+SCHEDULER_SECONDS = 20.0
+
+
+def _reason(reason: scheduler.Reason) -> str:
+    return {
+        scheduler.Reason.NO_COMMON_SLOT: _("The two companies have no free time in common."),
+        scheduler.Reason.LIMIT: _("One of the companies already has its maximum of meetings."),
+        scheduler.Reason.FULL: _(
+            "Every time both are free at is taken: by the tables' other meetings, by the "
+            "companies' other meetings, or by their maximum of meetings."
+        ),
+    }[reason]
+
+
+@bp.post("/fairs/<slug>/meetings/schedule")
+@staff_required
+def meetings_schedule(slug: str) -> ResponseReturnValue:
+    """Run the solver on the accepted meetings without a time and show what it would do;
+    nothing is written until the organizer applies it."""
+    fair = scoped_fair(slug)
+    programme = _programme(fair)
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    preview = autoschedule.preview(fair.id, time_limit=SCHEDULER_SECONDS)
+    placed = sorted(preview.result.placed, key=lambda p: (p.starts_at, p.table_id))
+    return render_template(
+        "organizers/meetings/schedule.html",
+        fair=fair,
+        programme=programme,
+        preview=preview,
+        placed=placed,
+        reason=_reason,
+        form=ApplyScheduleForm(token=preview.token),
+    )
+
+
+@bp.post("/fairs/<slug>/meetings/schedule/apply")
+@staff_required
+def meetings_schedule_apply(slug: str) -> ResponseReturnValue:
+    fair = scoped_fair(slug)
+    _programme(fair)
+    form = ApplyScheduleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        applied, skipped = autoschedule.apply(fair.id, form.token.data, actor=current_user)
+        if applied:
+            log_change(
+                fair,
+                "meeting scheduler",
+                actor=current_user,
+                changes={"meetings": [None, applied], "skipped": [None, len(skipped)]},
+            )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("organizers.meetings", slug=fair.slug))
+    if skipped:
+        flash(
+            _(
+                "%(applied)s meetings scheduled; %(skipped)s could no longer be placed as "
+                "previewed: run the scheduler again for them.",
+                applied=applied,
+                skipped=len(skipped),
+            ),
+            "info",
+        )
+    else:
+        flash(
+            _("%(applied)s meetings scheduled; both companies of each are told.", applied=applied),
+            "success",
+        )
+    return redirect(url_for("organizers.meetings", slug=fair.slug))

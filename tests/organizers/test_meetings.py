@@ -80,6 +80,8 @@ ROUTES = [
     ("post", "{fair}/meetings/{meeting}/move"),
     ("post", "{fair}/meetings/{meeting}/cancel"),
     ("post", "{fair}/meetings/{meeting}/outcome"),
+    ("post", "{fair}/meetings/schedule"),
+    ("post", "{fair}/meetings/schedule/apply"),
 ]
 # What a post would change, had it been let through.
 POST_DATA = {"confirmed": "1", "reason": "x", "outcome": "no-show", "tables": "X", "open": ""}
@@ -599,3 +601,77 @@ def test_meeting_days_are_a_fairs_days(site):
     fair = site["fair"]
     assert fair_days(fair) == [fair.starts_on, fair.starts_on + timedelta(days=1)]
     assert isinstance(fair_days(fair)[0], date)
+
+
+# --- automatic scheduling ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def waiting(factories):
+    """An organizer-scheduled programme with three accepted meetings without a time, one of
+    them between companies with no free time in common."""
+    from fairplanner.meetings.models import Scheduling
+
+    b2b = make_b2b(factories, scheduling=Scheduling.ORGANIZER)
+    a, b, c, d = (b2b.join() for _ in range(4))
+    services.update_profile(
+        d, services.Profile(offers_ru="x", unavailable=b2b.slots), actor=b2b.member(d)
+    )
+    made = []
+    for x, y in ((a, b), (c, a), (b, d)):
+        meeting = services.request_meeting(x, y, message=None, actor=b2b.member(x))
+        services.accept(meeting, y, slot=None, actor=b2b.member(y))
+        made.append(meeting)
+    db.session.commit()
+    return b2b, made
+
+
+def test_the_grid_offers_the_scheduler_while_meetings_wait(client, login_as, waiting):
+    b2b, _made = waiting
+    login_as(b2b.staff)
+    page = client.get(f"/organizer/fairs/{b2b.fair.slug}/meetings", headers=EN).text
+    assert "3 accepted meetings wait for a time and a table." in page
+    assert "Run the scheduler" in page
+
+
+def test_the_scheduler_previews_then_applies(client, login_as, waiting):
+    import re
+
+    b2b, made = waiting
+    login_as(b2b.staff)
+    base = f"/organizer/fairs/{b2b.fair.slug}/meetings"
+    preview = client.post(f"{base}/schedule", headers=EN)
+    assert preview.status_code == 200
+    text = preview.text
+    assert "2 of 3 accepted meetings can be placed." in text
+    assert "No schedule could place more." in text
+    assert "The two companies have no free time in common." in text
+    # The preview wrote nothing.
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Meeting).where(Meeting.state == MeetingState.SCHEDULED)
+        )
+        == 0
+    )
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', text)
+    token = token or re.search(r'id="token" name="token" type="hidden" value="([^"]+)"', text)
+    assert token is not None
+    applied = client.post(f"{base}/schedule/apply", data={"token": token.group(1)}, headers=EN)
+    assert applied.status_code == 302
+    db.session.expire_all()
+    states = [db.session.get(Meeting, m.id).state for m in made]
+    assert states == [MeetingState.SCHEDULED, MeetingState.SCHEDULED, MeetingState.ACCEPTED]
+    log = db.session.scalars(select(FairChange.action)).all()
+    assert "meeting scheduler" in log
+    assert "2 meetings scheduled" in client.get(base, headers=EN).text
+
+
+def test_a_tampered_preview_changes_nothing(client, login_as, waiting):
+    b2b, made = waiting
+    login_as(b2b.staff)
+    base = f"/organizer/fairs/{b2b.fair.slug}/meetings"
+    response = client.post(f"{base}/schedule/apply", data={"token": "x.y"}, headers=EN)
+    assert response.status_code == 302
+    assert "The preview could not be read." in client.get(base, headers=EN).text
+    db.session.expire_all()
+    assert all(db.session.get(Meeting, m.id).state == MeetingState.ACCEPTED for m in made)
