@@ -95,9 +95,10 @@ def meetings_page(fair_slug: str) -> str:
     return public_url(f"/fairs/{fair_slug}/b2b/my")
 
 
-def _cause(meeting: Meeting, company_id: int) -> str:
-    """Why a meeting was cancelled, in words, as the company reads it: "Cancelled by the
-    other company" is the partner's doing; its own members' cancelling says so."""
+def cancel_cause(meeting: Meeting, company_id: int) -> str:
+    """Why a meeting was cancelled, in words (the current locale's), as the company reads it:
+    "Cancelled by the other company" is the partner's doing; its own members' cancelling
+    says so."""
     cause = meeting.cancel_cause
     if cause is None:
         return ""
@@ -144,7 +145,7 @@ def meeting_entry(meeting: Meeting, company_id: int, lang: str) -> ical.MeetingE
         table=meeting.table.place if meeting.table is not None else "",
         place=place,
         fair=localized(fair, "name", lang),
-        cause=_cause(meeting, company_id) if cancelled else "",
+        cause=cancel_cause(meeting, company_id) if cancelled else "",
         reason=(meeting.cancel_reason or "") if cancelled else "",
         url=meetings_page(fair.slug),
     )
