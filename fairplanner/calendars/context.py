@@ -25,6 +25,15 @@ def labels(lang: str) -> ical.Labels:
             apply=_("Apply as an exhibitor"),
             stand=_("Hall: %(hall)s, stand: %(stand)s"),
             statuses={s.value: str(s.title) for s in ACTIVE},
+            meeting=_("B2B: %(partner)s"),
+            partner=_("Partner"),
+            attendees=_("Attendees"),
+            phone=_("Phone"),
+            email=_("Email"),
+            message=_("Message"),
+            fair=_("The fair"),
+            reason=_("Reason"),
+            meetings=_("Your B2B meetings"),
         )
 
 

@@ -52,6 +52,16 @@ class Labels:
     deadline: str = ""  # "Registration closes:"
     apply: str = ""  # "Apply as an exhibitor"
     stand: str = ""  # "Hall: %(hall)s, stand: %(stand)s"
+    # B2B meetings (`meeting_event`).
+    meeting: str = "B2B: %(partner)s"
+    partner: str = "Partner"
+    attendees: str = "Attendees"
+    phone: str = "Phone"
+    email: str = "Email"
+    message: str = "Message"
+    fair: str = "Fair"
+    reason: str = "Reason"
+    meetings: str = "Your meetings"
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,34 @@ class Entry:
     # The fair's alarms (with Context.alarms): on one entry per fair, when a company both
     # exhibits and visits.
     remind: bool = True
+
+
+@dataclass(frozen=True)
+class MeetingEntry:
+    """A B2B meeting in one company's calendar, seen from that company, its texts already in
+    the calendar's language (fairplanner.calendars.private makes them). Its UID is the
+    meeting's own, the same in both companies' calendars and in the mail's .ics."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    sequence: int  # Meeting.sequence: grows with every change the calendars show
+    created_at: datetime
+    updated_at: datetime  # LAST-MODIFIED and DTSTAMP
+    partner: str  # the other company's name
+    cancelled: bool = False
+    country: str = ""  # the partner's country
+    # The partner's people and contacts (only while the meeting is agreed).
+    attendees: Sequence[str] = ()
+    phone: str = ""
+    email: str = ""
+    message: str = ""  # the requester's message
+    table: str = ""  # "Стол 4, Павильон 1"
+    place: str = ""  # "<venue>, <city>"
+    fair: str = ""  # the fair's name
+    cause: str = ""  # a cancelled one: why, in words
+    reason: str = ""  # a cancelled one: the reason given
+    url: str = ""  # the company's meetings page
 
 
 # Values ------------------------------------------------------------------------------------
@@ -194,6 +232,8 @@ def vtimezone() -> str:
 # before the fair opens (RFC 5545 3.6.6; relative to DTSTART).
 DEADLINE_ALARMS = (timedelta(days=7), ONE_DAY)
 OPENING_ALARMS = (ONE_DAY,)
+# Before a B2B meeting: time to find the table.
+MEETING_ALARMS = (timedelta(minutes=15),)
 
 
 def alarms(description: str, before: Iterable[timedelta]) -> str:
@@ -537,6 +577,63 @@ def _deleted_events(
     return events
 
 
+def meeting_event(meeting: MeetingEntry, ctx: Context) -> bytes:
+    """A B2B meeting as a timed event in Europe/Minsk, in UTF-8: SUMMARY "B2B: <partner>",
+    LOCATION "<table>, <hall> — <venue>, <city>", the partner, its people and contacts, the
+    message and the link to the company's meetings in DESCRIPTION; STATUS:CANCELLED (and
+    "Cancelled:" before the SUMMARY) once cancelled, kept with a SEQUENCE above the last."""
+    labels = ctx.labels
+    summary = text(labels.meeting % {"partner": meeting.partner})
+    if meeting.cancelled:
+        summary = f"{text(labels.cancelled)} {summary}"
+    blocks = []
+    if meeting.cancelled:
+        # The cause is a whole phrase ("Cancelled by the organizer").
+        lines = [meeting.cause or labels.cancelled]
+        if meeting.reason:
+            lines.append(f"{labels.reason}: {meeting.reason}")
+        blocks.append("\n".join(lines))
+    partner = f"{meeting.partner} ({meeting.country})" if meeting.country else meeting.partner
+    about = [f"{labels.partner}: {partner}"]
+    if meeting.attendees:
+        about.append(f"{labels.attendees}: {'; '.join(meeting.attendees)}")
+    if meeting.phone:
+        about.append(f"{labels.phone}: {meeting.phone}")
+    if meeting.email:
+        about.append(f"{labels.email}: {meeting.email}")
+    blocks.append("\n".join(about))
+    if meeting.message:
+        blocks.append(f"{labels.message}: {meeting.message}")
+    if meeting.fair:
+        blocks.append(f"{labels.fair}: {meeting.fair}")
+    if meeting.url:
+        blocks.append(f"{labels.meetings}: {meeting.url}")
+    description = text(PARAGRAPH.join(blocks))
+    location = " — ".join(part for part in (meeting.table, meeting.place) if part)
+    stamp = utc(meeting.updated_at)
+    remind = ctx.alarms and not meeting.cancelled
+    return (
+        "BEGIN:VEVENT\r\n"
+        f"{fold_line(f'SUMMARY:{summary}')}\r\n"
+        f"DTSTART;TZID={TZID}:{local(meeting.starts_at)}\r\n"
+        f"DTEND;TZID={TZID}:{local(meeting.ends_at)}\r\n"
+        f"DTSTAMP:{stamp}\r\n"
+        f"{fold_line(f'UID:meeting-{meeting.id}@{ctx.domain}')}\r\n"
+        f"SEQUENCE:{meeting.sequence}\r\n"
+        "CLASS:PRIVATE\r\n"
+        f"CREATED:{utc(meeting.created_at)}\r\n"
+        f"{fold_line(f'DESCRIPTION:{description}')}\r\n"
+        f"LAST-MODIFIED:{stamp}\r\n"
+        + (f"{fold_line(f'LOCATION:{text(location)}')}\r\n" if location else "")
+        + f"STATUS:{'CANCELLED' if meeting.cancelled else 'CONFIRMED'}\r\n"
+        # A meeting makes its half hour busy; a cancelled one no longer does.
+        f"TRANSP:{'TRANSPARENT' if meeting.cancelled else 'OPAQUE'}\r\n"
+        + (f"{fold_line(f'URL:{meeting.url}')}\r\n" if meeting.url else "")
+        + (alarms(summary, MEETING_ALARMS) if remind else "")
+        + "END:VEVENT"
+    ).encode()
+
+
 def build_calendar(
     entries: Iterable[Entry],
     ctx: Context,
@@ -546,10 +643,12 @@ def build_calendar(
     programme: bool = True,
     only: ProgrammeEvent | None = None,
     gone: Any | None = None,
+    meetings: Sequence[MeetingEntry] = (),
 ) -> bytes:
     """A whole VCALENDAR: the fairs (and, with `programme`, their programmes and the deleted
     items they carry), or just the one programme item (`only`), or just the cancellation of
-    one deleted item (`gone`, a DeletedProgrammeEvent: METHOD:CANCEL)."""
+    one deleted item (`gone`, a DeletedProgrammeEvent: METHOD:CANCEL); then the company's
+    B2B `meetings`."""
     name = text(" ".join(name.split()))
     memos = _Memos()
     places: dict[int, tuple[str, str]] = {}  # by id(): the venues live as long as `entries`
@@ -577,6 +676,8 @@ def build_calendar(
             deleted = _deleted_events(entry.deleted, shared, memos, cancel=False)
             events += [event.encode() for event in deleted]
             timed = True
+    events += [meeting_event(meeting, ctx) for meeting in meetings]
+    timed = timed or bool(meetings)
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

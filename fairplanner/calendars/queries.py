@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from fairplanner.accounts.models import Company
 from fairplanner.calendars.models import CalendarToken
 from fairplanner.catalogue.models import (
     DeletedProgrammeEvent,
@@ -19,6 +20,7 @@ from fairplanner.catalogue.models import (
 from fairplanner.catalogue.queries import FairFilters, matching
 from fairplanner.following.models import Follow
 from fairplanner.i18n import MINSK
+from fairplanner.meetings.models import Meeting, MeetingState, Participant
 from fairplanner.registrations.models import Registration, RegistrationStatus
 
 # Cancellations this recent stay in the public feed (fairs that ended stay FEED_PAST_DAYS).
@@ -209,8 +211,9 @@ def followed_only(company_id: int, *, fair_id: int | None = None) -> Select[tupl
 
 
 def company_fingerprint(company_id: int) -> Select:
-    """The private feed's fingerprint: its fairs' (applied to or followed), the applications'
-    and the follows' changes."""
+    """The private feed's fingerprint: its fairs' (applied to or followed), the applications',
+    the follows' and the B2B meetings' changes (`meetings_fingerprint`). Its columns: fairs
+    0-2, programme 3-5, applications 6-8, follows 9-11, meetings 12-14, around them 15-17."""
     mine = (Registration.company_id == company_id, Registration.status.in_(IN_PRIVATE_FEED))
     followed = select(Follow.fair_id).where(Follow.company_id == company_id)
     fairs = select(Fair).where(
@@ -229,4 +232,75 @@ def company_fingerprint(company_id: int) -> Select:
         func.max(Follow.created_at),
         func.coalesce(func.sum(Follow.fair_id), 0),
     ).where(Follow.company_id == company_id)
-    return fingerprint(fairs, applications, follows)
+    return fingerprint(fairs, applications, follows, *meetings_fingerprint(company_id))
+
+
+# A B2B meeting is in its companies' calendars once it has a time: scheduled, or cancelled
+# after that (kept, STATUS:CANCELLED, as cancelled fairs are kept in the private feed: with no
+# time limit, see company_feed).
+IN_FEED_MEETING = (MeetingState.SCHEDULED, MeetingState.CANCELLED)
+
+
+def _company_meetings(company_id: int) -> ColumnElement[bool]:
+    """The meetings of any of the company's participants (one per fair)."""
+    mine = select(Participant.id).where(Participant.company_id == company_id)
+    return or_(Meeting.requester_id.in_(mine), Meeting.recipient_id.in_(mine))
+
+
+def company_meetings(company_id: int, *, meeting_id: int | None = None) -> Select:
+    """The company's meetings that belong in its calendar (or just `meeting_id`), by time,
+    with both sides, their companies, the table, the fair and its venue: one query."""
+    side = (Meeting.requester, Meeting.recipient)
+    stmt = (
+        select(Meeting)
+        .join(Fair, Fair.id == Meeting.fair_id)
+        .where(
+            _company_meetings(company_id),
+            Meeting.state.in_(IN_FEED_MEETING),
+            Meeting.starts_at.is_not(None),
+            Fair.status.in_(IN_FEED_FAIR),
+        )
+        .options(
+            *(joinedload(s).joinedload(Participant.company) for s in side),
+            joinedload(Meeting.requester)
+            .joinedload(Participant.fair)
+            .joinedload(Fair.venue)
+            .joinedload(Venue.city),
+            joinedload(Meeting.table),
+            joinedload(Meeting.cancelled_by),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    return stmt if meeting_id is None else stmt.where(Meeting.id == meeting_id)
+
+
+def meetings_fingerprint(company_id: int) -> tuple[Select, Select]:
+    """Two one-row aggregates for the private feed's fingerprint: the company's meetings
+    (those in the feed counted; the latest change and the SEQUENCE sum over all of them, so
+    that one leaving moves Last-Modified too), and what else their events show: both sides'
+    profiles and companies, and the fairs."""
+    mine = _company_meetings(company_id)
+    shown = and_(Meeting.state.in_(IN_FEED_MEETING), Meeting.starts_at.is_not(None))
+    meetings = select(
+        func.count(Meeting.id).filter(shown),
+        func.max(Meeting.updated_at),
+        func.coalesce(func.sum(Meeting.sequence), 0),
+    ).where(mine)
+    ids = select(Meeting.id).where(mine, shown)
+    sides = (
+        select(Meeting.requester_id)
+        .where(Meeting.id.in_(ids))
+        .union(select(Meeting.recipient_id).where(Meeting.id.in_(ids)))
+    )
+    around = (
+        select(
+            func.max(Participant.updated_at),
+            func.max(Company.updated_at),
+            func.max(Fair.updated_at),
+        )
+        .select_from(Participant)
+        .join(Company, Company.id == Participant.company_id)
+        .join(Fair, Fair.id == Participant.fair_id)
+        .where(Participant.id.in_(sides))
+    )
+    return meetings, around

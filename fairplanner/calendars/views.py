@@ -542,7 +542,8 @@ class AnswerPolls:
 @bp.get("/calendar/<token>.ics")
 def company_feed(token: str) -> ResponseReturnValue:
     """A company's own fairs (applied to or followed) and its status in each, with their
-    registration deadlines and programmes as the company chose; the address is the only key."""
+    registration deadlines and programmes as the company chose, and its B2B meetings; the
+    address is the only key."""
     found = db.session.scalar(queries.token(token))
     if found is None:
         abort(404)
@@ -557,14 +558,17 @@ def company_feed(token: str) -> ResponseReturnValue:
         row = db.session.execute(queries.company_fingerprint(found.company_id)).one()
         # The choices' changes date the body too: the token's, and the company's (alarms).
         # An unfollow moves only the ETag (a deleted follow leaves no time behind).
-        changed = _latest(row[1], row[4], row[7], row[10], found.changed_at, company.updated_at)
+        # The meetings' changes and those of what their events show (queries.meetings_fingerprint).
+        changed = _latest(
+            *(row[i] for i in (1, 4, 7, 10, 13, 15, 16, 17)), found.changed_at, company.updated_at
+        )
         return (lang, found.token, name, options, tuple(row)), changed
 
     # The company's name is the calendar's: a new name is a new version; so are its choices.
     name = f"FairPlanner — {company_name(company)}"
     options = (deadlines, programme, alarms)
     parts = (found.token, lang, name, options)
-    depends_on = ("catalogue", "registrations")
+    depends_on = ("catalogue", "registrations", "meetings")
     etag, last_modified = cached_validators("company-feed", depends_on, parts, fingerprint)
 
     def build() -> bytes:
@@ -575,6 +579,7 @@ def company_feed(token: str) -> ResponseReturnValue:
             name=name,
             refresh=refresh(),
             programme=programme,
+            meetings=private.company_meetings(found.company_id, lang),
         )
 
     return calendar_response(

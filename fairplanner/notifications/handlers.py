@@ -16,6 +16,8 @@ from fairplanner.accounts.models import Company, Invitation, User
 from fairplanner.catalogue.models import Fair, FairStatus
 from fairplanner.core.urls import public_url
 from fairplanner.extensions import db
+from fairplanner.meetings.models import Meeting, MeetingState
+from fairplanner.notifications import meetings
 from fairplanner.notifications.messages import fair_changed, registration_event, stand_assigned
 from fairplanner.notifications.services import enqueue
 from fairplanner.registrations import queries as registration_queries
@@ -124,6 +126,36 @@ def on_fair_cancelled(fair: Fair, *, reason: str | None = None, **_: Any) -> Non
     fair_changed(fair, cancelled=True, reason=reason)
 
 
+# --- meetings --------------------------------------------------------------------------------
+
+
+def on_meeting_requested(meeting: Meeting, **_: Any) -> None:
+    meetings.requested(meeting)
+
+
+def on_meeting_answered(
+    meeting: Meeting, *, answer: str, actor: User | None = None, **_: Any
+) -> None:
+    meetings.answered(meeting, answer=answer, actor=actor)
+
+
+def on_meeting_scheduled(
+    meeting: Meeting, *, previous: tuple[Any, int | None] | None = None, **_: Any
+) -> None:
+    meetings.scheduled(meeting, previous=previous)
+
+
+def on_meeting_cancelled(
+    meeting: Meeting,
+    *,
+    previous: MeetingState,
+    actor: User | None = None,
+    reason: str | None = None,
+    **_: Any,
+) -> None:
+    meetings.cancelled(meeting, actor=actor, previous=previous, reason=reason)
+
+
 RECEIVERS = (
     (events.application_submitted, on_application_submitted),
     (events.application_decided, on_application_decided),
@@ -136,6 +168,10 @@ RECEIVERS = (
     (events.password_reset_requested, on_password_reset_requested),
     (events.fair_changed, on_fair_changed),
     (events.fair_cancelled, on_fair_cancelled),
+    (events.meeting_requested, on_meeting_requested),
+    (events.meeting_answered, on_meeting_answered),
+    (events.meeting_scheduled, on_meeting_scheduled),
+    (events.meeting_cancelled, on_meeting_cancelled),
 )
 
 
