@@ -627,3 +627,32 @@ def test_nobody_else_sees_or_changes_a_companys_meetings(b2b, client, login_as, 
         404,
     )
     assert db.session.scalar(select(func.count()).select_from(Block)) == 0 or who == "participant"
+
+
+@pytest.mark.parametrize("who", ["company", "staff", "other staff", "anonymous"])
+def test_only_a_participant_requests_blocks_or_leaves(b2b, client, login_as, factories, who):
+    a, _a_user, b, _b_user = pair(b2b)
+    expected = {"company": 404, "staff": 403, "other staff": 403, "anonymous": 302}[who]
+    if who == "company":
+        _company, user = b2b.company()  # approved, but not a participant
+        login_as(user)
+    elif who == "staff":
+        login_as(b2b.staff)
+    elif who == "other staff":
+        login_as(factories.user(role=Role.STAFF, organizer_id=factories.organizer("y-org").id))
+    posts = [
+        (f"/participants/{b.id}/request", {"slots": [b2b.slots[0].isoformat()]}),
+        (f"/participants/{b.id}/block", {"confirmed": "1"}),
+        (f"/blocks/{a.company_id}/unblock", {}),
+        ("/leave", {"confirmed": "1"}),
+    ]
+    for path, data in posts:
+        assert client.post(url(b2b, path), data=data).status_code == expected, path
+    assert meetings_count() == 0
+    assert db.session.scalar(select(func.count()).select_from(Block)) == 0
+    db.session.refresh(a)
+    db.session.refresh(b)
+    assert a.active
+    assert b.active
+    response = client.get(url(b2b, "/my/print"))
+    assert response.status_code in (302, 403, 404)
