@@ -19,7 +19,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from fairplanner import confirm
@@ -191,7 +192,9 @@ def programme(slug: str) -> ResponseReturnValue:
         qualifying=qualifying,
         staff=_organizer_staff(fair),
         accepting=programme.open and now <= programme.request_deadline,
-        participants=len(db.session.scalars(queries.participants(fair.id)).all()),
+        participants=db.session.scalar(
+            select(func.count()).select_from(queries.participants(fair.id).subquery())
+        ),
     )
 
 
@@ -395,7 +398,15 @@ def directory(slug: str) -> ResponseReturnValue:
         country=_arg("country"),
         page=_page(),
     )
-    everyone = list(db.session.scalars(queries.participants(fair.id)))
+    everyone = list(
+        db.session.scalars(
+            queries.participants(fair.id).options(
+                joinedload(Participant.company),
+                selectinload(Participant.offer_sectors),
+                selectinload(Participant.seek_sectors),
+            )
+        )
+    )
     found = [p for p in everyone if _matches(p, filters)]
     found.sort(key=lambda p: fold(company_name(p.company)))
     pages = max(1, -(-len(found) // PER_PAGE))
