@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.erasure.views import bp as erasure_bp
     from fairplanner.exhibitors.views import bp as exhibitors_bp
     from fairplanner.following.views import bp as following_bp
+    from fairplanner.meetings.views import bp as meetings_bp
     from fairplanner.organizers import (  # noqa: F401 - routes join the bp
         admin,
         dashboard,
@@ -165,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(exhibitors_bp)
+    app.register_blueprint(meetings_bp)
     from fairplanner import media
 
     media.init_app(app)  # /media/<hash>.<ext> and templates' media_url
@@ -176,6 +178,7 @@ def register_page_parts(app: Flask) -> None:
     from fairplanner.calendars import pages as calendars_pages
     from fairplanner.exhibitors import pages as exhibitors_pages
     from fairplanner.following import pages as following_pages
+    from fairplanner.meetings import pages as meetings_pages
     from fairplanner.organizers import pages as organizers_pages
     from fairplanner.registrations import pages as registrations_pages
 
@@ -184,6 +187,7 @@ def register_page_parts(app: Flask) -> None:
     calendars_pages.init_app(app)
     organizers_pages.init_app(app)
     exhibitors_pages.init_app(app)  # the link to the fair's exhibitor catalogue
+    meetings_pages.init_app(app)  # the B2B programme on the fair and application pages
 
 
 def register_event_handlers(app: Flask) -> None:

@@ -58,7 +58,8 @@ FILTER_PARAMETERS = (
 CACHED_PAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "catalogue.index": (("catalogue",), FILTER_PARAMETERS),
     "catalogue.month": (("catalogue",), FILTER_PARAMETERS),
-    "catalogue.fair": (("catalogue", "registrations"), ()),  # it shows the free stands
+    # It shows the free stands and the B2B programme's days.
+    "catalogue.fair": (("catalogue", "registrations", "meetings"), ()),
 }
 
 

@@ -33,7 +33,9 @@ def test_parts_give_variables_in_order_and_one_reader_entry_each() -> None:
 def test_the_app_factory_fills_the_lower_packages_slots(app) -> None:
     with app.app_context():
         assert len(catalogue.LIST_PAGE.parts()) == 1  # following's Follow buttons
-        # registrations', following's, organizers', exhibitors' (the exhibitor catalogue link)
-        assert len(catalogue.FAIR_PAGE.parts()) == 4
+        # registrations', following's, organizers', exhibitors' (the exhibitor catalogue
+        # link), meetings' (the B2B programme)
+        assert len(catalogue.FAIR_PAGE.parts()) == 5
         assert len(registrations.MY_FAIRS.parts()) == 1  # calendars' feed
-        assert len(registrations.APPLICATION_PAGE.parts()) == 1  # organizers' messages
+        # organizers' messages, meetings' B2B programme
+        assert len(registrations.APPLICATION_PAGE.parts()) == 2

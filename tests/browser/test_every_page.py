@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from fairplanner.accounts import services as account_services
 from fairplanner.accounts import tokens
-from fairplanner.accounts.models import Role, User
+from fairplanner.accounts.models import Country, Role, User
 from fairplanner.catalogue.models import EventKind, FairStatus, Organizer
 from fairplanner.demo.catalogue import load_demo_file
 from fairplanner.exhibitors import plans
@@ -168,6 +168,26 @@ PAGES = [
     Visit("B2B meeting (console)", "staff", "/organizer/fairs/{fair}/meetings/{b2b_meeting}"),
     Visit("B2B print tables", "staff", "/organizer/fairs/{fair}/meetings/print/tables"),
     Visit("B2B print agendas", "staff", "/organizer/fairs/{fair}/meetings/print/agendas"),
+    Visit("fair page with B2B meetings", "anonymous", "/fairs/{b2b_fair}"),
+    Visit("application with B2B meetings", "company", "/my/registrations/{b2b_registration}"),
+    Visit("B2B programme", "anonymous", "/fairs/{b2b_fair}/b2b"),
+    Visit("B2B programme, participant", "company", "/fairs/{b2b_fair}/b2b"),
+    Visit("B2B profile", "company", "/fairs/{b2b_fair}/b2b/profile"),
+    Visit("B2B participants", "company", "/fairs/{b2b_fair}/b2b/participants"),
+    Visit(
+        "B2B participants, filtered",
+        "company",
+        "/fairs/{b2b_fair}/b2b/participants?q=%D0%BB%D0%B5%D1%81&kind=seek&country=RU",
+    ),
+    Visit("B2B participant", "company", "/fairs/{b2b_fair}/b2b/participants/{b2b_requester}"),
+    Visit(
+        "B2B participant, agreed",
+        "company",
+        "/fairs/{b2b_fair}/b2b/participants/{b2b_partner}",
+    ),
+    Visit("my B2B meetings", "company", "/fairs/{b2b_fair}/b2b/my"),
+    Visit("B2B agenda print view", "company", "/fairs/{b2b_fair}/b2b/my/print"),
+    Visit("B2B participants (staff)", "staff", "/fairs/{b2b_fair}/b2b/participants"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
 ]
@@ -198,6 +218,10 @@ PHONE_PAGES = [
         "B2B settings (console)",
         "B2B meeting (console)",
         "B2B agenda (console)",
+        "B2B profile",
+        "B2B participants",
+        "my B2B meetings",
+        "B2B agenda print view",
     }
 ]
 
@@ -274,6 +298,96 @@ def _meetings(fair: Any, staff: Any, entries: list[Any]) -> tuple[int, int]:
     booked = meeting_services.create_meeting(fair, sides[0], sides[1], starts_at=slot, actor=staff)
     meeting_services.create_meeting(fair, sides[1], sides[2], starts_at=None, actor=staff)
     return booked.id, sides[0].id
+
+
+def _b2b(factories: Factories, organizer: Any, member: Any, staff: Any) -> dict[str, Any]:
+    """A fair with a B2B programme that the demo company takes part in: a request waiting for
+    its answer, one of its own waiting, a scheduled meeting and an accepted one's contacts."""
+    start = minsk_today() + timedelta(days=40)
+    fair = factories.fair(
+        slug="a11y-b2b",
+        name_ru="Деловые контакты: проверка доступности",
+        name_en="Business contacts: accessibility check",
+        starts_on=start,
+        days=2,
+        organizer=organizer,
+        sectors=["forestry"],
+    )
+    settings = meeting_services.Settings(
+        days=[fair.starts_on, fair.ends_on],
+        day_starts=time(10),
+        day_ends=time(13),
+        breaks=[(time(11, 30), time(12))],
+        slot_minutes=30,
+        request_deadline=datetime.combine(fair.starts_on, time(6), UTC),
+        max_meetings=8,
+    )
+    programme = meeting_services.save_programme(fair, settings, actor=staff)
+    meeting_services.save_tables(
+        fair,
+        [meeting_services.TableRow(f"Стол {n}", "Павильон 2") for n in (1, 2, 3)],
+        actor=staff,
+    )
+    slots = programme.slots()
+    registration = factories.registration(fair, member.company)
+    forestry = fair.sectors[0]
+    mine = meeting_services.join(
+        fair,
+        member.company,
+        meeting_services.Profile(
+            offers_ru="Пиломатериалы хвойных пород, погонаж",
+            offers_en="Softwood lumber and mouldings",
+            seeks_ru="Покупатели пиломатериалов в Беларуси",
+            offer_sector_ids=[forestry.id],
+            languages=["ru", "en"],
+            attendees=[{"name": "Иванова Мария", "position": "Директор по экспорту"}],
+            phone="+78332641234",
+            email="export@vyatka.example",
+            unavailable=[slots[-1]],
+        ),
+        actor=member,
+    )
+    others = []
+    for name, country, seeks in (
+        ("ОАО «Гомельдрев»", Country.BELARUS, "Поставщики леса и пиломатериалов"),
+        ("ООО «Лесторг»", Country.RUSSIA, "Погонаж, доска"),
+        ("ЧУП «Брестмебель»", Country.BELARUS, "Мебельный щит"),
+    ):
+        user = factories.user(
+            company=factories.company(legal_name=name, country=country, region=None)
+        )
+        factories.registration(fair, user.company)
+        others.append(
+            meeting_services.join(
+                fair,
+                user.company,
+                meeting_services.Profile(
+                    seeks_ru=seeks, seek_sector_ids=[forestry.id], phone="+375172000000"
+                ),
+                actor=user,
+            )
+        )
+    requester, partner, asked = others
+    meeting_services.request_meeting(
+        requester,
+        mine,
+        message="Добрый день! Предлагаем обсудить поставки.",
+        slots=slots[:2],
+        actor=requester.company.members[0],
+    )
+    agreed = meeting_services.request_meeting(
+        mine, partner, message=None, slots=[slots[2]], actor=member
+    )
+    meeting_services.accept(agreed, partner, slot=slots[2], actor=partner.company.members[0])
+    meeting_services.request_meeting(
+        mine, asked, message="Здравствуйте", slots=[slots[3]], actor=member
+    )
+    return {
+        "b2b_fair": fair.slug,
+        "b2b_registration": registration.id,
+        "b2b_requester": requester.id,
+        "b2b_partner": partner.id,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -399,6 +513,8 @@ def site(live: Any) -> dict[str, Any]:
         db.session.commit()
         sent_message, draft_message, message_template = _messages(fair, staff)
         db.session.commit()
+        b2b = _b2b(factories, organizer, member, staff)
+        db.session.commit()
         factories.user(ADMIN_EMAIL, role=Role.ADMIN)
         forgetful = factories.user("forgetful@a11y.example")
         reset_token = tokens.make(
@@ -425,6 +541,7 @@ def site(live: Any) -> dict[str, Any]:
             "message_template": message_template,
             "year": start.year,
             "month": start.month,
+            **b2b,
             "logins": {
                 "company": (accounts[0]["email"], accounts[0]["password"]),
                 "staff": (accounts[1]["email"], accounts[1]["password"]),
