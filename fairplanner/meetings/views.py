@@ -662,8 +662,8 @@ def _blocked(own: Participant) -> list[Company]:
 @login_required
 def mine(slug: str) -> ResponseReturnValue:
     """The company's requests (incoming, outgoing), its agenda per day and what came of it."""
-    fair, programme = _programme(slug)
     company_required()
+    fair, programme = _programme(slug)
     own = _reader_participant(fair)
     if own is None or not own.active:
         flash(_("Your company does not take part in these B2B meetings yet."), "error")
@@ -692,6 +692,7 @@ def _mine_page(fair: Fair, programme: Programme, own: Participant) -> str:
 @login_required
 def print_agenda(slug: str) -> ResponseReturnValue:
     """The agenda alone, for paper or PDF."""
+    company_required()
     fair, programme = _programme(slug)
     own = _own(fair)
     groups = _rows(programme, own)
