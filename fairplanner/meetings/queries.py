@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union_all
 
 from fairplanner.meetings.models import (
     AGREED_STATES,
@@ -175,3 +176,19 @@ def agreed_between(a: int, b: int) -> Select[tuple[bool]]:
             Meeting.state.in_(AGREED_STATES),
         )
     )
+
+
+def agreed_counts(participant_ids: Iterable[int]) -> Select[tuple[int, int]]:
+    """(participant id, its agreed meetings) for each of `participant_ids` that has any: the
+    directory's "agenda full" in one statement."""
+    ids = list(participant_ids)
+    agreed = Meeting.state.in_(AGREED_STATES)
+    sides = union_all(
+        select(Meeting.requester_id.label("participant_id")).where(
+            agreed, Meeting.requester_id.in_(ids)
+        ),
+        select(Meeting.recipient_id.label("participant_id")).where(
+            agreed, Meeting.recipient_id.in_(ids)
+        ),
+    ).subquery()
+    return select(sides.c.participant_id, func.count()).group_by(sides.c.participant_id)

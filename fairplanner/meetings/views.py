@@ -10,7 +10,7 @@ Every rule is the services'; their errors come back as a message with their stat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -123,6 +123,18 @@ def _failed(exc: DomainError, fair: Fair) -> ResponseReturnValue:
     the error's status."""
     db.session.rollback()
     return _refused(fair, exc.message, exc.status_code)
+
+
+def _done(fair: Fair, change: Callable[[], object], message: str, back: str) -> ResponseReturnValue:
+    """Make a change through the services and commit it, then go `back` saying `message`; a
+    refusal keeps nothing and says why (`_failed`)."""
+    try:
+        change()
+        db.session.commit()
+    except DomainError as exc:
+        return _failed(exc, fair)
+    flash(message, "success")
+    return redirect(back)
 
 
 def _refused(fair: Fair, message: str, status: int) -> ResponseReturnValue:
@@ -319,13 +331,12 @@ def leave(slug: str) -> ResponseReturnValue:
             button=_("Leave the B2B meetings"),
             back=back,
         )
-    try:
-        services.leave(own, actor=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        return _failed(exc, fair)
-    flash(_("Your company no longer takes part in these B2B meetings."), "success")
-    return redirect(url_for("meetings.programme", slug=fair.slug))
+    return _done(
+        fair,
+        lambda: services.leave(own, actor=current_user),
+        _("Your company no longer takes part in these B2B meetings."),
+        url_for("meetings.programme", slug=fair.slug),
+    )
 
 
 # --- the directory ---------------------------------------------------------------------------
@@ -412,7 +423,7 @@ def directory(slug: str) -> ResponseReturnValue:
     pages = max(1, -(-len(found) // PER_PAGE))
     page = min(filters.page, pages)
     shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
-    counts = {p.id: db.session.scalar(queries.agreed_count(p.id)) or 0 for p in shown}
+    counts = dict(db.session.execute(queries.agreed_counts(p.id for p in shown)).tuples().all())
     countries = sorted({p.company.country for p in everyone}, key=lambda c: country_name(c))
     return render_template(
         "meetings/directory.html",
@@ -557,13 +568,12 @@ def block(slug: str, participant_id: int) -> ResponseReturnValue:
             button=_("Block"),
             back=back,
         )
-    try:
-        services.block(own, target.company_id, actor=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        return _failed(exc, fair)
-    flash(_("%(company)s is blocked.", company=company_name(target.company)), "success")
-    return redirect(url_for("meetings.mine", slug=fair.slug))
+    return _done(
+        fair,
+        lambda: services.block(own, target.company_id, actor=current_user),
+        _("%(company)s is blocked.", company=company_name(target.company)),
+        url_for("meetings.mine", slug=fair.slug),
+    )
 
 
 @bp.post("/fairs/<slug>/b2b/blocks/<int(max=2147483647):company_id>/unblock")
@@ -728,13 +738,12 @@ def accept(slug: str, meeting_id: int) -> ResponseReturnValue:
         if parsed is None:
             return _refused(fair, _("Choose one of the proposed times."), 422)
         slot = parsed[0]
-    try:
-        services.accept(meeting, own, slot=slot, actor=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        return _failed(exc, fair)
-    flash(_("The meeting is agreed."), "success")
-    return redirect(back)
+    return _done(
+        fair,
+        lambda: services.accept(meeting, own, slot=slot, actor=current_user),
+        _("The meeting is agreed."),
+        back,
+    )
 
 
 @bp.post("/fairs/<slug>/b2b/meetings/<int(max=2147483647):meeting_id>/decline")
@@ -747,13 +756,12 @@ def decline(slug: str, meeting_id: int) -> ResponseReturnValue:
             abort(400)
         message = _("A text may be at most %(max)s characters.", max=services.MAX_TEXT)
         return _refused(fair, message, 422)
-    try:
-        services.decline(meeting, own, reason=form.reason.data, actor=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        return _failed(exc, fair)
-    flash(_("The request is declined."), "success")
-    return redirect(back)
+    return _done(
+        fair,
+        lambda: services.decline(meeting, own, reason=form.reason.data, actor=current_user),
+        _("The request is declined."),
+        back,
+    )
 
 
 @bp.post("/fairs/<slug>/b2b/meetings/<int(max=2147483647):meeting_id>/propose")
@@ -767,13 +775,12 @@ def propose(slug: str, meeting_id: int) -> ResponseReturnValue:
     slots = parse_slots(list(form.slots.data))
     if slots is None:
         return _refused(fair, _("A proposed time is not a slot of this programme."), 422)
-    try:
-        services.propose(meeting, own, slots=slots, actor=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        return _failed(exc, fair)
-    flash(_("Your times have been sent."), "success")
-    return redirect(back)
+    return _done(
+        fair,
+        lambda: services.propose(meeting, own, slots=slots, actor=current_user),
+        _("Your times have been sent."),
+        back,
+    )
 
 
 @bp.post("/fairs/<slug>/b2b/meetings/<int(max=2147483647):meeting_id>/cancel")
@@ -796,13 +803,12 @@ def cancel(slug: str, meeting_id: int) -> ResponseReturnValue:
             back=back,
         )
     reason = (request.form.get("reason") or "").strip() or None
-    try:
-        services.cancel(meeting, actor=current_user, by=own, reason=reason)
-        db.session.commit()
-    except DomainError as exc:
-        return _failed(exc, fair)
-    flash(_("Cancelled."), "success")
-    return redirect(back)
+    return _done(
+        fair,
+        lambda: services.cancel(meeting, actor=current_user, by=own, reason=reason),
+        _("Cancelled."),
+        back,
+    )
 
 
 @bp.post("/fairs/<slug>/b2b/meetings/<int(max=2147483647):meeting_id>/follow-up")
@@ -815,10 +821,11 @@ def follow_up(slug: str, meeting_id: int) -> ResponseReturnValue:
         if "csrf_token" in form.errors:
             abort(400)
         return _refused(fair, _("Choose what came of the meeting."), 422)
-    try:
-        services.report_follow_up(meeting, own, FollowUp(form.follow_up.data), actor=current_user)
-        db.session.commit()
-    except DomainError as exc:
-        return _failed(exc, fair)
-    flash(_("Thank you: your answer has been saved."), "success")
-    return redirect(back)
+    return _done(
+        fair,
+        lambda: services.report_follow_up(
+            meeting, own, FollowUp(form.follow_up.data), actor=current_user
+        ),
+        _("Thank you: your answer has been saved."),
+        back,
+    )

@@ -274,6 +274,25 @@ def test_the_directory_shows_a_full_agenda_and_pages(factories, client, login_as
     assert 'rel="prev"' in text(second)
 
 
+def test_the_directory_takes_as_many_queries_for_many_participants(
+    factories, client, login_as, count_queries
+):
+    b2b = make_b2b(factories)
+    a, a_user, b, b_user = pair(b2b)
+    services.accept(requested(b2b, a, b), b, slot=b2b.slots[0], actor=b_user)
+    login_as(a_user)
+    client.get(url(b2b, "/participants"))
+    with count_queries() as few:
+        assert client.get(url(b2b, "/participants")).status_code == 200
+    for _ in range(8):
+        b2b.join()
+    client.get(url(b2b, "/participants"))
+    with count_queries() as many:
+        page = text(client.get(url(b2b, "/participants"), headers=EN))
+    assert page.count("Languages:") >= 10
+    assert many.count == few.count
+
+
 # --- a participant's page and requests ---------------------------------------------------------
 
 
