@@ -35,3 +35,17 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"FAILED: required parts did not run: {', '.join(missing)}", red=True
         )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `sqlite_only` run on the SQLite backend alone: the demo seed's checks, which
+    repeat the same seed (a dozen seconds each) to look at what it made. Its PostgreSQL run is
+    the tests left unmarked (the seed twice over, the search relevance)."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("database_url") == "postgres"
+        (dropped if on_postgres and item.get_closest_marker("sqlite_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

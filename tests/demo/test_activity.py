@@ -64,6 +64,7 @@ def row_counts(db) -> dict[str, int]:
     return {m.__tablename__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
 
 
+@pytest.mark.sqlite_only
 def test_cli_prints_what_it_added_and_the_logins(runner, db):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
@@ -79,6 +80,7 @@ def test_cli_prints_what_it_added_and_the_logins(runner, db):
         assert company["login"] not in result.output
 
 
+@pytest.mark.sqlite_only
 def test_second_run_adds_nothing(runner, db):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     before = row_counts(db)
@@ -92,6 +94,7 @@ def test_second_run_adds_nothing(runner, db):
     assert [r.status for r in organizer_registrations(db)] == statuses
 
 
+@pytest.mark.sqlite_only
 def test_every_status_on_the_organizers_fairs(runner, db):
     runner.invoke(args=["seed-demo"])
     registrations = organizer_registrations(db)
@@ -114,6 +117,7 @@ def test_every_status_on_the_organizers_fairs(runner, db):
     assert all(r.delegates and r.aims for r in visitors)
 
 
+@pytest.mark.sqlite_only
 def test_companies_from_belarus_and_russia_apply(runner, db):
     runner.invoke(args=["seed-demo"])
     companies = {r.company for r in organizer_registrations(db)}
@@ -141,6 +145,7 @@ def test_demo_company_details_are_valid(spec):
             assert ogrn.is_valid(profile["ogrn"])
 
 
+@pytest.mark.sqlite_only
 def test_demo_company_has_applications_in_several_states(runner, db):
     runner.invoke(args=["seed-demo"])
     company = db.session.scalar(
@@ -152,6 +157,7 @@ def test_demo_company_has_applications_in_several_states(runner, db):
     assert len(set(statuses)) >= 3
 
 
+@pytest.mark.sqlite_only
 def test_history_is_written_by_the_services(runner, db):
     runner.invoke(args=["seed-demo"])
     registrations = organizer_registrations(db)
@@ -194,6 +200,7 @@ def test_history_is_written_by_the_services(runner, db):
     assert any("registration_deadline" in c.changes for c in activity)
 
 
+@pytest.mark.sqlite_only
 def test_change_log_page_shows_the_history(runner, db, client, login_as):
     runner.invoke(args=["seed-demo"])
     login_as(staff(db))
@@ -251,6 +258,7 @@ def test_any_day_gives_every_status(db, today):
     assert len({r.status for r in demo}) >= 2
 
 
+@pytest.mark.sqlite_only
 def test_history_is_spread_over_the_weeks_before_the_seed(runner, db):
     runner.invoke(args=["seed-demo"])
     now = utcnow()

@@ -107,6 +107,7 @@ def test_demo_exhibitors_cover_the_regions_kinds_and_languages():
         assert len(stands) == len(set(stands)), "a stand is given twice"
 
 
+@pytest.mark.sqlite_only
 def test_demo_fairs_get_approved_exhibitors_with_stands_through_the_services(db):
     seed()
     for key in (*BELEXPO_FAIRS, REGIONAL_FAIR):
@@ -140,6 +141,7 @@ def test_demo_fairs_get_approved_exhibitors_with_stands_through_the_services(db)
     assert regional.organizer.slug != "belexpo"
 
 
+@pytest.mark.sqlite_only
 def test_some_demo_exhibitors_put_up_a_drawn_logo(db):
     seed()
     for spec in DATA["companies"]:
@@ -161,6 +163,7 @@ def test_the_drawn_logo_is_a_square_png_of_the_initials():
     assert logo_png("Сожмаш (пример)", "same") != logo_png("Неман-Полимер (пример)", "same")
 
 
+@pytest.mark.sqlite_only
 def test_a_second_run_adds_nothing(db):
     first = seed()
     assert first["listings"].created >= 20
@@ -180,6 +183,7 @@ def test_a_second_run_adds_nothing(db):
     assert after == before
 
 
+@pytest.mark.sqlite_only
 def test_the_catalogue_shows_the_demo_exhibitors_with_stands_and_logos(db, client):
     seed()
     fair = exhibitors(db, "my-belarus")[0].fair

@@ -38,6 +38,7 @@ def test_seed_is_idempotent(runner, db):
     assert db.session.scalars(select(Fair.updated_at).order_by(Fair.id)).all() == updated
 
 
+@pytest.mark.sqlite_only
 def test_demo_catalogue_is_realistic(runner, db):
     runner.invoke(args=["seed-demo"])
     today = minsk_today()
@@ -96,6 +97,7 @@ def test_editions_are_dated_around_today(month, day, occurrence, past, expected)
     assert edition_start(month, day, today=today, occurrence=occurrence, past=past) == expected
 
 
+@pytest.mark.sqlite_only
 def test_demo_login_works_and_its_profile_is_complete(runner, client, db):
     result = runner.invoke(args=["seed-demo"])
     account = load_demo_file()["accounts"][0]
@@ -111,6 +113,7 @@ def test_demo_login_works_and_its_profile_is_complete(runner, client, db):
     assert account["company"]["tax_id"] in html
 
 
+@pytest.mark.sqlite_only
 def test_the_demo_fair_has_a_b2b_programme_with_meetings(runner, db):
     """Participants from Belarus and the Kirov region with offers and needs, meetings booked
     between them, and the demo login in a programme of its own."""
