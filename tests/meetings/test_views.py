@@ -23,6 +23,10 @@ from fairplanner.meetings.models import (
 from fairplanner.registrations.models import Registration
 from tests.meetings.conftest import make_b2b
 
+# The participants' pages read and write through the meetings services, whose rules run on
+# PostgreSQL in test_services, test_race and test_autoschedule.
+pytestmark = pytest.mark.sqlite_only
+
 EN = {"Accept-Language": "en"}
 
 

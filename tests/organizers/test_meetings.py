@@ -24,6 +24,10 @@ from fairplanner.meetings.models import (
 from fairplanner.organizers.models import FairChange
 from tests.meetings.conftest import make_b2b
 
+# The console pages and their access checks read and write through the meetings services,
+# whose rules run on PostgreSQL in tests/meetings (services, races, scheduling, feeds).
+pytestmark = pytest.mark.sqlite_only
+
 EN = {"Accept-Language": "en"}
 
 
