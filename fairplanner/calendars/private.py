@@ -95,6 +95,14 @@ def meetings_page(fair_slug: str) -> str:
     return public_url(f"/fairs/{fair_slug}/b2b/my")
 
 
+def venue_place(fair: Fair, lang: str) -> str:
+    """ "<venue>, <city>" in `lang`: where a B2B meeting of `fair` is (after its table)."""
+    venue = fair.venue
+    return ", ".join(
+        p for p in (localized(venue, "name", lang), localized(venue.city, "name", lang)) if p
+    )
+
+
 def cancel_cause(meeting: Meeting, company_id: int) -> str:
     """Why a meeting was cancelled, in words (the current locale's), as the company reads it:
     "Cancelled by the other company" is the partner's doing; its own members' cancelling
@@ -116,16 +124,7 @@ def meeting_entry(meeting: Meeting, company_id: int, lang: str) -> ical.MeetingE
     mine = meeting.requester if meeting.requester.company_id == company_id else meeting.recipient
     partner = meeting.side_of(mine.id)
     fair = meeting.requester.fair
-    venue = fair.venue
-    place = ", ".join(
-        p for p in (localized(venue, "name", lang), localized(venue.city, "name", lang)) if p
-    )
     cancelled = meeting.state == MeetingState.CANCELLED
-    people = [
-        f"{a['name']} ({a['position']})" if a.get("position") else a["name"]
-        for a in partner.attendees or ()
-        if a.get("name")
-    ]
     if meeting.starts_at is None or meeting.ends_at is None:
         raise ValueError(f"meeting {meeting.id} has no time: no calendar entry")
     return ical.MeetingEntry(
@@ -138,12 +137,12 @@ def meeting_entry(meeting: Meeting, company_id: int, lang: str) -> ical.MeetingE
         partner=company_name(partner.company),
         cancelled=cancelled,
         country=country_name(partner.company.country),
-        attendees=() if cancelled else people,
+        attendees=() if cancelled else partner.attendee_lines,
         phone="" if cancelled else phone(partner.phone),
         email="" if cancelled else partner.email or "",
         message=meeting.message or "",
         table=meeting.table.place if meeting.table is not None else "",
-        place=place,
+        place=venue_place(fair, lang),
         fair=localized(fair, "name", lang),
         cause=cancel_cause(meeting, company_id) if cancelled else "",
         reason=(meeting.cancel_reason or "") if cancelled else "",

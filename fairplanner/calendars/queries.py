@@ -247,8 +247,8 @@ def _company_meetings(company_id: int) -> ColumnElement[bool]:
     return or_(Meeting.requester_id.in_(mine), Meeting.recipient_id.in_(mine))
 
 
-def company_meetings(company_id: int, *, meeting_id: int | None = None) -> Select:
-    """The company's meetings that belong in its calendar (or just `meeting_id`), by time,
+def company_meetings(company_id: int) -> Select:
+    """The company's meetings that belong in its calendar, by time,
     with both sides, their companies, the table, the fair and its venue: one query."""
     side = (Meeting.requester, Meeting.recipient)
     stmt = (
@@ -271,7 +271,7 @@ def company_meetings(company_id: int, *, meeting_id: int | None = None) -> Selec
         )
         .order_by(Meeting.starts_at, Meeting.id)
     )
-    return stmt if meeting_id is None else stmt.where(Meeting.id == meeting_id)
+    return stmt
 
 
 def meetings_fingerprint(company_id: int) -> tuple[Select, Select]:

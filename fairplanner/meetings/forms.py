@@ -6,8 +6,10 @@ slots of the programme and the services refuse any other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, FieldList, FormField, RadioField, StringField, TextAreaField
@@ -34,6 +36,17 @@ LANGUAGES = {
     "uz": _l("Uzbek"),
 }
 ATTENDEE_ROWS = 3  # blank rows shown besides the people already named
+
+
+def slot_label(slot: datetime, *, day: bool = True) -> str:
+    """ "12 May, 10:30" (or "10:30" without the `day`) in Minsk time: how every B2B form and
+    page names a slot."""
+    return format_datetime(slot, "d MMMM, HH:mm" if day else "HH:mm")
+
+
+def slot_choices(slots: Iterable[datetime]) -> list[SelectChoice]:
+    """The slots as a form's choices: their ISO UTC value, their label."""
+    return [SelectChoice(slot.isoformat(), slot_label(slot)) for slot in slots]
 
 
 def parse_slots(values: list[str]) -> list[datetime] | None:

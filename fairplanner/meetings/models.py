@@ -284,6 +284,15 @@ class Participant(db.Model):
     )
 
     @property
+    def attendee_lines(self) -> list[str]:
+        """ "Name (position)" for each person who will attend, as calendars and mails list them."""
+        return [
+            f"{a['name']} ({a['position']})" if a.get("position") else a["name"]
+            for a in self.attendees or ()
+            if a.get("name")
+        ]
+
+    @property
     def unavailable_slots(self) -> frozenset[datetime]:
         return frozenset(datetime.fromisoformat(value) for value in self.unavailable)
 

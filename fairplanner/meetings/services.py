@@ -557,11 +557,16 @@ def _book(
         raise MeetingError(_("This time is not a slot of this programme."))
     for side in (meeting.requester, meeting.recipient):
         if slot in side.unavailable_slots:
-            raise SlotTaken(_("%(company)s is not available at this time.", company=_name(side)))
+            raise SlotTaken(
+                _("%(company)s is not available at this time.", company=company_name(side.company))
+            )
         holder = db.session.get(Seat, (side.id, slot))
         if holder is not None and holder.meeting_id != meeting.id:
             raise SlotTaken(
-                _("%(company)s already has a meeting at this time.", company=_name(side))
+                _(
+                    "%(company)s already has a meeting at this time.",
+                    company=company_name(side.company),
+                )
             )
     if table is None:
         table = db.session.scalar(queries.free_table(programme.fair_id, slot, besides=meeting.id))
@@ -593,10 +598,6 @@ def _book(
         ) from exc
 
 
-def _name(participant: Participant) -> str:
-    return company_name(participant.company)
-
-
 def place(
     meeting: Meeting,
     *,
@@ -611,8 +612,8 @@ def place(
     if meeting.state not in AGREED_STATES:
         raise MeetingError(_("Only accepted meetings can be scheduled."))
     previous = (meeting.starts_at, meeting.table_id) if meeting.starts_at else None
-    if previous == (starts_at, table.id if table else meeting.table_id) and table is not None:
-        return meeting
+    if table is not None and previous == (starts_at, table.id):
+        return meeting  # nothing moves
     _book(meeting, programme, starts_at, table=table)
     db.session.flush()
     events.meeting_scheduled.send(meeting, actor=actor, previous=previous)
@@ -642,7 +643,9 @@ def create_meeting(
         raise MeetingError(_("There is already a request or a meeting between these companies."))
     for side in (a, b):
         if _agreed_count(side.id) >= programme.max_meetings:
-            raise MeetingError(_("The agenda of %(company)s is full.", company=_name(side)))
+            raise MeetingError(
+                _("The agenda of %(company)s is full.", company=company_name(side.company))
+            )
     meeting = Meeting(
         fair_id=fair.id,
         requester=a,

@@ -16,7 +16,6 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -44,6 +43,8 @@ from fairplanner.meetings.forms import (
     ProposeForm,
     RequestForm,
     parse_slots,
+    slot_choices,
+    slot_label,
 )
 from fairplanner.meetings.models import (
     AGREED_STATES,
@@ -147,11 +148,6 @@ def _refused(fair: Fair, message: str, status: int) -> ResponseReturnValue:
 # --- display helpers -------------------------------------------------------------------------
 
 
-def slot_label(slot: datetime, *, day: bool = True) -> str:
-    """ "12 May, 10:00–10:30" in Minsk time (the programme's slot length is added by callers)."""
-    return format_datetime(slot, "d MMMM, HH:mm" if day else "HH:mm")
-
-
 @dataclass(frozen=True)
 class SlotDay:
     """One day's slots as the forms offer them: (value, "10:00–10:30") in Minsk time."""
@@ -246,9 +242,7 @@ def _profile_form(fair: Fair, programme: Programme, participant: Participant | N
     sectors = [SelectChoice(str(s.id), localized(s, "name")) for s in _sectors(fair)]
     form.offer_sectors.choices = sectors
     form.seek_sectors.choices = sectors
-    form.unavailable.choices = [
-        SelectChoice(s.isoformat(), slot_label(s)) for s in programme.slots()
-    ]
+    form.unavailable.choices = slot_choices(programme.slots())
     if request.method == "GET":
         rows = min(len(form.attendees.entries) + ATTENDEE_ROWS, form.attendees.max_entries)
         while len(form.attendees.entries) < rows:
@@ -464,7 +458,7 @@ def _request_form(
         and programme.scheduling == Scheduling.PARTICIPANTS
     ):
         free = services.free_slots(programme, viewer, target)
-    form.slots.choices = [SelectChoice(s.isoformat(), slot_label(s)) for s in free]
+    form.slots.choices = slot_choices(free)
     return form, free
 
 

@@ -18,7 +18,12 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from fairplanner.accounts.models import User
-from fairplanner.calendars.private import cancel_cause, meeting_attachment, meetings_page
+from fairplanner.calendars.private import (
+    cancel_cause,
+    meeting_attachment,
+    meetings_page,
+    venue_place,
+)
 from fairplanner.display import company_name, country_name, phone
 from fairplanner.extensions import db
 from fairplanner.i18n import FORMAT_LOCALES, MINSK, localized
@@ -39,12 +44,8 @@ def when(starts: datetime, ends: datetime | None, lang: str) -> str:
 
 def _place(meeting: Meeting, lang: str) -> str:
     """ "Стол 1, Павильон 1 — <venue>, <city>", as the calendar's LOCATION."""
-    venue = meeting.requester.fair.venue
-    where = ", ".join(
-        p for p in (localized(venue, "name", lang), localized(venue.city, "name", lang)) if p
-    )
     table = meeting.table.place if meeting.table is not None else ""
-    return " — ".join(p for p in (table, where) if p)
+    return " — ".join(p for p in (table, venue_place(meeting.requester.fair, lang)) if p)
 
 
 def _told(meeting: Meeting, actor: User | None) -> list[Participant]:
@@ -112,11 +113,7 @@ def _constant(value: Any) -> Part:
 def _contacts(participant: Participant, partner: Participant, lang: str) -> dict[str, Any]:
     """The partner's people, phone and email: revealed once the meeting is agreed."""
     return {
-        "attendees": [
-            f"{a['name']} ({a['position']})" if a.get("position") else a["name"]
-            for a in partner.attendees or ()
-            if a.get("name")
-        ],
+        "attendees": partner.attendee_lines,
         "phone": phone(partner.phone),
         "email": partner.email or "",
     }

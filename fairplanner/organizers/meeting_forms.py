@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,6 +31,7 @@ from fairplanner.catalogue.models import Fair
 from fairplanner.display import company_name
 from fairplanner.i18n import MINSK
 from fairplanner.meetings import services
+from fairplanner.meetings.forms import slot_choices
 from fairplanner.meetings.models import (
     Audience,
     MeetingTable,
@@ -179,13 +180,8 @@ class TablesForm(FlaskForm):
 # --- the organizer's actions on meetings ------------------------------------------------------
 
 
-def slot_label(slot: datetime) -> str:
-    """ "12 мая, 10:30" in Minsk time."""
-    return format_datetime(slot, "d MMMM, HH:mm")
-
-
-def slot_choices(programme: Programme, *, optional: bool) -> list[SelectChoice]:
-    choices = [SelectChoice(s.isoformat(), slot_label(s)) for s in programme.slots()]
+def programme_slot_choices(programme: Programme, *, optional: bool) -> list[SelectChoice]:
+    choices = slot_choices(programme.slots())
     if optional:
         choices.insert(0, SelectChoice("", _l("No time yet")))
     return choices
@@ -204,7 +200,7 @@ class PlaceForm(FlaskForm):
     table = SelectField(_l("Table"), choices=[], validators=[Optional()])
 
     def setup(self, programme: Programme, tables: list[MeetingTable], *, optional: bool):
-        self.slot.choices = slot_choices(programme, optional=optional)
+        self.slot.choices = programme_slot_choices(programme, optional=optional)
         self.table.choices = table_choices(tables)
         if not optional:
             self.slot.validators = [DataRequired()]

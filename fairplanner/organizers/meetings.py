@@ -12,7 +12,6 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,6 +22,7 @@ from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import current_language
 from fairplanner.meetings import autoschedule, scheduler, services
+from fairplanner.meetings.forms import slot_label
 from fairplanner.meetings.models import Meeting, MeetingState, Outcome, Programme
 from fairplanner.organizers import meeting_numbers as numbers
 from fairplanner.organizers.meeting_forms import (
@@ -449,7 +449,7 @@ def meeting_cancel(slug: str, meeting_id: int) -> ResponseReturnValue:
     back = url_for("organizers.meeting", slug=fair.slug, meeting_id=found.id)
     if not confirm.confirmed():
         when = (
-            format_datetime(found.starts_at, "d MMMM, HH:mm")
+            slot_label(found.starts_at)
             if found.starts_at and found.state == MeetingState.SCHEDULED
             else None
         )
