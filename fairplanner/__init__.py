@@ -193,9 +193,10 @@ def register_page_parts(app: Flask) -> None:
 def register_event_handlers(app: Flask) -> None:
     """The upper domains subscribe to the lower ones' events (fairplanner.events). Connecting
     is idempotent, so building many apps (the tests do) leaves one receiver per event."""
-    from fairplanner import meetings, notifications, privacy
+    from fairplanner import meetings, notifications, privacy, tickets
 
     meetings.init_app(app)
+    tickets.init_app(app)
     notifications.init_app(app)
     privacy.init_app(app)
 

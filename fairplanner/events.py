@@ -274,3 +274,17 @@ meeting_cancelled = _signals.signal(
     scheduled meeting's mail carries the cancelled calendar entry).
     """,
 )
+
+# --- tickets ---------------------------------------------------------------------------------
+
+ticket_mailed = _signals.signal(
+    "ticket-mailed",
+    doc="""A company (or the organizer's desk) sent a person their e-ticket.
+
+    :sender: the active ``Ticket`` (flushed), which has an email address.
+    :actor: the ``User`` who sent it, or None.
+
+    Listeners: notifications (the e-ticket mail to the person, in the company's language, with
+    the QR code, the fair's calendar entry and the venue's address).
+    """,
+)
