@@ -46,6 +46,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute; 60 per hour"
     SIGNUP_RATE_LIMIT = "5 per minute; 30 per hour"
     INVITE_RATE_LIMIT = "10 per minute; 30 per hour"
+    # Per staff member: a busy gate scans about once a second; an offline queue counts once.
+    CHECKIN_RATE_LIMIT = "300 per minute"
     # Failed logins per account, whichever addresses they come from: each window that fills up
     # makes the next attempt wait longer. A browser that logged into the account before (its
     # signed "known device" cookie) counts on its own, so a stranger cannot lock the owner out.

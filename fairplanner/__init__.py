@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.meetings.views import bp as meetings_bp
     from fairplanner.organizers import (  # noqa: F401 - routes join the bp
         admin,
+        checkin,
         dashboard,
         editor,
         exhibitors,
