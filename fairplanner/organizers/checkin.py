@@ -130,16 +130,16 @@ def _text(data: dict[str, Any], key: str, *, required: bool = False) -> str | No
     if value is None and not required:
         return None
     if not isinstance(value, str) or "\x00" in value or (required and not value.strip()):
-        raise BadScan(_("The scan has no readable %(field)s.", field=_field_name(key)))
+        raise BadScan(_unreadable(key))
     return value
 
 
-def _field_name(key: str) -> str:
+def _unreadable(key: str) -> str:
     return {
-        "scan_id": _("id"),
-        "code": _("code"),
-        "gate": _("gate"),
-        "scanned_at": _("time"),
+        "scan_id": _("The scan has no readable id."),
+        "code": _("The scan has no readable code."),
+        "gate": _("The scan has no readable gate."),
+        "scanned_at": _("The scan has no readable time."),
     }[key]
 
 
@@ -156,7 +156,7 @@ def _scan(data: Any, *, offline: bool) -> services.Scan:
         try:
             scanned_at = datetime.fromisoformat(when)
         except ValueError:
-            raise BadScan(_("The scan has no readable time.")) from None
+            raise BadScan(_unreadable("scanned_at")) from None
         if scanned_at.tzinfo is None:
             scanned_at = scanned_at.replace(tzinfo=UTC)
     return services.Scan(

@@ -49,9 +49,11 @@
   var STATES = ["is-idle", "is-busy", "is-valid", "is-again", "is-bad", "is-saved"];
   var resumeTimer = null;
 
-  function show(state, title, message, person) {
+  // `result`: the server's answer ("valid", "revoked", …), or the page's own state.
+  function show(state, title, message, person, result) {
     STATES.forEach(function (name) { panel.classList.remove(name); });
     panel.classList.add(state);
+    panel.dataset.result = result || state.slice(3);
     $("checkin-result-title").textContent = title;
     $("checkin-result-message").textContent = message || "";
     var name = $("checkin-result-name");
@@ -83,8 +85,8 @@
   };
 
   // An answer on screen: decoding pauses; a valid entry clears itself, a refusal stays.
-  function answered(state, title, message, person) {
-    show(state, title, message, person);
+  function answered(state, title, message, person, result) {
+    show(state, title, message, person, result);
     camera.paused = true;
     nextButton.hidden = state === "is-busy";
     clearTimeout(resumeTimer);
@@ -200,7 +202,7 @@
 
   function showAnswer(data) {
     var person = { name: data.name, company: data.company, role: data.role };
-    answered(STATE_OF[data.result] || "is-bad", data.title, data.message, person);
+    answered(STATE_OF[data.result] || "is-bad", data.title, data.message, person, data.result);
   }
 
   // --- the queue of scans made offline ----------------------------------------------------
