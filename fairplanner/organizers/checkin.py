@@ -188,6 +188,7 @@ def _answer(fair: Fair, entry: CheckIn) -> dict[str, Any]:
         "admits": entry.result.admits,
         "title": str(entry.result.title),
         "message": _message(fair, entry),
+        "time": format_time(entry.scanned_at, "short"),  # in Minsk, as the site says times
     }
     # Another fair's ticket names its fair, not its holder.
     if own and ticket is not None:

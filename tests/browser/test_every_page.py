@@ -144,6 +144,7 @@ PAGES = [
     Visit("hall plans, none (console)", "staff", "/organizer/fairs/{open_fair}/halls"),
     Visit("hall plan marking (console)", "staff", "/organizer/fairs/{fair}/halls/{hall_plan}"),
     Visit("hall plan", "anonymous", "/fairs/{fair}/halls/Павильон 1"),
+    Visit("check-in desk (console)", "staff", "/organizer/fairs/{fair}/checkin"),
     Visit("B2B grid (console)", "staff", "/organizer/fairs/{fair}/meetings"),
     Visit(
         "B2B grid, second day (console)", "staff", "/organizer/fairs/{fair}/meetings?day={b2b_day}"

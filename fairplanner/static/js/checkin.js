@@ -9,7 +9,6 @@
   var root = document.getElementById("checkin");
   if (!root) { return; }
   var T = JSON.parse(document.getElementById("checkin-texts").textContent);
-  var lang = document.documentElement.lang || "ru";
   var DECODE_EVERY_MS = 250;    // four tries a second: enough for a badge held up, easy on a phone
   var RESUME_AFTER_MS = 3000;   // a valid entry clears itself; a refusal waits for "Next scan"
   var SAME_CODE_MS = 8000;      // a badge left in view is not read again until it was away this long
@@ -189,6 +188,7 @@
       scanned_at: new Date().toISOString(),
     };
     answered("is-busy", T.checking, "");
+    if (!camera.running) { panel.scrollIntoView({ block: "nearest" }); }
     if (navigator.onLine === false) { keep(entry); return; }
     post(root.dataset.scanUrl, entry).then(function (response) {
       if (response.redirected) { keep(entry, T.signedOut); return null; }
@@ -266,9 +266,8 @@
     var list = $("checkin-synced-list");
     var item = document.createElement("li");
     item.className = "checkin-synced-item " + (STATE_OF[answer.result] || "is-bad");
-    var time = new Date(entry.scanned_at).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
     var head = document.createElement("strong");
-    head.textContent = time + " · " + answer.title;
+    head.textContent = [answer.time, answer.title].filter(Boolean).join(" · ");
     item.appendChild(head);
     var lines = [answer.name, [answer.company, answer.role].filter(Boolean).join(" · "), answer.message];
     lines.filter(Boolean).forEach(function (text) {
@@ -336,6 +335,7 @@
         line.textContent = part;
         text.appendChild(line);
       });
+      if (person.note) { item.className = "is-revoked"; }
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = T.checkIn;
