@@ -244,7 +244,10 @@
     syncing = true;
     var batch = items.slice(0, BATCH);
     post(root.dataset.syncUrl, { scans: batch }).then(function (response) {
-      if (!response.ok || response.redirected) { return null; }
+      if (response.redirected) { queueProblem(T.signedOut); return null; }
+      if (retryLater(response)) { return null; }
+      if (!response.ok) { return failure(response).then(queueProblem); }
+      queueProblem("");
       return response.json().then(function (data) {
         var done = {};
         (data.results || []).forEach(function (answer) {
@@ -277,6 +280,13 @@
     });
     list.insertBefore(item, list.firstChild);
     $("checkin-synced").hidden = false;
+  }
+
+  // Why the kept scans are not going out (the page has expired, the user was signed out).
+  function queueProblem(message) {
+    var note = $("checkin-queue-problem");
+    note.textContent = message;
+    note.hidden = !message;
   }
 
   function showNetwork() {
