@@ -3,7 +3,8 @@
 Chromium started with `--use-fake-device-for-media-stream --use-fake-ui-for-media-stream
 --use-file-for-fake-video-capture=<file>.y4m` offers the file as the only camera and grants
 getUserMedia without asking. Its Y4M reader takes 4:2:0 planes only: a frame is the full-size luma
-plane then the two chroma planes at half width and height.
+plane then the two chroma planes at half width and height. The picture is a printed page (a
+badge PDF through `pdf_picture`) or a bare QR code (`qr_picture`).
 """
 
 from __future__ import annotations
@@ -50,3 +51,15 @@ def write_y4m(picture: Image.Image, path: Path, *, seconds: float = 1.0) -> Path
             out.write(b"FRAME\n")
             out.write(planes)
     return path
+
+
+def pdf_picture(pdf: bytes, *, page: int = 0, height: int = HEIGHT) -> Image.Image:
+    """A page of a PDF (a printed badge) as a picture `height` pixels high, rendered by pdfium."""
+    import pypdfium2 as pdfium  # only the tests that film a printed page need it
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        sheet = document[page]
+        return sheet.render(scale=height / sheet.get_height()).to_pil().convert("RGB")
+    finally:
+        document.close()

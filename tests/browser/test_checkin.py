@@ -17,11 +17,11 @@ from fairplanner.accounts.models import User
 from fairplanner.catalogue.models import Organizer
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
-from fairplanner.tickets import services
+from fairplanner.tickets import printing, services
 from fairplanner.tickets.models import CheckIn, Ticket
 from tests.browser import checks
 from tests.browser.conftest import LAUNCH_ARGS, CheckedBrowser
-from tests.browser.fakecam import camera_args, qr_picture, write_y4m
+from tests.browser.fakecam import camera_args, pdf_picture, write_y4m
 from tests.browser.test_company_landing import demo_account, log_in
 from tests.factories import Factories
 
@@ -96,8 +96,11 @@ def assert_accessible(page: Any) -> None:
 
 @pytest.fixture
 def camera_browser(live, chromium, fair_day, tmp_path) -> Iterator[CheckedBrowser]:
-    """A second chromium whose camera shows the QR code of the first person's badge."""
-    video = write_y4m(qr_picture(ticket_code(live, fair_day["camera"])), tmp_path / "badge.y4m")
+    """A second chromium whose camera films the first person's printed badge (A6, as the
+    company downloads it)."""
+    with live.app.test_request_context():
+        pdf = printing.badges_pdf([db.session.get(Ticket, fair_day["camera"])], lang="ru")
+    video = write_y4m(pdf_picture(pdf), tmp_path / "badge.y4m")
     browser = chromium.unchecked.browser_type.launch(
         executable_path=config.CHROMIUM_PATH,
         args=LAUNCH_ARGS + camera_args(video),
