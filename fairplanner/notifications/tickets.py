@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import base64
 
+from babel.dates import format_date, format_interval
 from flask_babel import force_locale
 
 from fairplanner.accounts.models import User
 from fairplanner.calendars.private import fair_attachment, public_fair_attachment
+from fairplanner.catalogue.models import Fair
 from fairplanner.core.urls import public_url
-from fairplanner.i18n import FORMAT_LOCALES, format_date_range, localized
+from fairplanner.i18n import FORMAT_LOCALES, localized
 from fairplanner.notifications.services import enqueue
 from fairplanner.tickets import qr
 from fairplanner.tickets.badges import ROLE_COLOURS
@@ -33,6 +35,15 @@ def language_of(ticket: Ticket) -> str:
     company = ticket.company
     lang = company.language if company is not None else WALK_IN_LANGUAGE
     return lang if lang in FORMAT_LOCALES else WALK_IN_LANGUAGE
+
+
+def dates(fair: Fair, lang: str) -> str:
+    """ "30 дек. 2026 г. – 1 янв. 2027 г." / "30 Dec 2026 – 1 Jan 2027" (British order, as the
+    pages have it: force_locale("en") alone would give the American one)."""
+    locale = FORMAT_LOCALES[lang]
+    if fair.starts_on == fair.ends_on:
+        return format_date(fair.starts_on, "long", locale=locale)
+    return format_interval(fair.starts_on, fair.ends_on, "yMMMd", locale=locale)
 
 
 def link(ticket: Ticket) -> str:
@@ -75,7 +86,7 @@ def mailed(ticket: Ticket, *, actor: User | None) -> None:
             "role": str(ticket.role.title),
             "role_colour": ROLE_COLOURS.get(ticket.role.value, "#1b2430"),
             "fair_name": localized(fair, "name", lang),
-            "dates": format_date_range(fair.starts_on, fair.ends_on),
+            "dates": dates(fair, lang),
             "venue": localized(venue, "name", lang),
             "address": localized(venue, "address", lang),
             "city": localized(venue.city, "name", lang),

@@ -139,7 +139,7 @@ def test_the_quota_refuses_one_more(client, db, stand):
     db.session.commit()
     page = client.get(stand.people, headers=EN)
     assert "4 of 4 badges named" in page.text
-    assert "Every place is named" in page.text
+    assert "The list is full" in page.text
     assert 'name="name"' not in page.text
     refused = client.post(stand.people, data={"name": "Лишний"}, headers=EN)
     assert refused.status_code == 409
