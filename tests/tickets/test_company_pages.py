@@ -211,6 +211,21 @@ def test_the_application_page_links_its_people(client, db, stand):
     assert f'href="{stand.people}"' in page.text
 
 
+def test_the_people_page_reads_the_same_for_one_person_or_many(client, db, stand, count_queries):
+    def statements() -> int:
+        with count_queries() as counter:
+            assert client.get(stand.people).status_code == 200
+        return counter.count
+
+    add(stand, "Первый", email="first@example.com")
+    db.session.commit()
+    one = statements()
+    for n in range(3):
+        add(stand, f"Сотрудник {n}", email=f"s{n}@example.com")
+    db.session.commit()
+    assert statements() == one
+
+
 # --- who may look --------------------------------------------------------------------------------
 
 
