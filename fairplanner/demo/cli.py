@@ -1,5 +1,6 @@
 """`flask seed-demo`: the demo catalogue, logins, companies and their applications, and the
-exhibitors of the demo fairs (catalogue entries, stands, logos)."""
+exhibitors of the demo fairs (catalogue entries, stands, logos), their B2B meetings and their
+fair-day tickets."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fairplanner.demo.catalogue import DEMO_FILE, load_demo_file
 from fairplanner.demo.catalogue import seed_demo as load
 from fairplanner.demo.exhibitors import load_exhibitors_file, seed_exhibitors
 from fairplanner.demo.meetings import load_meetings_file, seed_meetings
+from fairplanner.demo.tickets import load_tickets_file, seed_tickets
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import minsk_today
@@ -39,6 +41,7 @@ def seed_demo(path: Path) -> None:
         reports |= seed_activity(load_activity_file(), today=today)
         reports |= seed_exhibitors(load_exhibitors_file(), today=today)
         reports |= seed_meetings(load_meetings_file(), today=today)
+        reports |= seed_tickets(load_tickets_file(), today=today)
     except (KeyError, ValueError, TypeError) as exc:
         db.session.rollback()
         raise click.ClickException(f"demo data is not valid: {exc!r}") from exc

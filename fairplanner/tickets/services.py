@@ -234,8 +234,8 @@ def ensure_issued(registration: Registration) -> list[Ticket]:
     return tickets
 
 
-def _check_open(registration: Registration) -> None:
-    if not people_open(registration):
+def _check_open(registration: Registration, today: date | None = None) -> None:
+    if not people_open(registration, today):
         raise PeopleClosed(
             _("The list of people can be changed from approval until the fair's last day.")
         )
@@ -248,10 +248,11 @@ def add_person(
     position: str | None = None,
     email: str | None = None,
     actor: User | None,
+    today: date | None = None,
 ) -> Ticket:
     """Name one more person of the application, within its quota, and give them a ticket."""
     lock_fair(registration.fair_id)  # the quota holds when two people add at once
-    _check_open(registration)
+    _check_open(registration, today)
     ensure_issued(registration)
     limit = quota(registration)
     if len(active_people(registration.id)) >= limit:
@@ -279,12 +280,13 @@ def change_person(
     position: str | None,
     email: str | None,
     actor: User | None,
+    today: date | None = None,
 ) -> Ticket:
     """Correct a person's name, position or address; the code (and a printed badge's QR) stays."""
     registration = ticket.registration
     if registration is None or not ticket.active:
         raise PeopleClosed(_("This ticket can no longer be changed."))
-    _check_open(registration)
+    _check_open(registration, today)
     before = {"name": ticket.name, "position": ticket.position, "email": ticket.email}
     ticket.name = name.strip()
     ticket.position = (position or "").strip() or None
@@ -370,9 +372,10 @@ def register_at_desk(
     position: str | None = None,
     email: str | None = None,
     actor: User | None,
+    today: date | None = None,
 ) -> Ticket:
     """A walk-in visitor, a journalist or the organizer's own staff, registered at the desk."""
-    if fair.status == FairStatus.CANCELLED or fair_over(fair):
+    if fair.status == FairStatus.CANCELLED or fair_over(fair, today):
         raise DeskClosed(_("The fair is over or cancelled: no new tickets."))
     if role not in DESK_ROLES:
         raise DeskClosed(_("Exhibitors' badges come from their applications."))

@@ -114,9 +114,11 @@ def test_demo_login_works_and_its_profile_is_complete(runner, client, db):
 
 
 @pytest.mark.sqlite_only
-def test_the_demo_fair_has_a_b2b_programme_with_meetings(runner, db):
+def test_the_demo_fair_has_b2b_meetings_and_fair_day_tickets(runner, db):
     """Participants from Belarus and the Kirov region with offers and needs, meetings booked
-    between them, and the demo login in a programme of its own."""
+    between them, and the demo login in a programme of its own; every approved application of
+    the demo fairs names its people, each with a well-formed ticket (one seed for both: each
+    seed takes a dozen seconds)."""
     from fairplanner.accounts.models import Country
     from fairplanner.meetings.models import Meeting, MeetingState, Participant, Programme
 
@@ -149,3 +151,32 @@ def test_the_demo_fair_has_a_b2b_programme_with_meetings(runner, db):
             (Meeting.recipient_id == demo.id) | (Meeting.requester_id == demo.id)
         )
     ).all()
+
+    # Fair day: tickets for the demo applications (and a few from the organizer's desk).
+    from fairplanner.registrations.models import Registration, RegistrationStatus
+    from fairplanner.tickets.models import Ticket, TicketRole
+    from fairplanner.tickets.services import quota, well_formed
+
+    approved = db.session.scalars(
+        select(Registration).where(
+            Registration.fair_id == programme.fair_id,
+            Registration.status == RegistrationStatus.APPROVED,
+        )
+    ).all()
+    tickets = db.session.scalars(select(Ticket).where(Ticket.fair_id == programme.fair_id)).all()
+    for registration in approved:
+        people = [t for t in tickets if t.registration_id == registration.id]
+        assert 1 <= len(people) <= quota(registration), registration.company.display_name
+    assert all(well_formed(t.code) and t.active for t in tickets)
+    assert len({t.code for t in tickets}) == len(tickets)
+    roles = {t.role for t in tickets}
+    assert roles == {
+        TicketRole.EXHIBITOR,
+        TicketRole.VISITOR,
+        TicketRole.PRESS,
+        TicketRole.ORGANIZER,
+    }
+    own = db.session.scalars(
+        select(Ticket).where(Ticket.company.has(short_name="Вятка-Лес"), Ticket.email.is_not(None))
+    ).all()
+    assert own, "the demo login's people have addresses to try the e-ticket mail with"
