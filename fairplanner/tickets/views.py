@@ -124,12 +124,12 @@ def _people_page(registration: Registration, form: PersonForm, status: int = 200
         people=people,
         removed=removed,
         quota_line=_quota_line(registration, named, limit),
+        named=named,
         full=named >= limit,
         closed=closed_reason(registration),
         unsent=[t for t in people if t.active and t.email and t.emailed_at is None],
         addressed=[t for t in people if t.active and t.email],
         form=form,
-        action=ConfirmForm(),
     )
     return Response(body, status=status)
 

@@ -20,6 +20,7 @@ from fairplanner.accounts.models import Role
 from fairplanner.catalogue.models import FairStatus
 from fairplanner.i18n import minsk_today
 from fairplanner.notifications.models import OutboxMessage
+from fairplanner.registrations import services as registrations
 from fairplanner.registrations.models import (
     RegistrationChange,
     RegistrationRole,
@@ -181,6 +182,17 @@ def test_the_page_says_why_it_is_closed(client, db, stand, status, words):
     assert page.status_code == 200
     assert words in page.text
     assert client.post(stand.people, data={"name": "Кто-то"}).status_code == 409
+
+
+def test_a_withdrawn_application_shows_its_people_revoked(client, db, stand):
+    add(stand, "Ольга")
+    registrations.withdraw_registration(stand.registration, actor=stand.member)
+    db.session.commit()
+    page = client.get(stand.people, headers=EN)
+    assert "Ticket revoked" in page.text
+    assert "The application was withdrawn" in page.text
+    assert "badges.pdf" not in page.text
+    assert "/tickets/" not in page.text
 
 
 def test_a_delegation_approved_before_tickets_gets_them_on_first_look(client, db, factories, stand):
