@@ -48,6 +48,9 @@ class Config:
     INVITE_RATE_LIMIT = "10 per minute; 30 per hour"
     # Per staff member: a busy gate scans about once a second; an offline queue counts once.
     CHECKIN_RATE_LIMIT = "300 per minute"
+    # The e-ticket page (/tickets/<code>): a person reloads it at the door; a script trying
+    # codes is stopped (a code is 128 random bits anyway).
+    TICKET_PAGE_RATE_LIMIT = "30 per minute; 300 per hour"
     # Failed logins per account, whichever addresses they come from: each window that fills up
     # makes the next attempt wait longer. A browser that logged into the account before (its
     # signed "known device" cookie) counts on its own, so a stranger cannot lock the owner out.

@@ -155,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner.privacy.views import bp as privacy_bp
     from fairplanner.registrations.views import bp as registrations_bp
     from fairplanner.reminders.views import bp as reminders_bp
+    from fairplanner.tickets.views import bp as tickets_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalogue_bp)
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(exhibitors_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(tickets_bp)
     from fairplanner import media
 
     media.init_app(app)  # /media/<hash>.<ext> and templates' media_url
@@ -182,6 +184,7 @@ def register_page_parts(app: Flask) -> None:
     from fairplanner.meetings import pages as meetings_pages
     from fairplanner.organizers import pages as organizers_pages
     from fairplanner.registrations import pages as registrations_pages
+    from fairplanner.tickets import pages as tickets_pages
 
     registrations_pages.init_app(app)
     following_pages.init_app(app)
@@ -189,6 +192,7 @@ def register_page_parts(app: Flask) -> None:
     organizers_pages.init_app(app)
     exhibitors_pages.init_app(app)  # the link to the fair's exhibitor catalogue
     meetings_pages.init_app(app)  # the B2B programme on the fair and application pages
+    tickets_pages.init_app(app)  # the people and their badges on the application page
 
 
 def register_event_handlers(app: Flask) -> None:

@@ -56,6 +56,11 @@ RULES: dict[str, Rule] = {
     "organizers.outbox": is_admin,
     "organizers.new_fair": is_organizer_staff,
     "privacy.export": has_company,
+    # A company's people and their badges; the e-ticket page (tickets.eticket) is public.
+    "tickets.people": has_company,
+    "tickets.edit_person": has_company,
+    "tickets.badges": has_company,
+    "tickets.badge": has_company,
 }
 
 

@@ -87,6 +87,22 @@ def fair_attachment(company: Company, fair: Fair, *, lang: str) -> dict[str, str
     }
 
 
+def public_fair_attachment(fair: Fair, *, lang: str) -> dict[str, str]:
+    """The fair as its public download has it (no company's entries, no alarms), as a mail
+    attachment: for a person with no company account, e.g. a walk-in's e-ticket."""
+    data = ical.build_calendar(
+        [ical.Entry(fair)],
+        context(lang),
+        name=f"{localized(fair, 'name', lang)} · FairPlanner",
+        refresh=refresh(),
+    )
+    return {
+        "filename": f"{fair.slug}.ics",
+        "content_type": "text/calendar; method=PUBLISH; charset=utf-8",
+        "data": data.decode("utf-8"),
+    }
+
+
 # --- B2B meetings -----------------------------------------------------------------------------
 
 

@@ -17,11 +17,12 @@ from fairplanner.catalogue.models import Fair, FairStatus
 from fairplanner.core.urls import public_url
 from fairplanner.extensions import db
 from fairplanner.meetings.models import Meeting, MeetingState
-from fairplanner.notifications import meetings
+from fairplanner.notifications import meetings, tickets
 from fairplanner.notifications.messages import fair_changed, registration_event, stand_assigned
 from fairplanner.notifications.services import enqueue
 from fairplanner.registrations import queries as registration_queries
 from fairplanner.registrations.models import Registration, RegistrationStatus
+from fairplanner.tickets.models import Ticket
 
 # A fair that moved in time or place: its companies get the updated calendar entry.
 MOVED = frozenset({"starts_on", "ends_on", "venue_id"})
@@ -156,6 +157,13 @@ def on_meeting_cancelled(
     meetings.cancelled(meeting, actor=actor, previous=previous, reason=reason)
 
 
+# --- tickets ---------------------------------------------------------------------------------
+
+
+def on_ticket_mailed(ticket: Ticket, *, actor: User | None = None, **_: Any) -> None:
+    tickets.mailed(ticket, actor=actor)
+
+
 RECEIVERS = (
     (events.application_submitted, on_application_submitted),
     (events.application_decided, on_application_decided),
@@ -172,6 +180,7 @@ RECEIVERS = (
     (events.meeting_answered, on_meeting_answered),
     (events.meeting_scheduled, on_meeting_scheduled),
     (events.meeting_cancelled, on_meeting_cancelled),
+    (events.ticket_mailed, on_ticket_mailed),
 )
 
 

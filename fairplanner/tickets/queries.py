@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from fairplanner.catalogue.models import Fair, Venue
 from fairplanner.extensions import db
 from fairplanner.tickets.models import Ticket, TicketRole
 
@@ -21,6 +22,21 @@ def people(registration_id: int, *, with_revoked: bool = False) -> Select[tuple[
 
 def by_code(code: str) -> Ticket | None:
     return db.session.scalars(select(Ticket).where(Ticket.code == code)).first()
+
+
+def eticket(code: str) -> Ticket | None:
+    """A ticket with all its e-ticket page and mail show, in one statement: the fair with its
+    venue and city, the application (hall and stand) and the company."""
+    stmt = (
+        select(Ticket)
+        .where(Ticket.code == code)
+        .options(
+            joinedload(Ticket.fair).joinedload(Fair.venue).joinedload(Venue.city),
+            joinedload(Ticket.registration),
+            joinedload(Ticket.company),
+        )
+    )
+    return db.session.scalars(stmt).first()
 
 
 def fair_tickets(

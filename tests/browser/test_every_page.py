@@ -39,6 +39,7 @@ from fairplanner.organizers.messages.models import Attachment
 from fairplanner.registrations import services as registration_services
 from fairplanner.registrations import stands as stand_services
 from fairplanner.registrations.models import (
+    Registration,
     RegistrationRole,
     RegistrationStatus,
     StandType,
@@ -46,6 +47,7 @@ from fairplanner.registrations.models import (
 )
 from fairplanner.reminders import mails
 from fairplanner.reminders.models import ReminderKind
+from fairplanner.tickets import services as ticket_services
 from tests.browser import checks
 from tests.factories import PASSWORD, Factories
 from tests.media import images
@@ -189,6 +191,14 @@ PAGES = [
     Visit("my B2B meetings", "company", "/fairs/{b2b_fair}/b2b/my"),
     Visit("B2B agenda print view", "company", "/fairs/{b2b_fair}/b2b/my/print"),
     Visit("B2B participants (staff)", "staff", "/fairs/{b2b_fair}/b2b/participants"),
+    Visit("badges and e-tickets", "company", "/my/registrations/{b2b_registration}/people"),
+    Visit(
+        "badges and e-tickets, a person",
+        "company",
+        "/my/registrations/{b2b_registration}/people/{person}/edit",
+    ),
+    Visit("e-ticket", "anonymous", "/tickets/{ticket_code}"),
+    Visit("e-ticket, revoked", "anonymous", "/tickets/{revoked_code}"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
 ]
@@ -223,6 +233,8 @@ PHONE_PAGES = [
         "B2B participants",
         "my B2B meetings",
         "B2B agenda print view",
+        "badges and e-tickets",
+        "e-ticket",
     }
 ]
 
@@ -299,6 +311,20 @@ def _meetings(fair: Any, staff: Any, entries: list[Any]) -> tuple[int, int]:
     booked = meeting_services.create_meeting(fair, sides[0], sides[1], starts_at=slot, actor=staff)
     meeting_services.create_meeting(fair, sides[1], sides[2], starts_at=None, actor=staff)
     return booked.id, sides[0].id
+
+
+def _tickets(registration_id: int, member: Any) -> dict[str, Any]:
+    """The demo company's stand staff at the B2B fair: one e-ticket sent, one person without an
+    address, one taken off the list (its e-ticket page says it was revoked)."""
+    stand = db.session.get(Registration, registration_id)
+    olga = ticket_services.add_person(
+        stand, name="Ольга Кирова", position="Менеджер", email="olga@a11y.example", actor=member
+    )
+    ticket_services.add_person(stand, name="Иван Орлов", actor=member)
+    gone = ticket_services.add_person(stand, name="Пётр Сидоров", actor=member)
+    ticket_services.remove_person(gone, actor=member)
+    ticket_services.mail_tickets([olga], actor=member)
+    return {"person": olga.id, "ticket_code": olga.code, "revoked_code": gone.code}
 
 
 def _b2b(factories: Factories, organizer: Any, member: Any, staff: Any) -> dict[str, Any]:
@@ -516,6 +542,8 @@ def site(live: Any) -> dict[str, Any]:
         db.session.commit()
         b2b = _b2b(factories, organizer, member, staff)
         db.session.commit()
+        tickets = _tickets(b2b["b2b_registration"], member)
+        db.session.commit()
         factories.user(ADMIN_EMAIL, role=Role.ADMIN)
         forgetful = factories.user("forgetful@a11y.example")
         reset_token = tokens.make(
@@ -543,6 +571,7 @@ def site(live: Any) -> dict[str, Any]:
             "year": start.year,
             "month": start.month,
             **b2b,
+            **tickets,
             "logins": {
                 "company": (accounts[0]["email"], accounts[0]["password"]),
                 "staff": (accounts[1]["email"], accounts[1]["password"]),
