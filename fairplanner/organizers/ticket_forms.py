@@ -5,6 +5,7 @@ fairplanner.tickets.services'."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,7 +18,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
 from fairplanner.organizers.forms import StandAreaField, _finite
@@ -38,7 +38,7 @@ class QuotaForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose how badges are counted."))],
     )
     quota_count = IntegerField(
-        _l("Badges"),
+        _l("Number of badges"),
         validators=[
             InputRequired(message=_l("Enter a number of badges.")),
             NumberRange(1, QUOTA_COUNT_MAX, message=_l("From 1 to 100 badges.")),
@@ -56,9 +56,17 @@ class QuotaForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
 
-    def validate_quota_area(self, field: StandAreaField) -> None:
-        if self.quota_mode.data == QuotaMode.PER_AREA.value and field.data is None:
-            raise ValidationError(_l("Enter the square metres that one block of badges is for."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        # Not a validate_quota_area: Optional() ends the field's chain on an empty box.
+        valid = super().validate(extra_validators)
+        per_area = self.quota_mode.data == QuotaMode.PER_AREA.value
+        if per_area and self.quota_area.data is None and not self.quota_area.errors:
+            self.quota_area.errors = [
+                *self.quota_area.errors,
+                _l("Enter the square metres that one block of badges is for."),
+            ]
+            return False
+        return valid
 
     def fill(self, settings: TicketSettings) -> None:
         self.quota_mode.data = settings.quota_mode.value

@@ -298,7 +298,9 @@ def badge_new(slug: str) -> ResponseReturnValue:
                 error, status = exc.message, exc.status_code
         else:
             status = 400 if "csrf_token" in form.errors else 422
-    return render_template("organizers/tickets/new.html", fair=fair, form=form, error=error), status
+    return render_template(
+        "organizers/tickets/new.html", fair=fair, form=form, error=error, desk_open=_desk_open(fair)
+    ), status
 
 
 @bp.get("/fairs/<slug>/badges/<int(max=2147483647):ticket_id>/issued")
