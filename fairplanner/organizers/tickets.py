@@ -34,7 +34,7 @@ from fairplanner.organizers.ticket_numbers import quota_text
 from fairplanner.organizers.views import bp, scoped_fair, staff_required
 from fairplanner.registrations.forms import MAX_DELEGATES
 from fairplanner.registrations.models import Registration, RegistrationRole
-from fairplanner.tickets import services
+from fairplanner.tickets import printing, services
 from fairplanner.tickets.models import QuotaMode, Ticket, TicketRole, TicketSettings
 
 PER_PAGE = 50
@@ -56,9 +56,6 @@ def _layout() -> str:
 
 
 def _print(tickets: list[Ticket], *, layout: str) -> bytes:
-    # The badge drawing (ReportLab) is loaded when a PDF is asked for, not with the console.
-    from fairplanner.tickets import printing
-
     return printing.badges_pdf(tickets, lang=current_language(), layout=layout)
 
 
