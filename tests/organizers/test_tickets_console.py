@@ -8,7 +8,9 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+import pypdfium2 as pdfium
 import pytest
+import zxingcpp
 from sqlalchemy import func, select
 
 from fairplanner.accounts.models import Role
@@ -257,6 +259,66 @@ def test_an_empty_list_says_what_to_do(client, factories, login_as):
     bare = factories.fair()
     html = client.get(f"/organizer/fairs/{bare.slug}/badges", headers=EN).get_data(as_text=True)
     assert "No approved applications name people yet." in html
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def pdf_pages(response) -> list:
+    assert response.status_code == 200
+    assert response.content_type == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("inline; filename=")
+    document = pdfium.PdfDocument(response.get_data())
+    return [document[i] for i in range(len(document))]
+
+
+def qr_codes(page) -> list[str]:
+    image = page.render(scale=200 / 72).to_pil()
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    band = image.height / 4
+    spots = sorted(found, key=lambda r: (r.position.top_left.y // band, r.position.top_left.x))
+    return [r.text for r in spots]
+
+
+def page_text(page) -> str:
+    return " ".join(page.get_textpage().get_text_range().split())
+
+
+def test_bulk_printing_prints_what_the_filter_shows_in_desk_order(client, site, login_as):
+    login_as(site["staff"])
+    path = url(site, "{fair}/badges.pdf")
+    a6 = pdf_pages(client.get(path, query_string={"role": "exhibitor"}, headers=EN))
+    people = [site["belov"], site["antonova"], site["yurin"]]  # by company, then by name
+    assert [qr_codes(page) for page in a6] == [[p.code] for p in people]
+    assert "exhibitor" in page_text(a6[0]).casefold()
+    a4 = pdf_pages(client.get(path, query_string={"role": "exhibitor", "layout": "a4"}))
+    assert len(a4) == 1
+    assert qr_codes(a4[0]) == [p.code for p in people]
+    assert "экспонент" in page_text(a4[0]).casefold()  # in the reader's language
+    # Everything, all pages: five badges, two A4 sheets.
+    assert len(pdf_pages(client.get(path, query_string={"layout": "a4"}))) == 2
+
+
+def test_one_badge_prints_alone(client, site, login_as):
+    login_as(site["staff"])
+    (page,) = pdf_pages(client.get(url(site, "{fair}/badges/{ticket}.pdf"), headers=RU))
+    assert qr_codes(page) == [site["yurin"].code]
+    assert "Юрин" in page_text(page)
+
+
+def test_nothing_or_too_much_to_print_is_said_on_the_list(client, site, login_as, monkeypatch):
+    login_as(site["staff"])
+    path = url(site, "{fair}/badges.pdf")
+    empty = client.get(path, query_string={"q": "никого"}, headers=EN)
+    assert empty.status_code == 302
+    assert empty.headers["Location"].endswith("/badges?q=%D0%BD%D0%B8%D0%BA%D0%BE%D0%B3%D0%BE")
+    page = client.get(empty.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "No badges to print: no active ticket matches these filters." in page
+    monkeypatch.setattr(console, "MAX_PRINT", 2)
+    many = client.get(path, headers=EN)
+    assert many.status_code == 302
+    page = client.get(many.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "5 badges are too many for one file" in page
 
 
 # --- taking a ticket back ---------------------------------------------------------------------
