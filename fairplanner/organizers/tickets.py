@@ -127,6 +127,13 @@ def _filters(fair: Fair) -> tuple[BadgeFilterForm, list[str]]:
     return form, form.read()
 
 
+def _issue_old_delegations(fair: Fair) -> None:
+    """Visitor delegations approved before tickets existed get theirs when the list or its
+    printing is first opened (one statement once they have)."""
+    if services.ensure_fair_issued(fair):
+        db.session.commit()
+
+
 def _listed(fair: Fair, form: BadgeFilterForm) -> Select[tuple[Ticket]]:
     return numbers.desk_list(
         fair.id,
@@ -142,8 +149,7 @@ def _listed(fair: Fair, form: BadgeFilterForm) -> Select[tuple[Ticket]]:
 def badges(slug: str) -> ResponseReturnValue:
     """The fair's badges for the desk: filtered, counted, by company and name, to print."""
     fair = scoped_fair(slug)
-    if services.ensure_fair_issued(fair):  # delegations approved before tickets existed
-        db.session.commit()
+    _issue_old_delegations(fair)
     form, ignored = _filters(fair)
     stmt = _listed(fair, form)
     pagination = db.paginate(
@@ -172,6 +178,7 @@ def badges(slug: str) -> ResponseReturnValue:
 def badges_pdf(slug: str) -> ResponseReturnValue:
     """Every badge the filters show (all pages), as one PDF: A6 each, or four per A4."""
     fair = scoped_fair(slug)
+    _issue_old_delegations(fair)
     form, _ignored = _filters(fair)
     back = url_for("organizers.badges", slug=fair.slug, **form.args())
     stmt = _listed(fair, form)
