@@ -46,7 +46,7 @@ class QuotaForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     quota_area = StandAreaField(
-        _l("Per so many m² of stand"),
+        _l("Square metres per block of badges"),
         places=1,
         filters=[_finite],
         validators=[

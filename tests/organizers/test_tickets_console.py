@@ -330,7 +330,7 @@ def test_taking_a_ticket_back_asks_first(client, site, login_as):
     asked = client.post(path, data={"role": "exhibitor"}, headers=RU)
     assert asked.status_code == 200
     text = visible_text(asked.get_data(as_text=True))
-    assert "Забрать билет Юрин Олег (ОАО «Ясень»)?" in text
+    assert "Отозвать билет: Юрин Олег (ОАО «Ясень»)?" in text
     assert "Компания увидит, что человек исключён из её списка." in text
     assert site["yurin"].active
     done = client.post(path, data={"role": "exhibitor", "confirmed": "1"})
@@ -353,7 +353,7 @@ def test_taking_a_ticket_back_asks_first(client, site, login_as):
     assert again.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(FairChange)) == 1
     log = client.get(f"/organizer/fairs/{site['fair'].slug}/log", headers=RU)
-    assert "Билет забран: Юрин Олег (ОАО «Ясень»), Экспонент" in visible_text(
+    assert "Билет отозван: Юрин Олег (ОАО «Ясень»), Экспонент" in visible_text(
         log.get_data(as_text=True)
     )
 
@@ -447,7 +447,7 @@ def test_the_quota_shows_what_it_gives_and_is_logged(client, site, login_as):
     path = url(site, "{fair}/badges/settings")
     text = visible_text(client.get(path, headers=EN).get_data(as_text=True))
     assert "Now: 4 badges per stand" in text
-    assert "A 20 m² stand gets 4 badges." in text
+    assert "Every stand gets 4 badges, whatever its area." in text
     response = client.post(
         path, data={"quota_mode": "per_area", "quota_count": "1", "quota_area": "9,0"}
     )
