@@ -149,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
         exhibitors,
         meetings,
         plans,
+        tickets,
     )
     from fairplanner.organizers.messages import views as _messages  # noqa: F401 - the same
     from fairplanner.organizers.views import bp as organizers_bp

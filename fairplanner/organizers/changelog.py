@@ -29,6 +29,7 @@ from fairplanner.extensions import db
 from fairplanner.i18n import localized
 from fairplanner.organizers.forms import EventForm, FairForm, StandForm
 from fairplanner.organizers.models import FairChange
+from fairplanner.organizers.ticket_numbers import quota_text
 from fairplanner.registrations.forms import ExhibitorForm, VisitorForm
 from fairplanner.registrations.models import (
     RegistrationChange,
@@ -37,6 +38,7 @@ from fairplanner.registrations.models import (
     VisitAim,
 )
 from fairplanner.text import fold
+from fairplanner.tickets.models import TicketRole
 
 DASH = "—"
 LONG_TEXT = 160  # longer texts (descriptions) are cut in the log: it says what changed, not all
@@ -319,6 +321,8 @@ def _fair_sentence(change: FairChange, names: Names) -> tuple[str, list[Detail]]
         return _("Created as a copy of “%(name)s”", name=names.fairs.get(source, source)), []
     if action.startswith("meeting "):  # fairplanner.organizers.meetings
         return _meeting_sentence(action, changes), []
+    if action.startswith("ticket "):  # fairplanner.organizers.tickets
+        return _ticket_sentence(action, changes), []
     if action.startswith("event "):
         title = _event_title(changes)
         changes.pop("event", None)
@@ -373,6 +377,40 @@ def _meeting_sentence(action: str, changes: dict[str, Any]) -> str:
         if outcome == "no-show":
             return _("B2B meeting %(pair)s marked as a no-show", pair=pair)
         return _("B2B meeting %(pair)s: the mark was removed", pair=pair)
+    return _("Changed")
+
+
+def _ticket_sentence(action: str, changes: dict[str, Any]) -> str:
+    """The organizer's badge quota, walk-ins registered at the desk and tickets taken back."""
+
+    def side(name: str, index: int) -> Any:
+        pair = changes.get(name)
+        return pair[index] if isinstance(pair, list | tuple) and len(pair) == 2 else None
+
+    def quota(index: int) -> str:
+        value = side("quota", index)
+        if isinstance(value, list | tuple) and len(value) == 3:
+            return quota_text(*value)
+        return DASH
+
+    def role(index: int) -> str:
+        value = side("role", index)
+        return display.label(value, TicketRole) if value else DASH
+
+    if action == "ticket quota":
+        return _("Badge quota: %(old)s → %(new)s", old=quota(0), new=quota(1))
+    if action == "ticket issued":
+        return _(
+            "Ticket issued at the desk: %(person)s, %(role)s",
+            person=side("person", 1) or DASH,
+            role=role(1),
+        )
+    if action == "ticket revoked":
+        return _(
+            "Ticket taken back: %(person)s, %(role)s",
+            person=side("person", 0) or DASH,
+            role=role(0),
+        )
     return _("Changed")
 
 

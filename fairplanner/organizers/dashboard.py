@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from fairplanner.catalogue.models import CapacityUnit, Fair
 from fairplanner.display import area, number
 from fairplanner.i18n import minsk_today
-from fairplanner.organizers import charts, stats
+from fairplanner.organizers import charts, stats, ticket_numbers
 from fairplanner.organizers.views import bp, scope, scoped_fair, staff_required
 from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
 
@@ -29,7 +29,8 @@ R = RegistrationRole
 @bp.get("/fairs/<slug>/numbers")
 @staff_required
 def numbers(slug: str) -> ResponseReturnValue:
-    """The fair's dashboard: applications over time, stands and area, sectors, places."""
+    """The fair's dashboard: applications over time, stands and area, sectors, places, and
+    the fair day (tickets, entries, no-shows)."""
     fair = scoped_fair(slug)
     chosen = request.args.get("role", "")
     role = R(chosen) if chosen in tuple(R) else None
@@ -43,6 +44,7 @@ def numbers(slug: str) -> ResponseReturnValue:
         statuses=stats.STATUSES,
         window=registration_window(fair, today),
         recent=None if role else data.timeline.received_since(today - timedelta(days=7)),
+        fair_day=ticket_numbers.fair_day(fair, today=today),
     )
 
 

@@ -28,7 +28,7 @@ from fairplanner.demo.catalogue import load_demo_file
 from fairplanner.exhibitors import plans
 from fairplanner.extensions import db
 from fairplanner.following import services as following_services
-from fairplanner.i18n import minsk_today
+from fairplanner.i18n import MINSK, minsk_today
 from fairplanner.media import services as media_services
 from fairplanner.meetings import services as meeting_services
 from fairplanner.meetings.models import Programme
@@ -48,6 +48,7 @@ from fairplanner.registrations.models import (
 from fairplanner.reminders import mails
 from fairplanner.reminders.models import ReminderKind
 from fairplanner.tickets import services as ticket_services
+from fairplanner.tickets.models import TicketRole
 from tests.browser import checks
 from tests.factories import PASSWORD, Factories
 from tests.media import images
@@ -199,6 +200,15 @@ PAGES = [
     ),
     Visit("e-ticket", "anonymous", "/tickets/{ticket_code}"),
     Visit("e-ticket, revoked", "anonymous", "/tickets/{revoked_code}"),
+    Visit("badges (console)", "staff", "/organizer/fairs/{fair}/badges"),
+    Visit("badges, nothing found (console)", "staff", "/organizer/fairs/{fair}/badges?q=zzzz"),
+    Visit("badges, none yet (console)", "staff", "/organizer/fairs/{open_fair}/badges"),
+    Visit("badge quota (console)", "staff", "/organizer/fairs/{fair}/badges/settings"),
+    Visit("walk-in desk (console)", "staff", "/organizer/fairs/{fair}/badges/new"),
+    Visit(
+        "walk-in registered (console)", "staff", "/organizer/fairs/{fair}/badges/{walk_in}/issued"
+    ),
+    Visit("numbers, fair day", "staff", "/organizer/fairs/{fair_day_fair}/numbers"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
 ]
@@ -235,6 +245,10 @@ PHONE_PAGES = [
         "B2B agenda print view",
         "badges and e-tickets",
         "e-ticket",
+        "badges (console)",
+        "walk-in desk (console)",
+        "walk-in registered (console)",
+        "numbers, fair day",
     }
 ]
 
@@ -325,6 +339,63 @@ def _tickets(registration_id: int, member: Any) -> dict[str, Any]:
     ticket_services.remove_person(gone, actor=member)
     ticket_services.mail_tickets([olga], actor=member)
     return {"person": olga.id, "ticket_code": olga.code, "revoked_code": gone.code}
+
+
+def _fair_day(factories: Factories, organizer: Any, fair: Any, staff: Any) -> dict[str, Any]:
+    """Badges for the fair (stand staff, a walk-in) and another fair on today with entries on
+    both its days, a re-entry and refused scans, for the fair-day part of the numbers page."""
+    placed = db.session.scalars(
+        select(Registration).where(Registration.fair_id == fair.id, Registration.hall.is_not(None))
+    ).first()
+    ticket_services.add_person(placed, name="Орлова Дарья", position="Менеджер", actor=staff)
+    walk_in = ticket_services.register_at_desk(
+        fair, name="Журналистова Ольга", company_label="БелТА", role=TicketRole.PRESS, actor=staff
+    )
+    today = minsk_today()
+    running = factories.fair(
+        slug="a11y-fair-day",
+        name_ru="Продэкспо: день выставки",
+        name_en="Prodexpo: fair day",
+        starts_on=today - timedelta(days=1),
+        days=3,
+        organizer=organizer,
+    )
+    people = []
+    for n, name in enumerate(("ОАО «Молоко»", "ООО «Хлеб»", "ЧУП «Сыр»")):
+        entry = factories.registration(running, factories.company(legal_name=name))
+        people += [
+            ticket_services.add_person(entry, name=f"Сотрудник {n}-{k}", actor=staff)
+            for k in range(2)
+        ]
+    factories.registration(running, factories.company(legal_name="ОАО «Не пришли»"))
+    people.append(
+        ticket_services.register_at_desk(
+            running, name="Гостев Иван", role=TicketRole.VISITOR, actor=staff
+        )
+    )
+    now = datetime.now(UTC)
+    n = 0
+
+    def scan(code: str, day: date, hour: int, minute: int) -> None:
+        nonlocal n
+        n += 1
+        moment = datetime.combine(day, time(hour, minute), MINSK).astimezone(UTC)
+        ticket_services.check_in(
+            running,
+            ticket_services.Scan(
+                scan_id=f"00000000-0000-4000-8000-{n:012d}", code=code, scanned_at=moment
+            ),
+            staff=staff,
+            now=max(now, moment),
+        )
+
+    for i, person in enumerate(people):
+        scan(person.code, today - timedelta(days=1), 9 + i % 4, 5 * i)
+        if i % 2:
+            scan(person.code, today, 10 + i % 3, 3 * i)
+    scan(people[0].code, today - timedelta(days=1), 15, 0)  # a re-entry
+    scan(ticket_services.new_code(), today, 11, 0)  # unknown
+    return {"walk_in": walk_in.id, "fair_day_fair": running.slug}
 
 
 def _b2b(factories: Factories, organizer: Any, member: Any, staff: Any) -> dict[str, Any]:
@@ -543,6 +614,7 @@ def site(live: Any) -> dict[str, Any]:
         b2b = _b2b(factories, organizer, member, staff)
         db.session.commit()
         tickets = _tickets(b2b["b2b_registration"], member)
+        fair_day = _fair_day(factories, organizer, fair, staff)
         db.session.commit()
         factories.user(ADMIN_EMAIL, role=Role.ADMIN)
         forgetful = factories.user("forgetful@a11y.example")
@@ -572,6 +644,7 @@ def site(live: Any) -> dict[str, Any]:
             "month": start.month,
             **b2b,
             **tickets,
+            **fair_day,
             "logins": {
                 "company": (accounts[0]["email"], accounts[0]["password"]),
                 "staff": (accounts[1]["email"], accounts[1]["password"]),
