@@ -7,7 +7,7 @@ they are, so running the seed again adds nothing."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,16 @@ from sqlalchemy import func, select
 
 from fairplanner.accounts.models import Country, User
 from fairplanner.catalogue.models import Fair, FairStatus
+from fairplanner.db import utcnow
 from fairplanner.demo.catalogue import SeedReport
 from fairplanner.demo.exhibitors import _open_editions, _staff
 from fairplanner.extensions import db
-from fairplanner.registrations.models import Registration, RegistrationRole, RegistrationStatus
+from fairplanner.registrations.models import (
+    Registration,
+    RegistrationChange,
+    RegistrationRole,
+    RegistrationStatus,
+)
 from fairplanner.tickets import services
 from fairplanner.tickets.models import QuotaMode, Ticket, TicketRole
 
@@ -66,11 +72,39 @@ def _add_addresses(
             )
 
 
+def _after_the_history(fair: Fair, last_change: int) -> None:
+    """The people were named after everything else the demo's applications went through (the
+    seed spreads that over the past weeks, fairplanner.demo.timeline): their history entries
+    get moments evenly between the fair's latest entry and now, in the order they were made,
+    and each application's last change is its last entry's."""
+    new = db.session.scalars(
+        select(RegistrationChange)
+        .join(RegistrationChange.registration)
+        .where(Registration.fair_id == fair.id, RegistrationChange.id > last_change)
+        .order_by(RegistrationChange.id)
+    ).all()
+    if not new:
+        return
+    now = utcnow()
+    latest = db.session.scalar(
+        select(func.max(RegistrationChange.at))
+        .join(RegistrationChange.registration)
+        .where(Registration.fair_id == fair.id, RegistrationChange.id <= last_change)
+    )
+    start = min(latest or now - timedelta(days=1), now - timedelta(minutes=1))
+    step = (now - start) / (len(new) + 1)
+    for n, change in enumerate(new, 1):
+        change.at = start + step * n
+        change.registration.updated_at = change.at
+    db.session.flush()
+
+
 def seed_tickets(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]:
     reports = {name: SeedReport() for name in REPORTS}
     quota = data["quota"]
     for fair in _fairs(today):
         turn = 0  # each fair draws its names from the start of the pools
+        last_change = db.session.scalar(select(func.max(RegistrationChange.id))) or 0
         if db.session.get(services.TicketSettings, fair.id) is None:
             services.save_settings(
                 fair,
@@ -121,6 +155,7 @@ def seed_tickets(data: dict[str, Any], *, today: date) -> dict[str, SeedReport]:
                     today=today,
                 )
                 reports["tickets"].created += 1
+        _after_the_history(fair, last_change)
     for key, people in data["desk"].items():
         editions = _open_editions(key, today=today)
         if not editions:

@@ -34,11 +34,14 @@ from fairplanner.media import services as media_services
 from fairplanner.notifications.models import OutboxMessage
 from fairplanner.registrations import services as registrations
 from fairplanner.registrations.models import Registration, RegistrationChange
+from fairplanner.tickets import services as tickets
 
 log = logging.getLogger(__name__)
 
 # Fields of an application that describe people or the company's business, not the fair.
-PERSONAL_FIELDS = ("products", "note", "delegates")
+# Fields of an application's history that name or describe people (the people of its tickets
+# are logged as "person", "name", "position" and "email").
+PERSONAL_FIELDS = ("products", "note", "delegates", "person", "name", "position", "email")
 PLACEHOLDER = "—"
 PROOF_SALT = "erase-account"
 PROOF_MAX_AGE = 10 * 60
@@ -196,6 +199,7 @@ def anonymise_registration(registration: Registration) -> None:
     registration.note = None
     # As many delegates as came (the numbers count them), without names or positions.
     registration.delegates = [{"name": PLACEHOLDER, "position": ""} for _ in registration.delegates]
+    tickets.anonymise_people(registration.id, PLACEHOLDER)
     for change in registration.history:
         anonymise_change(change)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -38,6 +39,7 @@ from fairplanner.privacy import queries
 from fairplanner.privacy.notice import PRIVACY_NOTICE_VERSION
 from fairplanner.registrations.models import Registration, RegistrationRole, VisitAim
 from fairplanner.spreadsheets import Dialect, to_csv
+from fairplanner.tickets.models import Ticket
 
 FORMAT_VERSION = 1
 
@@ -103,7 +105,20 @@ def _actor(actor_id: int | None, members: dict[int, str]) -> str | None:
     return members.get(actor_id) or _("the organizer")
 
 
-def _application(registration: Registration, members: dict[int, str]) -> dict[str, Any]:
+def _people(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "name": ticket.name,
+        "position": ticket.position,
+        "email": ticket.email,
+        "role": display.label(ticket.role),
+        "revoked": ticket.revoked_at is not None,
+        "e_ticket_sent_at": _time(ticket.emailed_at) if ticket.emailed_at else None,
+    }
+
+
+def _application(
+    registration: Registration, members: dict[int, str], people: list[Ticket]
+) -> dict[str, Any]:
     fair = registration.fair
     return {
         "id": registration.id,
@@ -122,6 +137,9 @@ def _application(registration: Registration, members: dict[int, str]) -> dict[st
         "products": registration.products,
         "note": registration.note,
         "delegates": registration.delegates,
+        # The people the company named for badges and e-tickets (the codes are left out: a
+        # code admits its holder, and an export travels).
+        "people": [_people(ticket) for ticket in people],
         "aims": [display.label(a, VisitAim) for a in registration.aims],
         "reject_reason": registration.reject_reason,
         "submitted_by": _actor(registration.created_by_id, members),
@@ -168,6 +186,13 @@ def export_data(company: Company, user: User, applications: list[Registration]) 
         )
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
     )
+    people: dict[int, list[Ticket]] = defaultdict(list)
+    for ticket in db.session.scalars(
+        select(Ticket)
+        .where(Ticket.registration_id.in_([r.id for r in applications]))
+        .order_by(Ticket.id)
+    ):
+        people[ticket.registration_id].append(ticket)
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": _time(utcnow()),
@@ -185,7 +210,7 @@ def export_data(company: Company, user: User, applications: list[Registration]) 
             ],
             "current_notice_version": PRIVACY_NOTICE_VERSION,
         },
-        "applications": [_application(r, members) for r in applications],
+        "applications": [_application(r, members, people[r.id]) for r in applications],
         "invitations": [
             {
                 "email": i.email,

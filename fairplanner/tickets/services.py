@@ -565,3 +565,14 @@ def ensure_fair_issued(fair: Fair) -> list[Ticket]:
         return []
     lock_fair(fair.id)  # two desks opening the page at once issue each delegation once
     return [ticket for registration in named for ticket in ensure_issued(registration)]
+
+
+def anonymise_people(registration_id: int, placeholder: str) -> None:
+    """A deleted company's people: their tickets stay (the fair's numbers count their entries)
+    without names, positions or addresses, and none admits anyone any more."""
+    tickets = db.session.scalars(select(Ticket).where(Ticket.registration_id == registration_id))
+    for ticket in tickets:
+        ticket.name, ticket.position, ticket.email = placeholder, None, None
+        ticket.search_key = ""
+        _revoke([ticket], RevokeReason.REMOVED)
+    db.session.flush()

@@ -247,3 +247,24 @@ def test_a_typed_contact_address_does_not_reveal_its_mail(client, db, exporting,
     db.session.commit()
     data, _rows = unzip(client.get("/company/export"))
     assert all(m["to"] != "stranger@elsewhere.example" for m in data["mail"])
+
+
+def test_export_holds_the_people_named_for_badges_without_their_codes(
+    client, db, factories, member
+):
+    from fairplanner.tickets import services as tickets
+
+    stand = factories.registration(factories.fair(), member.company)
+    olga = tickets.add_person(stand, name="Ольга Кирова", email="olga@example.com", actor=member)
+    gone = tickets.add_person(stand, name="Иван Орлов", actor=member)
+    tickets.remove_person(gone, actor=member)
+    db.session.commit()
+    response = client.get("/company/export")
+    data, rows = unzip(response)
+    (application,) = data["applications"]
+    assert [(p["name"], p["email"], p["revoked"]) for p in application["people"]] == [
+        ("Ольга Кирова", "olga@example.com", False),
+        ("Иван Орлов", None, True),
+    ]
+    assert application["people"][0]["role"] == "Экспонент"
+    assert olga.code not in json.dumps(data) + repr(rows)
