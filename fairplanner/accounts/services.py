@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -47,8 +48,8 @@ def normalize_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    """scrypt, werkzeug's default key-derivation function."""
-    return generate_password_hash(password)
+    """scrypt, werkzeug's default key-derivation function, at PASSWORD_HASH_METHOD's cost."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def find_user(email: str) -> User | None:
