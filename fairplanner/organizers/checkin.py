@@ -21,7 +21,7 @@ from flask_login import current_user
 from fairplanner.catalogue.models import Fair, FairStatus
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db, limiter
-from fairplanner.i18n import format_date_range, localized
+from fairplanner.i18n import format_date_range, localized, minsk_today
 from fairplanner.organizers.views import bp, scoped_fair, staff_required
 from fairplanner.tickets import queries, services
 from fairplanner.tickets.models import CheckIn, ScanResult, Ticket
@@ -51,7 +51,16 @@ class BadScan(ValueError):
 def checkin(slug: str) -> ResponseReturnValue:
     """The desk: camera, typed code, name search, and the scans kept while offline."""
     fair = scoped_fair(slug)
-    return render_template("organizers/checkin/desk.html", fair=fair)
+    today = minsk_today()
+    if fair.status == FairStatus.CANCELLED:
+        state = "cancelled"
+    elif today < fair.starts_on:
+        state = "before"
+    elif today > fair.ends_on:
+        state = "over"
+    else:
+        state = "on"
+    return render_template("organizers/checkin/desk.html", fair=fair, state=state)
 
 
 @bp.post("/fairs/<slug>/checkin/scan")

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 import config
 from fairplanner import create_app
 from fairplanner.accounts.models import Role
+from fairplanner.catalogue.models import FairStatus
 from fairplanner.extensions import db
 from fairplanner.i18n import MINSK, minsk_today
 from fairplanner.tickets import services
@@ -347,3 +348,28 @@ def test_scans_are_rate_limited_per_staff_member(limited):
     assert statuses == [200, 200, 429]
     # The colleague at the next gate, on the same Wi-Fi, counts on their own.
     assert post_scan(clients[1], slug, scan("x")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("shift", "status", "says"),
+    [
+        (5, FairStatus.PUBLISHED, "The fair has not started"),
+        (-10, FairStatus.PUBLISHED, "The fair is over"),
+        (0, FairStatus.CANCELLED, "The fair is cancelled"),
+        (0, FairStatus.PUBLISHED, None),
+    ],
+)
+def test_the_desk_says_when_the_fair_is_not_on_today(
+    client, db, factories, login_as, shift, status, says
+):
+    fair = factories.fair(starts_on=minsk_today() + timedelta(days=shift), days=3, status=status)
+    login_as(factories.user(role=Role.STAFF, organizer_id=fair.organizer_id))
+    html = client.get(
+        f"/organizer/fairs/{fair.slug}/checkin", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    notice = re.search(r'id="checkin-notice">([^<]*)<', html)
+    if says is None:
+        assert notice is None
+    else:
+        assert notice is not None
+        assert says in notice.group(1)
