@@ -106,14 +106,12 @@ def checkin_sync(slug: str) -> ResponseReturnValue:
             scans.append(_scan(item, offline=True))
         except BadScan as exc:
             answers[scan_id] = _refused(scan_id, str(exc))
-    # In the order they were made: the first scan of a ticket that day is its entry.
-    for scan in sorted(scans, key=lambda s: s.scanned_at or datetime.max.replace(tzinfo=UTC)):
-        if scan.scan_id in answers:
-            continue
-        try:
-            answers[scan.scan_id] = _answer(fair, services.check_in(fair, scan, staff=staff))
-        except DomainError as exc:
-            answers[scan.scan_id] = _refused(scan.scan_id, exc.message)
+    readable = [scan for scan in scans if scan.scan_id not in answers]
+    for scan_id, answer in services.check_in_many(fair, readable, staff=staff).items():
+        if isinstance(answer, DomainError):
+            answers[scan_id] = _refused(scan_id, answer.message)
+        else:
+            answers[scan_id] = _answer(fair, answer)
     db.session.commit()
     return jsonify(results=list(answers.values()))
 

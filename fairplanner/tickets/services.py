@@ -530,41 +530,20 @@ MAX_BATCH = 500
 
 def check_in_many(
     fair: Fair, scans: Sequence[Scan], *, staff: User | None, now: datetime | None = None
-) -> list[CheckIn]:
-    """An offline device's queue, answered in the order the scans were made."""
+) -> dict[str, CheckIn | ScanRefused]:
+    """An offline device's queue, answered in the order the scans were made (the first scan of
+    a ticket that day is its entry), by scan id. A scan refused (a bad id, another fair's id)
+    is answered with its refusal; the rest of the queue goes on."""
     ordered = sorted(scans, key=lambda s: s.scanned_at or datetime.max.replace(tzinfo=UTC))
-    answers = {s.scan_id: check_in(fair, s, staff=staff, now=now) for s in ordered}
-    return [answers[s.scan_id] for s in scans]
-
-
-# --- Applications approved before tickets existed -----------------------------------------------
-
-
-def ensure_fair_issued(fair: Fair) -> list[Ticket]:
-    """Tickets for the fair's approved visitor delegations that have none yet (applications
-    approved before tickets existed), once: one statement when there is nothing to issue."""
-    issued_any = select(Ticket.id).where(Ticket.registration_id == Registration.id).exists()
-    stmt = (
-        select(Registration)
-        .where(
-            Registration.fair_id == fair.id,
-            Registration.status == RegistrationStatus.APPROVED,
-            Registration.role == RegistrationRole.VISITOR,
-            ~issued_any,
-        )
-        .order_by(Registration.id)
-    )
-    # A delegation that names nobody has nothing to issue: it is looked at again next time,
-    # in the same one statement, and costs nothing more.
-    named = [
-        registration
-        for registration in db.session.scalars(stmt)
-        if any((d.get("name") or "").strip() for d in registration.delegates or [])
-    ]
-    if not named:
-        return []
-    lock_fair(fair.id)  # two desks opening the page at once issue each delegation once
-    return [ticket for registration in named for ticket in ensure_issued(registration)]
+    answers: dict[str, CheckIn | ScanRefused] = {}
+    for scan in ordered:
+        if scan.scan_id in answers:
+            continue
+        try:
+            answers[scan.scan_id] = check_in(fair, scan, staff=staff, now=now)
+        except ScanRefused as refused:
+            answers[scan.scan_id] = refused
+    return answers
 
 
 def anonymise_people(registration_id: int, placeholder: str) -> None:

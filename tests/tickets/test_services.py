@@ -228,9 +228,17 @@ def test_an_offline_queue_is_judged_in_the_order_it_was_scanned(db, factories, t
         # A device clock a month behind counts as three days ago: no earlier than the horizon.
         scan(services.new_code(), 3, scanned_at=now - timedelta(days=30), offline=True),
     ]
-    answers = services.check_in_many(fair, queue, staff=staff, now=now)
-    assert [a.result for a in answers] == [R.ALREADY_ENTERED, R.VALID, R.UNKNOWN]
-    assert answers[2].scanned_at == now - services.OFFLINE_HORIZON
+    queue.append(services.Scan(scan_id="bad id!", code=ticket.code))
+    answers = list(services.check_in_many(fair, queue, staff=staff, now=now).values())
+    # In the order they were scanned (the refused one, with no time, last).
+    assert [getattr(a, "result", None) for a in answers] == [
+        R.UNKNOWN,
+        R.VALID,
+        R.ALREADY_ENTERED,
+        None,
+    ]
+    assert isinstance(answers[3], services.ScanRefused)
+    assert answers[0].scanned_at == now - services.OFFLINE_HORIZON
 
 
 def test_the_desk_finds_people_by_any_word_in_any_case(db, factories, today_fair):
