@@ -202,13 +202,21 @@ def badges_pdf(slug: str) -> ResponseReturnValue:
     return _pdf(_print(tickets, layout=layout), f"{fair.slug}-badges-{layout}.pdf")
 
 
+def _ticket(fair: Fair, ticket_id: int) -> Ticket:
+    """A ticket of this fair; another fair's (or none) is a 404."""
+    ticket = numbers.ticket_in(fair.id, ticket_id)
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
 @bp.get("/fairs/<slug>/badges/<int(max=2147483647):ticket_id>.pdf")
 @staff_required
 def badge_pdf(slug: str, ticket_id: int) -> ResponseReturnValue:
     """One person's badge (a reprint, a walk-in's)."""
     fair = scoped_fair(slug)
-    ticket = numbers.ticket_in(fair.id, ticket_id)
-    if ticket is None or not ticket.active:
+    ticket = _ticket(fair, ticket_id)
+    if not ticket.active:
         abort(404)
     return _pdf(_print([ticket], layout=_layout()), f"{fair.slug}-badge-{ticket.id}.pdf")
 
@@ -218,9 +226,7 @@ def badge_pdf(slug: str, ticket_id: int) -> ResponseReturnValue:
 def badge_revoke(slug: str, ticket_id: int) -> ResponseReturnValue:
     """Take a ticket back after a confirmation: its badge no longer admits."""
     fair = scoped_fair(slug)
-    ticket = numbers.ticket_in(fair.id, ticket_id)
-    if ticket is None:
-        abort(404)
+    ticket = _ticket(fair, ticket_id)
     form = RevokeForm()
     if not form.validate_on_submit():
         abort(400)
@@ -312,9 +318,7 @@ def badge_new(slug: str) -> ResponseReturnValue:
 def badge_issued(slug: str, ticket_id: int) -> ResponseReturnValue:
     """A walk-in's ticket, just made: print the badge, then register the next person."""
     fair = scoped_fair(slug)
-    ticket = numbers.ticket_in(fair.id, ticket_id)
-    if ticket is None:
-        abort(404)
+    ticket = _ticket(fair, ticket_id)
     return render_template("organizers/tickets/issued.html", fair=fair, ticket=ticket)
 
 
