@@ -546,6 +546,36 @@ def check_in_many(
     return answers
 
 
+# --- Applications approved before tickets existed -----------------------------------------------
+
+
+def ensure_fair_issued(fair: Fair) -> list[Ticket]:
+    """Tickets for the fair's approved visitor delegations that have none yet (applications
+    approved before tickets existed), once: one statement when there is nothing to issue."""
+    issued_any = select(Ticket.id).where(Ticket.registration_id == Registration.id).exists()
+    stmt = (
+        select(Registration)
+        .where(
+            Registration.fair_id == fair.id,
+            Registration.status == RegistrationStatus.APPROVED,
+            Registration.role == RegistrationRole.VISITOR,
+            ~issued_any,
+        )
+        .order_by(Registration.id)
+    )
+    # A delegation that names nobody has nothing to issue: it is looked at again next time,
+    # in the same one statement, and costs nothing more.
+    named = [
+        registration
+        for registration in db.session.scalars(stmt)
+        if any((d.get("name") or "").strip() for d in registration.delegates or [])
+    ]
+    if not named:
+        return []
+    lock_fair(fair.id)  # two desks opening the page at once issue each delegation once
+    return [ticket for registration in named for ticket in ensure_issued(registration)]
+
+
 def anonymise_people(registration_id: int, placeholder: str) -> None:
     """A deleted company's people: their tickets stay (the fair's numbers count their entries)
     without names, positions or addresses, and none admits anyone any more."""
