@@ -37,5 +37,5 @@ def test_the_app_factory_fills_the_lower_packages_slots(app) -> None:
         # link), meetings' (the B2B programme)
         assert len(catalogue.FAIR_PAGE.parts()) == 5
         assert len(registrations.MY_FAIRS.parts()) == 1  # calendars' feed
-        # organizers' messages, meetings' B2B programme
-        assert len(registrations.APPLICATION_PAGE.parts()) == 2
+        # organizers' messages, meetings' B2B programme, tickets' badges and e-tickets
+        assert len(registrations.APPLICATION_PAGE.parts()) == 3
