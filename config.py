@@ -58,6 +58,12 @@ class Config:
     # signed "known device" cookie) counts on its own, so a stranger cannot lock the owner out.
     LOGIN_ACCOUNT_LIMIT = "5 per 5 minutes; 20 per hour; 50 per day"
     KNOWN_DEVICE_COOKIE = "known_device"
+    # Webhooks (fairplanner.webhooks.targets): plain http targets only where this is set
+    # (development, tests); addresses on loopback, private or link-local networks never,
+    # unless WEBHOOKS_ALLOW_PRIVATE (the tests' receiver on 127.0.0.1 turns it on).
+    WEBHOOKS_ALLOW_HTTP = os.environ.get("WEBHOOKS_ALLOW_HTTP") == "1"
+    WEBHOOKS_ALLOW_PRIVATE = os.environ.get("WEBHOOKS_ALLOW_PRIVATE") == "1"
+    WEBHOOKS_TIMEOUT = float(os.environ.get("WEBHOOKS_TIMEOUT") or 5)
     KNOWN_DEVICE_MAX_AGE = 365 * 24 * 3600
     # How many reverse proxies (nginx, a load balancer) stand in front of the app: their
     # X-Forwarded-For gives the client address that rate limits count by. 0: none.
@@ -143,10 +149,12 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    WEBHOOKS_ALLOW_HTTP = True
 
 
 class TestingConfig(Config):
     TESTING = True
+    WEBHOOKS_ALLOW_HTTP = True
     # Still scrypt, at a test's cost: every demo seed signs up 28 people (4 s of its 13 s).
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - the same
     WTF_CSRF_ENABLED = False

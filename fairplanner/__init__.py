@@ -199,9 +199,10 @@ def register_page_parts(app: Flask) -> None:
 def register_event_handlers(app: Flask) -> None:
     """The upper domains subscribe to the lower ones' events (fairplanner.events). Connecting
     is idempotent, so building many apps (the tests do) leaves one receiver per event."""
-    from fairplanner import meetings, notifications, privacy, tickets
+    from fairplanner import meetings, notifications, privacy, tickets, webhooks
 
     meetings.init_app(app)
+    webhooks.init_app(app)
     tickets.init_app(app)
     notifications.init_app(app)
     privacy.init_app(app)
@@ -326,9 +327,11 @@ def register_commands(app: Flask) -> None:
     from fairplanner.notifications.cli import outbox
     from fairplanner.organizers.messages.cli import messages
     from fairplanner.reminders.cli import reminders
+    from fairplanner.webhooks.cli import webhooks
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox)
+    app.cli.add_command(webhooks)
     app.cli.add_command(messages)
     app.cli.add_command(create_user)
     app.cli.add_command(maintenance)

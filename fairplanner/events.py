@@ -193,6 +193,31 @@ password_reset_requested = _signals.signal(
 
 # --- fairs -----------------------------------------------------------------------------------
 
+fair_published = _signals.signal(
+    "fair-published",
+    doc="""An organizer published a draft fair: the public sees it from now on.
+
+    :sender: the ``Fair`` (flushed), now PUBLISHED.
+    :actor: the staff ``User``, or None (demo data, scripts).
+
+    Listeners: webhooks (the organizer's "fair.published" subscribers).
+    """,
+)
+
+programme_changed = _signals.signal(
+    "programme-changed",
+    doc="""An organizer added, edited or deleted an item of a fair's programme.
+
+    :sender: the ``Fair`` (flushed: its ``updated_at`` has moved).
+    :actor: the staff ``User``, or None.
+    :change: ``"added"``, ``"edited"`` or ``"deleted"``.
+    :item: the ``ProgrammeEvent`` (flushed), or None when it was deleted.
+    :item_id: the item's id (also for a deleted one).
+
+    Listeners: webhooks (the organizer's "programme.changed" subscribers).
+    """,
+)
+
 fair_changed = _signals.signal(
     "fair-changed",
     doc="""An organizer saved changes to a fair (any status).
@@ -217,6 +242,18 @@ fair_cancelled = _signals.signal(
 
     Listeners: notifications (every company with an active application is told, with the
     cancelled calendar entry). Later meetings and tickets (cancel theirs).
+    """,
+)
+
+# --- webhooks --------------------------------------------------------------------------------
+
+webhook_disabled = _signals.signal(
+    "webhook-disabled",
+    doc="""A webhook subscription was disabled after its deliveries failed too many times in a row.
+
+    :sender: the ``WebhookSubscription`` (flushed), no longer active.
+
+    Listeners: notifications (the organizer's staff are told by mail).
     """,
 )
 

@@ -196,6 +196,7 @@ def publish_fair(fair: Fair, *, actor: User | None) -> None:
     fair.status = FairStatus.PUBLISHED
     log_change(fair, "published", actor=actor)
     db.session.flush()
+    events.fair_published.send(fair, actor=actor)
 
 
 def cancel_fair(fair: Fair, *, actor: User | None, reason_ru: str, reason_en: str | None) -> None:
@@ -318,6 +319,7 @@ def add_event(fair: Fair, data: EventData, *, actor: User | None) -> ProgrammeEv
     fair.updated_at = utcnow()  # the programme is part of the fair: raise its revision
     db.session.flush()
     log_change(fair, "event added", actor=actor, changes={"event": [None, data.title_ru]})
+    events.programme_changed.send(fair, actor=actor, change="added", item=event, item_id=event.id)
     return event
 
 
@@ -348,6 +350,9 @@ def update_event(
             actor=actor,
             changes={"event": [title, event.title_ru], **changes},
         )
+        events.programme_changed.send(
+            fair, actor=actor, change="edited", item=event, item_id=event.id
+        )
 
 
 def delete_event(fair: Fair, event: ProgrammeEvent, *, actor: User) -> None:
@@ -367,6 +372,8 @@ def delete_event(fair: Fair, event: ProgrammeEvent, *, actor: User) -> None:
         tombstone.deleted_at = utcnow()
         db.session.add(tombstone)
     fair.programme.remove(event)
+    item_id = event.id
     fair.updated_at = utcnow()  # a deletion moves the feeds' validators too
     db.session.flush()
     log_change(fair, "event deleted", actor=actor, changes={"event": [event.title_ru, None]})
+    events.programme_changed.send(fair, actor=actor, change="deleted", item=None, item_id=item_id)
