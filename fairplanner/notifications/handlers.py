@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from fairplanner import events
-from fairplanner.accounts.models import Company, Invitation, User
-from fairplanner.catalogue.models import Fair, FairStatus
+from fairplanner.accounts.models import Company, Invitation, Role, User
+from fairplanner.catalogue.models import Fair, FairStatus, Organizer
 from fairplanner.core.urls import public_url
 from fairplanner.extensions import db
 from fairplanner.meetings.models import Meeting, MeetingState
@@ -23,6 +25,7 @@ from fairplanner.notifications.services import enqueue
 from fairplanner.registrations import queries as registration_queries
 from fairplanner.registrations.models import Registration, RegistrationStatus
 from fairplanner.tickets.models import Ticket
+from fairplanner.webhooks.models import WebhookSubscription
 
 # A fair that moved in time or place: its companies get the updated calendar entry.
 MOVED = frozenset({"starts_on", "ends_on", "venue_id"})
@@ -164,6 +167,33 @@ def on_ticket_mailed(ticket: Ticket, *, actor: User | None = None, **_: Any) -> 
     tickets.mailed(ticket, actor=actor)
 
 
+# --- webhooks --------------------------------------------------------------------------------
+
+
+def on_webhook_disabled(subscription: WebhookSubscription, **_: Any) -> None:
+    """Every active staff member of the organizer learns that its webhook was turned off."""
+    organizer = db.session.get(Organizer, subscription.organizer_id)
+    staff = db.session.scalars(
+        select(User)
+        .where(
+            User.organizer_id == subscription.organizer_id,
+            User.role == Role.STAFF,
+            User.active.is_(True),
+        )
+        .order_by(User.id)
+    )
+    for user in staff:
+        enqueue(
+            "webhook_disabled",
+            to=user.email,
+            lang="ru",
+            organizer=organizer.name_ru if organizer else "",
+            url=subscription.url,
+            failures=subscription.consecutive_failures,
+            console=_link("/organizer/"),
+        )
+
+
 RECEIVERS = (
     (events.application_submitted, on_application_submitted),
     (events.application_decided, on_application_decided),
@@ -181,6 +211,7 @@ RECEIVERS = (
     (events.meeting_scheduled, on_meeting_scheduled),
     (events.meeting_cancelled, on_meeting_cancelled),
     (events.ticket_mailed, on_ticket_mailed),
+    (events.webhook_disabled, on_webhook_disabled),
 )
 
 

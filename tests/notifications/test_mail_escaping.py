@@ -64,6 +64,7 @@ VARIANTS: dict[str, list[dict[str, object]]] = {
         }
         | LINKS
     ],
+    "webhook_disabled": [{"failures": 10}],
 }
 
 

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from fairplanner import events
+from fairplanner.accounts.models import Role
 from fairplanner.db import utcnow
+from fairplanner.notifications.models import OutboxMessage
 from fairplanner.webhooks import services
 from fairplanner.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from fairplanner.webhooks.services import BACKOFF, DISABLE_AFTER, MAX_ATTEMPTS, run_once
@@ -118,7 +120,11 @@ def test_a_delivery_gives_up_after_its_last_attempt(db, fair, subscription, rece
     assert run_once() == (0, 0)
 
 
-def test_a_subscription_is_disabled_after_consecutive_failures(db, fair, subscription, receiver):
+def test_a_subscription_is_disabled_after_consecutive_failures(
+    db, factories, fair, subscription, receiver
+):
+    staff = factories.user("staff@belexpo.by", role=Role.STAFF, organizer_id=fair.organizer_id)
+    factories.user("staff@other.by", role=Role.STAFF, organizer_id=factories.organizer("o").id)
     told = []
 
     def listener(sender, **_):
@@ -134,6 +140,13 @@ def test_a_subscription_is_disabled_after_consecutive_failures(db, fair, subscri
     assert subscription.disabled_at is not None
     assert told == [subscription]
     assert len(receiver.requests) == DISABLE_AFTER
+    # The organizer's staff are told by mail (through the outbox), no one else.
+    [mail] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "webhook_disabled")
+    )
+    assert mail.to_email == staff.email
+    assert subscription.url in mail.body_text
+    assert "/organizer/" in mail.body_text
 
     # Nothing more is queued for it, and what was waiting is not sent.
     assert services.queue(WebhookEvent.FAIR_CANCELLED, fair.organizer_id, {}) == []
