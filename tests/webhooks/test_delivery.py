@@ -15,7 +15,12 @@ from fairplanner.accounts.models import Role
 from fairplanner.db import utcnow
 from fairplanner.notifications.models import OutboxMessage
 from fairplanner.webhooks import services
-from fairplanner.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
+from fairplanner.webhooks.models import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 from fairplanner.webhooks.services import BACKOFF, DISABLE_AFTER, MAX_ATTEMPTS, run_once
 
 
@@ -202,3 +207,36 @@ def test_the_worker_command_sends_due_deliveries(db, fair, subscription, receive
     assert result.exit_code == 0, result.output
     assert "1 delivered, 0 failed" in result.output
     assert json.loads(receiver.requests[0].body)["type"] == "fair.cancelled"
+
+
+def test_the_request_goes_to_the_address_that_was_checked(
+    db, fair, receiver, allow_private, monkeypatch
+):
+    """The name is resolved once; the connection uses that address and the Host header keeps
+    the name (a second, different DNS answer could not redirect the request)."""
+    port = int(receiver.url.split(":")[2].split("/")[0])
+    url = f"http://hooks.example.org:{port}/in"
+    db.session.add(
+        WebhookSubscription(
+            organizer_id=fair.organizer_id,
+            url=url,
+            secret=services.signing.new_secret(),
+            events=["fair.cancelled"],
+        )
+    )
+    db.session.commit()
+    queue_one(db, fair)
+    asked = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        asked.append(host)
+        return [(2, 1, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr("socket.getaddrinfo", getaddrinfo)
+    assert run_once() == (1, 0)
+    # The name was looked up once; the connection was made to the checked address.
+    assert asked.count("hooks.example.org") == 1
+    assert set(asked) <= {"hooks.example.org", "127.0.0.1"}
+    [request] = receiver.requests
+    assert request.headers["Host"] == f"hooks.example.org:{port}"
+    assert request.path == "/in"
