@@ -147,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         editor,
         exhibitors,
+        hooks,
         meetings,
         plans,
         tickets,

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select, update
 
 from fairplanner import events
 from fairplanner.db import sqlite_write_intent, utcnow
+from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.webhooks import signing, targets, transport
 from fairplanner.webhooks.models import (
@@ -44,8 +45,8 @@ TIMEOUT_SECONDS = 5.0
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
-class WebhookError(ValueError):
-    """A subscription that cannot be saved; the message is for the user."""
+class WebhookError(DomainError):
+    """A subscription that cannot be saved; the message is for the user (422)."""
 
 
 # --- subscriptions ---------------------------------------------------------------------------
