@@ -3,8 +3,13 @@ OpenAPI document that flask-smorest builds from the code (served at /api/v1/open
 
 from __future__ import annotations
 
+import http
+
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+from fairplanner.api.schemas import ProblemSchema
 
 PREFIX = "/api/v1"
 
@@ -13,8 +18,24 @@ class FairPlannerApi(Api):
     """flask-smorest's Api without its error handlers: fairplanner.errors answers every error
     under /api/ as problem details (RFC 9457), the HTML pages' errors stay pages."""
 
+    ERROR_SCHEMA = ProblemSchema
+    PROBLEM_CONTENT_TYPE = "application/problem+json"
+
     def _register_error_handlers(self) -> None:
         return None
+
+    def _register_responses(self) -> None:
+        """The document's error responses as fairplanner.errors sends them (smorest's own
+        are its error schema in application/json)."""
+        for status in http.HTTPStatus:
+            response: dict[str, object] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, self.PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Problem details (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, self.PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 api = FairPlannerApi()
@@ -28,7 +49,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    from fairplanner.api import http
+    from fairplanner.api import headers
     from fairplanner.api.views import blp
 
     api.init_app(
@@ -41,12 +62,5 @@ def init_app(app: Flask) -> None:
             },
         },
     )
-    api.spec.components.schema("Problem", schema=_problem_schema())
     api.register_blueprint(blp)
-    http.init_app(app)
-
-
-def _problem_schema():  # type: ignore[no-untyped-def]
-    from fairplanner.api.schemas import ProblemSchema
-
-    return ProblemSchema
+    headers.init_app(app)

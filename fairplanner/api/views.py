@@ -17,6 +17,7 @@ from fairplanner.api.schemas import (
     FairPageSchema,
     FairQuerySchema,
     OrganizerSchema,
+    ProblemSchema,
     SectorSchema,
 )
 from fairplanner.catalogue import queries
@@ -36,9 +37,12 @@ PROBLEM = {"description": "Problem details (RFC 9457)", "content_type": "applica
 
 
 def _problem_responses(*codes: int):  # type: ignore[no-untyped-def]
+    """The problems a read may answer with, and 304 (ETag and If-None-Match, see headers)."""
+
     def decorate(view):  # type: ignore[no-untyped-def]
+        view = blp.alt_response(304, description="Not modified (If-None-Match)")(view)
         for code in codes:
-            view = blp.alt_response(code, schema="Problem", **PROBLEM)(view)
+            view = blp.alt_response(code, schema=ProblemSchema, **PROBLEM)(view)
         return view
 
     return decorate
@@ -90,6 +94,7 @@ def fair(slug: str) -> Any:
 
 @blp.get("/sectors")
 @blp.response(200, SectorSchema(many=True))
+@_problem_responses()
 @read_only
 def sectors() -> Any:
     """Every sector, by code."""
@@ -98,6 +103,7 @@ def sectors() -> Any:
 
 @blp.get("/cities")
 @blp.response(200, CitySchema(many=True))
+@_problem_responses()
 @read_only
 def cities() -> Any:
     """Cities where at least one published fair is held."""
@@ -106,6 +112,7 @@ def cities() -> Any:
 
 @blp.get("/organizers")
 @blp.response(200, OrganizerSchema(many=True))
+@_problem_responses()
 @read_only
 def organizers() -> Any:
     """Organizers with at least one published fair."""
