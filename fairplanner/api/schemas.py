@@ -151,7 +151,9 @@ class FairQuerySchema(Schema):
     date_from = fields.Date(data_key="from", metadata={"description": "Ending on or after"})
     date_to = fields.Date(data_key="to", metadata={"description": "Starting on or before"})
     past = fields.Boolean(metadata={"description": "Include past fairs"})
-    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+    cursor = fields.String(
+        metadata={"description": "next_cursor of the previous page (it keeps that page's limit)"}
+    )
     limit = fields.Integer(
         validate=validate.Range(min=1, max=MAX_LIMIT),
         metadata={"description": f"Fairs per page (default {DEFAULT_LIMIT})"},

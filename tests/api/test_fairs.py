@@ -122,3 +122,15 @@ def test_statements_do_not_grow_with_rows(client, make_fair, count_queries):
         response = client.get("/api/v1/fairs")
     assert len(response.get_json()["items"]) == 13
     assert many.count == one.count, many.statements
+
+
+def test_a_mistyped_search_pages_through_its_correction(client, make_fair):
+    for i in range(3):
+        make_fair(name_ru=f"Белагро {i}", name_en=f"Belagro {i}", starts_on=days(1 + i))
+    make_fair(name_ru="Продэкспо", starts_on=days(9))
+    first = client.get("/api/v1/fairs", query_string={"q": "белогро", "limit": 2}).get_json()
+    assert first["corrected_q"] == "Белагро"
+    second = client.get("/api/v1/fairs", query_string={"cursor": first["next_cursor"]}).get_json()
+    assert second["corrected_q"] == "Белагро"
+    assert second["next_cursor"] is None
+    assert len(first["items"]) + len(second["items"]) == 3

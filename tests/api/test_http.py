@@ -70,6 +70,18 @@ def test_etag_gives_304_without_running_the_view(client, make_fair, count_querie
     assert other.status_code == 200  # another address, another tag
 
 
+def test_a_committed_change_gives_a_new_etag(client, db, make_fair):
+    fair = make_fair(slug="one")
+    db.session.commit()
+    tag = client.get("/api/v1/fairs/one").headers["ETag"]
+    fair.name_en = "Renamed"
+    db.session.commit()
+    fresh = client.get("/api/v1/fairs/one", headers={"If-None-Match": tag})
+    assert fresh.status_code == 200
+    assert fresh.get_json()["name"]["en"] == "Renamed"
+    assert fresh.headers["ETag"] != tag
+
+
 def test_cors_open_for_reads_only(client):
     response = client.get("/api/v1/sectors", headers={"Origin": "https://example.org"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
