@@ -7,6 +7,7 @@ import hashlib
 
 from flask import Flask, Response, request
 
+from fairplanner.api import PREFIX
 from fairplanner.cache import build_id, generations
 from fairplanner.i18n import current_language, minsk_today
 
@@ -47,7 +48,9 @@ def _not_modified() -> Response | None:
 
 
 def _headers(response: Response) -> Response:
-    if request.blueprint != "api" or request.method not in SAFE:
+    # Every read under the prefix, its problems and the OpenAPI document too (a browser
+    # client sees a 404 as one, not as a CORS failure).
+    if not request.path.startswith(PREFIX + "/") or request.method not in SAFE:
         return response
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "OPTIONS":
@@ -56,7 +59,7 @@ def _headers(response: Response) -> Response:
         response.headers["Access-Control-Max-Age"] = "86400"
         return response
     response.headers["Access-Control-Expose-Headers"] = "ETag"
-    if response.status_code == 200:
+    if response.status_code == 200 and request.blueprint == "api":
         response.set_etag(etag())
         response.headers["Cache-Control"] = CACHE_CONTROL
     return response

@@ -96,6 +96,8 @@ def test_cors_open_for_reads_only(client):
     assert refused.status_code == 405
     assert "Access-Control-Allow-Origin" not in refused.headers
     assert "Access-Control-Allow-Origin" not in client.get("/").headers
+    for read in ("/api/v1/openapi.json", "/api/v1/fairs/nope", "/api/v1/nowhere"):
+        assert client.get(read).headers["Access-Control-Allow-Origin"] == "*"
 
 
 def _openapi_path(rule: str) -> str:
