@@ -1,0 +1,369 @@
+"""The season-plan readers (fairplanner.imports) on files shaped like the ones organizers
+really have (tests/imports/files, made by make_files.py). Pure: no database, no app."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from fairplanner.calendars import ical
+from fairplanner.catalogue.models import (
+    City,
+    EventKind,
+    Fair,
+    FairKind,
+    FairStatus,
+    Oblast,
+    Organizer,
+    ProgrammeEvent,
+    Sector,
+    Venue,
+)
+from fairplanner.i18n import MINSK
+from fairplanner.imports import (
+    ImportFileError,
+    PlanRow,
+    parse_csv,
+    parse_file,
+    parse_ics,
+    parse_xlsx,
+    read_when,
+    template_xlsx,
+)
+from fairplanner.imports.rows import MAX_BYTES, UnreadableDate
+
+FILES = Path(__file__).with_name("files")
+
+
+def read(name: str) -> list[PlanRow]:
+    return parse_file(name, (FILES / name).read_bytes())
+
+
+def minsk(*args: int) -> datetime:
+    return datetime(*args, tzinfo=MINSK)
+
+
+def summary(rows: list[PlanRow]) -> list[tuple[object, ...]]:
+    return [(r.name_ru, r.starts_on, r.ends_on, r.starts_at, r.ends_at) for r in rows]
+
+
+def test_google_export_utc_times_and_folded_lines():
+    rows = read("google.ics")
+    assert summary(rows) == [
+        (
+            "Белорусский промышленный форум",
+            date(2027, 5, 12),
+            date(2027, 5, 12),
+            minsk(2027, 5, 12, 10, 0),  # 07:00Z
+            minsk(2027, 5, 12, 18, 0),
+        ),
+        (
+            "Белагро-2027 — Международная специализированная выставка сельского хозяйства",
+            date(2027, 6, 1),
+            date(2027, 6, 5),  # DTEND 2027-06-06 is exclusive
+            None,
+            None,
+        ),
+    ]
+    forum = rows[0]
+    assert forum.external_id == "4k1s8d0c3v9m2q7p5r6tb0hj1e@google.com"
+    # The folded DESCRIPTION comes back whole, with its escaped comma and line break.
+    assert forum.description_ru.startswith("Пленарное заседание, панельные дискуссии")
+    assert "до 1 мая.\nПодробности" in forum.description_ru
+    assert (forum.venue, forum.city) == ("Футбольный манеж", "Минск")
+    assert all(row.ok and not row.cancelled for row in rows)
+
+
+def test_outlook_export_with_windows_zone_names():
+    rows = read("outlook.ics")
+    assert summary(rows) == [
+        (
+            "Продэкспо-2027",
+            date(2027, 9, 15),
+            date(2027, 9, 15),
+            minsk(2027, 9, 15, 10, 0),
+            minsk(2027, 9, 15, 18, 0),
+        ),
+        # "FLE Standard Time" (Vilnius, UTC+2 in November) is an hour behind Minsk.
+        (
+            "Деловая миссия в Вильнюс",
+            date(2027, 11, 10),
+            date(2027, 11, 10),
+            minsk(2027, 11, 10, 11, 0),
+            minsk(2027, 11, 10, 18, 0),
+        ),
+        ("Ярмарка «Гомельщина — 2027»", date(2027, 11, 3), date(2027, 11, 5), None, None),
+    ]
+    assert rows[0].external_id.startswith("040000008200E00074C5B7101A82E008")
+    assert len({row.external_id for row in rows}) == 3
+    assert (rows[0].venue, rows[0].city) == ("Минск-Арена", "Минск")  # "г. Минск"
+    assert rows[2].venue == "Гомель"
+
+
+def test_apple_export_all_day_timed_and_cancelled():
+    rows = read("apple.ics")
+    assert summary(rows) == [
+        ("Весенняя ярмарка в Гродно", date(2027, 3, 20), date(2027, 3, 21), None, None),
+        (
+            "Семинар для экспонентов",
+            date(2027, 4, 15),
+            date(2027, 4, 15),
+            minsk(2027, 4, 15, 14, 0),
+            minsk(2027, 4, 15, 17, 0),
+        ),
+        ("Ярмарка ремёсел", date(2027, 5, 1), date(2027, 5, 1), None, None),
+    ]
+    assert rows[0].website == "https://grodno-fair.example.by"
+    assert rows[0].external_id == "7F3C2B1A-4D5E-4F60-8A9B-0C1D2E3F4A5B"
+    assert (rows[1].venue, rows[1].city) == ("Гродненская ТПП", "Гродно")
+    assert [row.cancelled for row in rows] == [False, False, True]
+
+
+def test_thunderbird_export_in_moscow_time_with_categories():
+    rows = read("thunderbird.ics")
+    assert summary(rows) == [
+        (
+            "Иннопром — белорусская экспозиция",
+            date(2027, 4, 5),
+            date(2027, 4, 8),
+            minsk(2027, 4, 5, 9, 0),  # Moscow and Minsk share UTC+3
+            minsk(2027, 4, 8, 18, 0),
+        ),
+        (
+            "Выставка «Строительство и архитектура»",
+            date(2027, 5, 18),
+            date(2027, 5, 21),
+            None,
+            None,
+        ),
+    ]
+    assert rows[0].sectors == ["Машиностроение", "Металлургия"]
+    assert rows[1].sectors == ["Строительство"]
+    assert rows[0].external_id == "b1e5c3a2-9f0d-4e7b-8c6a-2d4f1e3b5a79"
+    assert (rows[0].venue, rows[0].city) == ("Экспоцентр", "Москва")
+
+
+def test_xlsx_with_real_dates_a_title_above_the_header_and_an_empty_row():
+    rows = read("plan_real_dates.xlsx")
+    assert [(r.line, r.external_id) for r in rows] == [(4, "P-001"), (6, "P-002"), (7, "P-003")]
+    belagro, wood, forum = rows
+    assert (belagro.name_ru, belagro.name_en) == ("Белагро-2027", "Belagro-2027")
+    assert (belagro.starts_on, belagro.ends_on) == (date(2027, 6, 1), date(2027, 6, 5))
+    assert (belagro.city, belagro.venue) == ("Минск", "Футбольный манеж")
+    assert belagro.sectors == ["Сельское хозяйство", "Пищевая промышленность"]
+    assert belagro.kind == FairKind.EXHIBITION  # "Выставка", any case
+    assert belagro.website == "https://belagro.example.by"  # the scheme added
+    assert wood.name_en == ""
+    assert wood.starts_at is None
+    assert forum.kind == FairKind.FORUM
+    assert forum.city == "Могилёв"
+    assert (forum.starts_at, forum.ends_at) == (minsk(2027, 6, 26, 10), minsk(2027, 6, 27, 18))
+    assert all(row.ok for row in rows)
+
+
+def test_xlsx_with_serial_numbers_text_dates_and_loose_english_headers():
+    rows = read("plan_serial_text_dates.xlsx")
+    assert [(r.name_ru, r.starts_on, r.ends_on, r.kind) for r in rows] == [
+        ("Текстиль и мода", date(2027, 5, 12), date(2027, 5, 14), FairKind.EXHIBITION),
+        ("Медицина и фармация", date(2027, 5, 12), date(2027, 5, 14), None),
+        ("Витебская ярмарка", date(2027, 7, 15), date(2027, 7, 18), FairKind.FAIR),
+        ("Брестский форум", date(2027, 5, 12), date(2027, 5, 13), FairKind.FORUM),
+    ]
+    assert rows[0].name_en == "Textile and Fashion"
+    assert all(row.ok for row in rows)
+
+
+@pytest.mark.parametrize("name", ["plan_utf8_bom.csv", "plan_cp1251.csv"])
+def test_csv_in_utf8_with_bom_and_semicolons_or_cp1251_with_commas(name):
+    rows = read(name)
+    assert [(r.name_ru, r.starts_on, r.ends_on, r.external_id) for r in rows] == [
+        ("Белагро-2027", date(2027, 6, 1), date(2027, 6, 5), "P-001"),
+        ("Энергетика и экология", date(2027, 10, 5), date(2027, 10, 8), "P-002"),
+    ]
+    # A quoted cell keeps its separators.
+    assert rows[0].sectors == ["Сельское хозяйство", "Пищевая промышленность"]
+    assert rows[0].description_ru == "Выставка; техника, семена."
+    assert all(row.ok for row in rows)
+
+
+def test_bad_rows_carry_their_errors_in_words_and_good_rows_none():
+    rows = read("plan_bad_rows.csv")
+    errors = {row.external_id: [str(e) for e in row.errors] for row in rows}
+    assert errors == {
+        "B-1": ["The fair has no name in Russian.", "The start date is missing."],
+        "B-2": ["The start date is missing."],
+        "B-3": ["The date “31.02.2027” cannot be read."],
+        "B-4": [
+            "The kind “концерт” is not exhibition, fair or forum.",
+            "The fair ends before it starts.",
+        ],
+        "B-5": ["The website “сайт есть” is not an address."],
+        "B-6": [],
+    }
+    assert [row.line for row in rows] == [2, 3, 4, 5, 6, 7]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("plan.xlsx", (FILES / "broken.xlsx").read_bytes(), "not an Excel workbook"),
+        ("plan.ics", (FILES / "not_a_calendar.ics").read_bytes(), "not a calendar"),
+        ("plan.csv", (FILES / "photo.csv").read_bytes(), "neither UTF-8 nor Windows-1251"),
+        ("plan.csv", b"", "empty"),
+        ("plan.csv", b" \r\n", "empty"),
+        ("plan.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old Excel file"),
+        ("plan.csv", b"a;b;c\r\n1;2;3\r\n", "No header row"),
+        ("plan.csv", "Название;Начало\r\n;\r\n".encode(), "no fairs"),
+        ("plan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "neither a table"),
+        ("plan.ics", b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "no events"),
+        ("plan.csv", b"x" * (MAX_BYTES + 1), "larger than 5 MB"),
+    ],
+)
+def test_bad_files_raise_one_error_in_words(name, data, words):
+    with pytest.raises(ImportFileError) as caught:
+        parse_file(name, data)
+    assert words in str(caught.value.message)
+
+
+def test_each_parser_refuses_the_others_files():
+    with pytest.raises(ImportFileError):
+        parse_xlsx((FILES / "plan_utf8_bom.csv").read_bytes())
+    with pytest.raises(ImportFileError):
+        parse_ics((FILES / "plan_real_dates.xlsx").read_bytes())
+    with pytest.raises(ImportFileError):
+        parse_csv((FILES / "google.ics").read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("value", "day", "moment"),
+    [
+        ("12.05.2027", date(2027, 5, 12), None),
+        ("12/05/2027", date(2027, 5, 12), None),
+        ("2027-05-12", date(2027, 5, 12), None),
+        ("12 мая 2027", date(2027, 5, 12), None),
+        ("1 сентября 2027 г.", date(2027, 9, 1), None),
+        ("12 May 2027", date(2027, 5, 12), None),
+        ("May 12, 2027", date(2027, 5, 12), None),
+        ("12.05.2027 10:30", date(2027, 5, 12), minsk(2027, 5, 12, 10, 30)),
+        (46519, date(2027, 5, 12), None),
+        (46519.5, date(2027, 5, 12), minsk(2027, 5, 12, 12, 0)),
+        ("46519", date(2027, 5, 12), None),
+        (datetime(2027, 5, 12, 7, tzinfo=UTC), date(2027, 5, 12), minsk(2027, 5, 12, 10)),
+    ],
+)
+def test_dates_as_people_and_excel_write_them(value, day, moment):
+    assert read_when(value) == (day, moment)
+
+
+@pytest.mark.parametrize("value", ["31.02.2027", "12 мартобря 2027", "скоро", -5, True])
+def test_unreadable_dates(value):
+    with pytest.raises(UnreadableDate):
+        read_when(value)
+
+
+@pytest.mark.parametrize(("lang", "first"), [("ru", "Название (рус.)"), ("en", "Name (Russian)")])
+def test_the_template_names_the_columns_and_reads_back(lang, first):
+    data = template_xlsx(lang)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet["A1"].value == first
+    (row,) = parse_xlsx(data)
+    assert row.ok
+    assert (row.name_ru, row.starts_on, row.ends_on) == (
+        "Белагро-2027",
+        date(2027, 6, 1),
+        date(2027, 6, 5),
+    )
+    assert row.kind == FairKind.EXHIBITION
+    assert row.external_id == "belagro-2027"
+
+
+def _fair(number: int, name: str, starts: date, days: int, **extra: object) -> Fair:
+    city = City(id=1, slug="minsk", name_ru="Минск", name_en="Minsk", oblast=Oblast.MINSK_CITY)
+    venue = Venue(id=1, slug="manezh", name_ru="Футбольный манеж", name_en="Football Arena")
+    venue.city = city
+    stamp = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    fair = Fair(
+        id=number,
+        slug=f"fair-{number}",
+        name_ru=name,
+        name_en=f"Fair {number}",
+        description_ru="Описание, с запятой; и точкой с запятой.",
+        kind=FairKind.EXHIBITION,
+        starts_on=starts,
+        ends_on=starts + timedelta(days=days - 1),
+        status=extra.pop("status", FairStatus.PUBLISHED),
+        created_at=stamp,
+        updated_at=stamp,
+        revision=1,
+        **extra,
+    )
+    fair.venue = venue
+    fair.organizer = Organizer(id=1, slug="expo", name_ru="Экспофорум")
+    fair.sectors = [Sector(id=1, code="agro", name_ru="Сельское хозяйство")]
+    return fair
+
+
+def _feed(fairs: list[Fair], *, programme: bool = False) -> bytes:
+    labels = ical.Labels(cancelled="Отменено:", organizer="Организатор", more="Подробнее")
+    ctx = ical.Context(
+        lang="ru", domain="fairs.example.by", base_url="https://fairs.example.by", labels=labels
+    )
+    return ical.build_calendar(
+        [ical.Entry(fair=f) for f in fairs],
+        ctx,
+        name="Выставки",
+        refresh=timedelta(hours=6),
+        programme=programme,
+    )
+
+
+def test_round_trip_of_the_apps_own_feed():
+    fairs = [
+        _fair(
+            1,
+            "Белагро-2027 — очень длинное название, которое не уместится в одну строку",
+            date(2027, 6, 1),
+            5,
+        ),
+        _fair(2, "Продэкспо", date(2027, 9, 15), 1),
+        _fair(3, "Отменённая ярмарка", date(2027, 10, 1), 3, status=FairStatus.CANCELLED),
+    ]
+    rows = parse_file("feed.ics", _feed(fairs))
+    assert [(r.starts_on, r.ends_on, r.cancelled) for r in rows] == [
+        (f.starts_on, f.ends_on, f.status == FairStatus.CANCELLED) for f in fairs
+    ]
+    assert [r.name_ru for r in rows[:2]] == [f.name_ru for f in fairs[:2]]
+    assert rows[2].name_ru == "Отменено: Отменённая ярмарка"  # the feed's own prefix
+    assert [r.external_id for r in rows] == [f"fair-{n}@fairs.example.by" for n in (1, 2, 3)]
+    assert rows[0].website == "https://fairs.example.by/fairs/fair-1"
+    assert rows[0].sectors == ["Сельское хозяйство"]
+    assert (rows[0].venue, rows[0].city) == ("Футбольный манеж", "Минск")
+    assert all(row.ok for row in rows)
+
+
+def test_round_trip_of_a_timed_programme_item_in_minsk_time():
+    fair = _fair(7, "Белагро", date(2027, 6, 1), 5)
+    fair.programme = [
+        ProgrammeEvent(
+            id=70,
+            fair_id=7,
+            title_ru="Открытие",
+            kind=EventKind.OPENING,
+            starts_at=datetime(2027, 6, 1, 7, tzinfo=UTC),
+            ends_at=datetime(2027, 6, 1, 8, 30, tzinfo=UTC),
+            created_at=datetime(2026, 11, 1, tzinfo=UTC),
+            updated_at=datetime(2026, 11, 1, tzinfo=UTC),
+            revision=1,
+        )
+    ]
+    rows = parse_ics(_feed([fair], programme=True))
+    opening = next(row for row in rows if row.name_ru.startswith("Открытие"))
+    assert opening.external_id == "event-70@fairs.example.by"
+    assert (opening.starts_at, opening.ends_at) == (
+        minsk(2027, 6, 1, 10),
+        minsk(2027, 6, 1, 11, 30),
+    )
