@@ -19,7 +19,7 @@ from icalendar import Calendar
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from fairplanner.i18n import MINSK
-from fairplanner.imports.rows import MAX_ROWS, ImportFileError, PlanRow, split_list
+from fairplanner.imports.rows import MAX_ROWS, ImportFileError, PlanRow, check_ids, split_list
 
 ONE_DAY = timedelta(days=1)
 COUNTRIES = {"беларусь", "республика беларусь", "belarus", "россия", "russia", "рб"}
@@ -145,7 +145,7 @@ def parse_ics(data: bytes) -> list[PlanRow]:
                 row.ends_on = end - ONE_DAY  # DTEND of an all-day event is exclusive
             elif (length := event.get("DURATION")) is not None and length.dt >= ONE_DAY:
                 row.ends_on = start + length.dt - ONE_DAY
-        rows.append(row.check(start_written=start is None))
+        rows.append(row.check(start_reported=start is None))
     if not rows:
         raise ImportFileError(_l("The calendar has no events."))
-    return rows
+    return check_ids(rows)

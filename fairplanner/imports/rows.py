@@ -21,6 +21,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 # Excel's day zero (1900 date system, with its fictitious 29 February 1900 behind it).
 EXCEL_EPOCH = date(1899, 12, 30)
+NAME_LENGTH = 300  # Fair.name_ru and name_en
 
 
 class ImportFileError(ValueError):
@@ -58,14 +59,18 @@ class PlanRow:
     def ok(self) -> bool:
         return not self.errors
 
-    def check(self, *, start_written: bool = False) -> PlanRow:
-        """Add the errors of a whole row (after its cells are read); `start_written`: the
-        start cell holds something (already reported if it could not be read)."""
+    def check(self, *, start_reported: bool = False) -> PlanRow:
+        """Add the errors of a whole row, once its cells are read (`start_reported`: an error
+        about its start is there already)."""
         if not (self.name_ru or self.name_en):
             self.errors.append(_l("The fair has no name."))
         elif not self.name_ru:
             self.errors.append(_l("The fair has no name in Russian."))
-        if self.starts_on is None and not start_written:
+        if max(len(self.name_ru), len(self.name_en)) > NAME_LENGTH:
+            self.errors.append(
+                _l("The name is longer than %(count)s characters.", count=NAME_LENGTH)
+            )
+        if self.starts_on is None and not start_reported:
             self.errors.append(_l("The start date is missing."))
         if self.starts_on and self.ends_on is None:
             self.ends_on = self.starts_on
@@ -205,4 +210,23 @@ def row_from_cells(line: int, cells: dict[str, Any]) -> PlanRow:
             row.errors.append(
                 _l("The kind “%(value)s” is not exhibition, fair or forum.", value=kind)
             )
-    return row.check(start_written=cell_text(cells.get("starts")) != "")
+    return row.check(start_reported=row.starts_on is None and cell_text(cells.get("starts")) != "")
+
+
+def check_ids(rows: list[PlanRow]) -> list[PlanRow]:
+    """A re-import updates the fair with the same id: two rows may not share one."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        if not row.external_id:
+            continue
+        if row.external_id in seen:
+            row.errors.append(
+                _l(
+                    "The id “%(value)s” is already used by row %(line)s.",
+                    value=row.external_id,
+                    line=seen[row.external_id],
+                )
+            )
+        else:
+            seen[row.external_id] = row.line
+    return rows

@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from fairplanner.imports.rows import (
     ImportFileError,
     PlanRow,
     cell_text,
+    check_ids,
     row_from_cells,
 )
 
@@ -67,6 +69,10 @@ EXAMPLE = {
 EXAMPLE["en"] = [*EXAMPLE["ru"][:7], "exhibition", *EXAMPLE["ru"][8:]]
 
 
+class NoHeaderError(ImportFileError):
+    """No row of the first ten names the columns."""
+
+
 def _key(header: Any) -> str:
     """ "Название (рус.)" → "названиерус": lower case, ё as е, letters and digits only."""
     return re.sub(r"[\W_]+", "", cell_text(header).lower().replace("ё", "е"))
@@ -111,12 +117,10 @@ def rows_from_table(table: Iterable[Sequence[Any]]) -> list[PlanRow]:
         values = {field: cells[i] for i, field in columns.items() if i < len(cells)}
         rows.append(row_from_cells(line, values))
     if columns is None:
-        raise ImportFileError(
-            _l("No header row with the column names was found; use the template.")
-        )
+        raise NoHeaderError(_l("No header row with the column names was found; use the template."))
     if not rows:
         raise ImportFileError(_l("The file has no fairs."))
-    return rows
+    return check_ids(rows)
 
 
 def parse_xlsx(data: bytes) -> list[PlanRow]:
@@ -149,10 +153,19 @@ def decode(data: bytes) -> str:
 
 
 def parse_csv(data: bytes) -> list[PlanRow]:
-    """A CSV table, `;`, `,` or tab between cells (whichever the header line holds most)."""
+    """A CSV table, `;`, `,` or tab between cells: whichever the first lines hold most (a
+    title line above the header may hold none)."""
     text = decode(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(";,\t", key=first.count)
+    head = "\n".join(text.splitlines()[:10])
+    # Commas inside quoted descriptions can outnumber the real `;`: the header decides.
+    delimiters = sorted(";,\t", key=head.count, reverse=True)
+    for delimiter in delimiters[:-1]:
+        with suppress(NoHeaderError):
+            return _csv_rows(text, delimiter)
+    return _csv_rows(text, delimiters[-1])
+
+
+def _csv_rows(text: str, delimiter: str) -> list[PlanRow]:
     try:
         table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:

@@ -207,6 +207,36 @@ def test_bad_rows_carry_their_errors_in_words_and_good_rows_none():
     assert [row.line for row in rows] == [2, 3, 4, 5, 6, 7]
 
 
+def test_a_csv_whose_descriptions_hold_more_commas_than_the_header_semicolons():
+    data = (
+        "Сезонный план\r\n"
+        "Название;Начало;Описание\r\n"
+        'Белагро;01.06.2027;"Техника, семена, удобрения, корма, ветеринария, тара"\r\n'
+    ).encode("cp1251")
+    (row,) = parse_csv(data)
+    assert (row.name_ru, row.starts_on) == ("Белагро", date(2027, 6, 1))
+    assert row.description_ru.startswith("Техника, семена")
+
+
+def test_rows_sharing_an_id_and_overlong_names_are_errors():
+    long_name = "Выставка " * 40
+    data = (
+        "Код,Название,Начало\r\n"
+        "A-1,Белагро,01.06.2027\r\n"
+        f"A-1,{long_name},02.06.2027\r\n"
+        "A-2,Продэкспо,03.06.2027\r\n"
+    ).encode()
+    rows = parse_csv(data)
+    assert [[str(e) for e in row.errors] for row in rows] == [
+        [],
+        [
+            "The name is longer than 300 characters.",
+            "The id “A-1” is already used by row 2.",
+        ],
+        [],
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [
