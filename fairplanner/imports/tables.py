@@ -25,6 +25,10 @@ from fairplanner.imports.rows import (
     row_from_cells,
 )
 
+# Rows formatted down to the bottom of a sheet are empty: this many in a row end the plan.
+EMPTY_ROWS_AT_END = 1000
+MAX_UNPACKED = 100 * 1024 * 1024
+
 # Field → the template's header (ru, en) and other names people use, matched after `_key`.
 COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "name_ru": (
@@ -102,6 +106,7 @@ def rows_from_table(table: Iterable[Sequence[Any]]) -> list[PlanRow]:
     """PlanRows from table rows: the header within the first ten, empty rows skipped."""
     columns = None
     rows: list[PlanRow] = []
+    empty = 0
     for line, cells in enumerate(table, start=1):
         if columns is None:
             columns = _header(cells)
@@ -109,7 +114,11 @@ def rows_from_table(table: Iterable[Sequence[Any]]) -> list[PlanRow]:
                 break
             continue
         if all(cell_text(c) == "" for c in cells):
+            empty += 1
+            if empty >= EMPTY_ROWS_AT_END:
+                break
             continue
+        empty = 0
         if len(rows) >= MAX_ROWS:
             raise ImportFileError(
                 _l("The file has more than %(count)s rows; split it.", count=MAX_ROWS)
@@ -124,14 +133,32 @@ def rows_from_table(table: Iterable[Sequence[Any]]) -> list[PlanRow]:
 
 
 def parse_xlsx(data: bytes) -> list[PlanRow]:
-    """The first sheet of an Excel workbook."""
+    """The first sheet of an Excel workbook that has a header row (a sheet of instructions
+    may come before the plan)."""
+    not_xlsx = ImportFileError(_l("The file is not an Excel workbook (XLSX)."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_xlsx from None
+    if unpacked > MAX_UNPACKED:  # a "zip bomb", or a workbook far bigger than any plan
+        raise ImportFileError(_l("The workbook is too big to be a season plan."))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ImportFileError(_l("The file is not an Excel workbook (XLSX).")) from None
+        raise not_xlsx from None
     try:
-        sheet = book.worksheets[0]
-        return rows_from_table(sheet.iter_rows(values_only=True))
+        sheets = book.worksheets
+        if not sheets:
+            raise not_xlsx
+        for sheet in sheets[:-1]:
+            with suppress(NoHeaderError):
+                return rows_from_table(sheet.iter_rows(values_only=True))
+        return rows_from_table(sheets[-1].iter_rows(values_only=True))
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):  # a part of the file broken
+        raise not_xlsx from None
     finally:
         book.close()
 

@@ -4,11 +4,12 @@ really have (tests/imports/files, made by make_files.py). Pure: no database, no 
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from fairplanner.calendars import ical
 from fairplanner.catalogue.models import (
@@ -32,6 +33,7 @@ from fairplanner.imports import (
     parse_ics,
     parse_xlsx,
     read_when,
+    tables,
     template_xlsx,
 )
 from fairplanner.imports.rows import MAX_BYTES, UnreadableDate
@@ -397,3 +399,41 @@ def test_round_trip_of_a_timed_programme_item_in_minsk_time():
         minsk(2027, 6, 1, 10),
         minsk(2027, 6, 1, 11, 30),
     )
+
+
+def _workbook(*sheets: list[list[object]]) -> bytes:
+    book = Workbook()
+    for number, rows in enumerate(sheets):
+        sheet = book.worksheets[0] if number == 0 else book.create_sheet()
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_plan_may_follow_a_sheet_of_instructions():
+    data = _workbook(
+        [["Как заполнить план"], ["Одна выставка — одна строка."]],
+        [["Название", "Начало"], ["Белагро", "01.06.2027"]],
+    )
+    (row,) = parse_xlsx(data)
+    assert (row.name_ru, row.starts_on) == ("Белагро", date(2027, 6, 1))
+
+
+def test_a_thousand_empty_rows_end_the_plan():
+    rows: list[list[object]] = [["Название", "Начало"], ["Белагро", "01.06.2027"]]
+    rows += [[None, None]] * 1000 + [["Забытая", "02.06.2027"]]
+    assert [row.name_ru for row in parse_xlsx(_workbook(rows))] == ["Белагро"]
+
+
+def test_a_zip_bomb_is_refused_unopened(monkeypatch):
+    # The real limit is 100 MB unpacked; a smaller one keeps the test quick.
+    monkeypatch.setattr(tables, "MAX_UNPACKED", 1024 * 1024)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * 1024 * 1024))
+    assert len(out.getvalue()) < 10 * 1024
+    with pytest.raises(ImportFileError) as caught:
+        parse_file("plan.xlsx", out.getvalue())
+    assert "too big" in str(caught.value.message)
