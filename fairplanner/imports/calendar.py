@@ -9,6 +9,7 @@ with its VTIMEZONE (Europe/Minsk, Europe/Moscow), or the Windows zone names Outl
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -70,6 +71,30 @@ def _text(event: Any, name: str) -> str:
     return str(value).strip()
 
 
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+# What a tag becomes: line breaks where the editor showed them, bullets for list items.
+BREAKS = {"br": ("\n", ""), "li": ("\n• ", ""), "ul": ("\n", "\n"), "ol": ("\n", "\n")}
+BLOCKS = {"p", "div", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def plain(value: str) -> str:
+    """A DESCRIPTION as text: Google Calendar keeps what its editor wrote as HTML
+    ("<b>Вход</b> свободный<br>…"); line breaks stay, tags and entities go."""
+    if not TAG.search(value):
+        return value.strip()
+
+    def replace(m: re.Match[str]) -> str:
+        name, closing = m[2].lower(), bool(m[1])
+        if name in BLOCKS:
+            return "\n" if closing else ""
+        opening_text, closing_text = BREAKS.get(name, ("", ""))
+        return closing_text if closing else opening_text
+
+    text = html.unescape(TAG.sub(replace, value)).replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
 def _place(location: str) -> tuple[str, str]:
     """(venue, city) from "Футбольный манеж, пр. Победителей 20/2, Минск, Беларусь": the first
     part and the last, when there are several (Apple puts the address on a new line)."""
@@ -117,7 +142,7 @@ def parse_ics(data: bytes) -> list[PlanRow]:
         row = PlanRow(
             line=line,
             name_ru=" ".join(_text(event, "SUMMARY").split()),
-            description_ru=_text(event, "DESCRIPTION"),
+            description_ru=plain(_text(event, "DESCRIPTION")),
             venue=venue,
             city=city,
             website=_text(event, "URL"),

@@ -69,6 +69,21 @@ GOOGLE = [
     "SUMMARY:Белагро-2027 — Международная специализированная выставка сельского хозяйства",
     "TRANSP:TRANSPARENT",
     "END:VEVENT",
+    "BEGIN:VEVENT",
+    "DTSTART;VALUE=DATE:20270914",
+    "DTEND;VALUE=DATE:20270915",
+    "DTSTAMP:20261120T081500Z",
+    "UID:2c9v6n1m4k7s0d3r8p5t1q9bbb@google.com",
+    "CREATED:20261102T090000Z",
+    'DESCRIPTION:<b>Вход свободный</b>\\, по&nbsp;регистрации.<br><br>Сайт: <a href="https:'
+    '//expo.example.by">expo.example.by</a><ul><li>Стенды</li><li>Семинары</li></ul>',
+    "LAST-MODIFIED:20261102T090000Z",
+    "LOCATION:",
+    "SEQUENCE:0",
+    "STATUS:CONFIRMED",
+    "SUMMARY:День открытых дверей Минскэкспо",
+    "TRANSP:TRANSPARENT",
+    "END:VEVENT",
     "END:VCALENDAR",
 ]
 

@@ -70,6 +70,7 @@ def test_google_export_utc_times_and_folded_lines():
             None,
             None,
         ),
+        ("День открытых дверей Минскэкспо", date(2027, 9, 14), date(2027, 9, 14), None, None),
     ]
     forum = rows[0]
     assert forum.external_id == "4k1s8d0c3v9m2q7p5r6tb0hj1e@google.com"
@@ -77,6 +78,10 @@ def test_google_export_utc_times_and_folded_lines():
     assert forum.description_ru.startswith("Пленарное заседание, панельные дискуссии")
     assert "до 1 мая.\nПодробности" in forum.description_ru
     assert (forum.venue, forum.city) == ("Футбольный манеж", "Минск")
+    # What Google's editor keeps as HTML comes back as text.
+    assert rows[2].description_ru == (
+        "Вход свободный, по регистрации.\n\nСайт: expo.example.by\n\n• Стенды\n• Семинары"
+    )
     assert all(row.ok and not row.cancelled for row in rows)
 
 
