@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -122,6 +122,41 @@ def _categories(event: Any) -> list[str]:
     return found
 
 
+def _all_day(event: Any, start: datetime, end: datetime | None) -> bool:
+    """Outlook (and older exports) write an all-day event as midnight to midnight."""
+    flag = _text(event, "X-MICROSOFT-CDO-ALLDAYEVENT").upper() == "TRUE"
+    whole = end is not None and end > start and start.time() == end.time() == time(0)
+    return flag or whole
+
+
+def _dates(row: PlanRow, event: Any, calendar: Calendar) -> bool:
+    """Set the row's dates (and Minsk times for a timed event); False when there is no start."""
+    try:
+        start = _when(event, "DTSTART", calendar)
+        end = _when(event, "DTEND", calendar)
+    except (ValueError, TypeError):
+        return False
+    length = event.get("DURATION")
+    if start is None:
+        return False
+    if end is None and length is not None:
+        end = start + length.dt
+    if isinstance(start, datetime) and _all_day(event, start, end):
+        start = start.date()
+        end = end.date() if isinstance(end, datetime) else end
+    if isinstance(start, datetime):
+        row.starts_at, row.starts_on = start, start.date()
+        if isinstance(end, datetime) and end >= start:
+            row.ends_at = end
+            # An end at midnight belongs to the day before (10:00 to 00:00 is one day).
+            row.ends_on = (end - timedelta(microseconds=1)).date() if end > start else end.date()
+        return True
+    row.starts_on = start
+    if isinstance(end, date) and not isinstance(end, datetime) and end > start:
+        row.ends_on = end - ONE_DAY  # DTEND of an all-day event is exclusive
+    return True
+
+
 def parse_ics(data: bytes) -> list[PlanRow]:
     """One PlanRow per VEVENT (a recurring event's instances are not expanded)."""
     try:
@@ -150,27 +185,13 @@ def parse_ics(data: bytes) -> list[PlanRow]:
             sectors=_categories(event),
             cancelled=_text(event, "STATUS").upper() == "CANCELLED",
         )
-        try:
-            start = _when(event, "DTSTART", calendar)
-            end = _when(event, "DTEND", calendar)
-        except (ValueError, TypeError):
-            start = end = None
-        if start is None:
+        if (again := event.get("RECURRENCE-ID")) is not None:
+            # A changed instance of a recurring event shares its UID with the series.
+            row.external_id = f"{row.external_id}#{again.dt.isoformat()}"
+        known = _dates(row, event, calendar)
+        if not known:
             row.errors.append(_l("The event has no start date."))
-        elif isinstance(start, datetime):
-            row.starts_at, row.starts_on = start, start.date()
-            if isinstance(end, datetime):
-                row.ends_at, row.ends_on = end, end.date()
-            elif (length := event.get("DURATION")) is not None:
-                row.ends_at = start + length.dt
-                row.ends_on = row.ends_at.date()
-        else:
-            row.starts_on = start
-            if isinstance(end, date) and not isinstance(end, datetime) and end > start:
-                row.ends_on = end - ONE_DAY  # DTEND of an all-day event is exclusive
-            elif (length := event.get("DURATION")) is not None and length.dt >= ONE_DAY:
-                row.ends_on = start + length.dt - ONE_DAY
-        rows.append(row.check(start_reported=start is None))
+        rows.append(row.check(start_reported=not known))
     if not rows:
         raise ImportFileError(_l("The calendar has no events."))
     return check_ids(rows)

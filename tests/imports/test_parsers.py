@@ -104,9 +104,11 @@ def test_outlook_export_with_windows_zone_names():
             minsk(2027, 11, 10, 18, 0),
         ),
         ("Ярмарка «Гомельщина — 2027»", date(2027, 11, 3), date(2027, 11, 5), None, None),
+        # Older Outlook: an all-day event as midnight to midnight in its zone.
+        ("Брестская зимняя ярмарка", date(2027, 12, 1), date(2027, 12, 3), None, None),
     ]
     assert rows[0].external_id.startswith("040000008200E00074C5B7101A82E008")
-    assert len({row.external_id for row in rows}) == 3
+    assert len({row.external_id for row in rows}) == 4
     assert (rows[0].venue, rows[0].city) == ("Минск-Арена", "Минск")  # "г. Минск"
     assert rows[2].venue == "Гомель"
 
@@ -442,3 +444,34 @@ def test_a_zip_bomb_is_refused_unopened(monkeypatch):
     with pytest.raises(ImportFileError) as caught:
         parse_file("plan.xlsx", out.getvalue())
     assert "too big" in str(caught.value.message)
+
+
+def _calendar(*events: str) -> bytes:
+    body = "".join(f"BEGIN:VEVENT\r\n{event}END:VEVENT\r\n" for event in events)
+    return (
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//RU\r\n{body}END:VCALENDAR\r\n".encode()
+    )
+
+
+def test_changed_instances_of_a_series_keep_ids_of_their_own_and_durations_count():
+    rows = parse_ics(
+        _calendar(
+            "UID:series-1\r\nSUMMARY:Ярмарка выходного дня\r\nDTSTART:20270605T070000Z\r\n"
+            "DURATION:PT8H\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n",
+            "UID:series-1\r\nRECURRENCE-ID:20270612T070000Z\r\nSUMMARY:Ярмарка выходного дня\r\n"
+            "DTSTART:20270612T080000Z\r\nDTEND:20270612T210000Z\r\n",
+            "UID:no-start\r\nSUMMARY:Без даты\r\n",
+        )
+    )
+    assert [(r.external_id, r.starts_at, r.ends_at, r.ends_on) for r in rows[:2]] == [
+        ("series-1", minsk(2027, 6, 5, 10), minsk(2027, 6, 5, 18), date(2027, 6, 5)),
+        # Until midnight: still the one day.
+        (
+            "series-1#2027-06-12T07:00:00+00:00",
+            minsk(2027, 6, 12, 11),
+            minsk(2027, 6, 13, 0),
+            date(2027, 6, 12),
+        ),
+    ]
+    assert all(row.ok for row in rows[:2])
+    assert [str(e) for e in rows[2].errors] == ["The event has no start date."]
