@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar
+from icalendar.error import GloballyUniqueTZIDGuessed
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from fairplanner.i18n import MINSK
@@ -160,7 +162,11 @@ def _dates(row: PlanRow, event: Any, calendar: Calendar) -> bool:
 def parse_ics(data: bytes) -> list[PlanRow]:
     """One PlanRow per VEVENT (a recurring event's instances are not expanded)."""
     try:
-        calendar = Calendar.from_ical(data)
+        with warnings.catch_warnings():
+            # "/mozilla.org/20050126_1/Europe/Minsk" (old Thunderbird): icalendar warns that it
+            # guesses "Europe/Minsk" from it, which is what we would do.
+            warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
+            calendar = Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError, TypeError):
         raise ImportFileError(_l("The file is not a calendar (iCalendar).")) from None
     if isinstance(calendar, list):  # several VCALENDARs in one file

@@ -475,3 +475,26 @@ def test_changed_instances_of_a_series_keep_ids_of_their_own_and_durations_count
     ]
     assert all(row.ok for row in rows[:2])
     assert [str(e) for e in rows[2].errors] == ["The event has no start date."]
+
+
+CUSTOM_ZONE = (
+    "BEGIN:VTIMEZONE\r\nTZID:Zone two\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+    "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0200\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("tzid", "zones", "hour"),
+    [
+        ('"Zone two"', CUSTOM_ZONE, 11),  # only the file's VTIMEZONE knows it
+        ("/mozilla.org/20050126_1/Europe/Kaliningrad", "", 11),  # old Thunderbird
+        ("W. Europe Standard Time", "", 11),  # Outlook, Berlin in summer
+        ("Russian Standard Time", "", 10),
+        ("Nowhere/Atlantis", "", 10),  # unknown: taken as Minsk
+    ],
+)
+def test_zones_named_every_way_come_back_in_minsk_time(tzid, zones, hour):
+    data = _calendar(f"UID:1\r\nSUMMARY:Форум\r\nDTSTART;TZID={tzid}:20270605T100000\r\n")
+    data = data.replace(b"BEGIN:VEVENT", zones.encode() + b"BEGIN:VEVENT")
+    (row,) = parse_ics(data)
+    assert row.starts_at == minsk(2027, 6, 5, hour)
