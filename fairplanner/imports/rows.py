@@ -7,6 +7,7 @@ the reader's language whenever it renders them.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -160,6 +161,42 @@ def _read_when(value: Any) -> tuple[date, datetime | None]:
     return day, datetime.combine(day, clock, MINSK)
 
 
+# "12–14 мая 2027", "30 мая — 2 июня 2027", "2027-05-12 - 2027-05-14" (a dash with spaces, or
+# an en or em dash), and "12-14.05.2027", "12.05-14.05.2027" (a hyphen after a dotted date).
+RANGE = re.compile(r"^(?P<left>.+?)(?:\s*[–—]\s*|\s+-\s+)(?P<right>.+)$")
+DOTTED_RANGE = re.compile(r"^(?P<left>\d{1,2}(?:\.\d{1,2}(?:\.\d{2,4})?)?)-(?P<right>\d.+)$")
+
+
+def read_range(value: Any) -> tuple[date, date]:
+    """A "Dates" cell: one date, or a range written the ways Belarusian plans write them, the
+    first date taking the month and year it leaves out from the second. Raises
+    UnreadableDate."""
+    text = cell_text(value)
+    with suppress(UnreadableDate):
+        day, _ = read_when(value)
+        return day, day
+    m = RANGE.match(text) or DOTTED_RANGE.match(text.replace(" ", ""))
+    if m is None:
+        raise UnreadableDate(value)
+    end, _ = read_when(m["right"])
+    left = m["left"].strip()
+    try:
+        if left.isdigit():
+            start = end.replace(day=int(left))
+        else:
+            try:
+                start, _ = read_when(left)
+            except UnreadableDate:
+                start, _ = read_when(
+                    f"{left}.{end.year}" if left[-1].isdigit() else f"{left} {end.year}"
+                )
+    except ValueError:
+        raise UnreadableDate(value) from None
+    if start > end and start.replace(year=end.year - 1) <= end:  # "28 декабря – 3 января 2028"
+        start = start.replace(year=end.year - 1)
+    return start, end
+
+
 KINDS = {
     "exhibition": FairKind.EXHIBITION, "выставка": FairKind.EXHIBITION,
     "fair": FairKind.FAIR, "ярмарка": FairKind.FAIR,
@@ -181,13 +218,33 @@ def cell_text(value: Any) -> str:
 
 
 def row_from_cells(line: int, cells: dict[str, Any]) -> PlanRow:
-    """A PlanRow from a table row already keyed by field (see columns.COLUMNS)."""
+    """A PlanRow from a table row already keyed by field (see tables.COLUMNS)."""
     row = PlanRow(line=line)
     for name in ("name_ru", "name_en", "city", "venue", "website", "external_id"):
         setattr(row, name, " ".join(cell_text(cells.get(name)).split()))
     for name in ("description_ru", "description_en"):
         setattr(row, name, cell_text(cells.get(name)))
     row.sectors = split_list(cell_text(cells.get("sectors")))
+    dates = cell_text(cells.get("dates"))
+    start_written = cell_text(cells.get("starts")) != ""
+    if dates and not start_written:  # one "Dates" column instead of a start and an end
+        try:
+            row.starts_on, row.ends_on = read_range(cells["dates"])
+        except UnreadableDate:
+            row.errors.append(_l("The dates “%(value)s” cannot be read.", value=dates))
+    else:
+        _read_dates(row, cells)
+    kind = cell_text(cells.get("kind")).lower()
+    if kind:
+        row.kind = KINDS.get(kind)
+        if row.kind is None:
+            row.errors.append(
+                _l("The kind “%(value)s” is not exhibition, fair or forum.", value=kind)
+            )
+    return row.check(start_reported=row.starts_on is None and (start_written or bool(dates)))
+
+
+def _read_dates(row: PlanRow, cells: dict[str, Any]) -> None:
     for name, on, at in (("starts", "starts_on", "starts_at"), ("ends", "ends_on", "ends_at")):
         value = cells.get(name)
         if value is None or cell_text(value) == "":
@@ -203,14 +260,6 @@ def row_from_cells(line: int, cells: dict[str, Any]) -> PlanRow:
             continue
         setattr(row, on, day)
         setattr(row, at, moment)
-    kind = cell_text(cells.get("kind")).lower()
-    if kind:
-        row.kind = KINDS.get(kind)
-        if row.kind is None:
-            row.errors.append(
-                _l("The kind “%(value)s” is not exhibition, fair or forum.", value=kind)
-            )
-    return row.check(start_reported=row.starts_on is None and cell_text(cells.get("starts")) != "")
 
 
 def check_ids(rows: list[PlanRow]) -> list[PlanRow]:

@@ -82,9 +82,13 @@ def _key(header: Any) -> str:
     return re.sub(r"[\W_]+", "", cell_text(header).lower().replace("ё", "е"))
 
 
+# Not in the template, but in many plans: one column for both dates ("12–14 мая 2027").
+OTHER_COLUMNS = {
+    "dates": ("Даты", "Dates", ("срокипроведения", "датыпроведения", "сроки", "период", "когда")),
+}
 ALIASES = {
     _key(name): field
-    for field, (ru, en, others) in COLUMNS.items()
+    for field, (ru, en, others) in {**COLUMNS, **OTHER_COLUMNS}.items()
     for name in (ru, en, field, *others)
 }
 
@@ -97,7 +101,7 @@ def _header(cells: Sequence[Any]) -> dict[int, str] | None:
         if field and field not in found.values():
             found[index] = field
     fields = set(found.values())
-    if "starts" in fields and fields & {"name_ru", "name_en"}:
+    if fields & {"starts", "dates"} and fields & {"name_ru", "name_en"}:
         return found
     return None
 

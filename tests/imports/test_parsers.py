@@ -36,7 +36,7 @@ from fairplanner.imports import (
     tables,
     template_xlsx,
 )
-from fairplanner.imports.rows import MAX_BYTES, UnreadableDate
+from fairplanner.imports.rows import MAX_BYTES, UnreadableDate, read_range
 
 FILES = Path(__file__).with_name("files")
 
@@ -296,6 +296,42 @@ def test_each_parser_refuses_the_others_files():
 )
 def test_dates_as_people_and_excel_write_them(value, day, moment):
     assert read_when(value) == (day, moment)
+
+
+@pytest.mark.parametrize(
+    ("value", "start", "end"),
+    [
+        ("12–14 мая 2027", date(2027, 5, 12), date(2027, 5, 14)),
+        ("12 - 14 мая 2027 г.", date(2027, 5, 12), date(2027, 5, 14)),
+        ("30 мая — 2 июня 2027", date(2027, 5, 30), date(2027, 6, 2)),
+        ("28 декабря – 3 января 2028", date(2027, 12, 28), date(2028, 1, 3)),
+        ("12-14.05.2027", date(2027, 5, 12), date(2027, 5, 14)),
+        ("30.05-02.06.2027", date(2027, 5, 30), date(2027, 6, 2)),
+        ("12.05.2027 - 14.05.2027", date(2027, 5, 12), date(2027, 5, 14)),
+        ("2027-05-12 – 2027-05-14", date(2027, 5, 12), date(2027, 5, 14)),
+        ("2027-05-12", date(2027, 5, 12), date(2027, 5, 12)),
+        (datetime(2027, 5, 12), date(2027, 5, 12), date(2027, 5, 12)),  # noqa: DTZ001 - a cell
+    ],
+)
+def test_date_ranges_in_one_cell(value, start, end):
+    assert read_range(value) == (start, end)
+
+
+@pytest.mark.parametrize("value", ["31–33 мая 2027", "скоро — потом", "12-14"])
+def test_unreadable_date_ranges(value):
+    with pytest.raises(UnreadableDate):
+        read_range(value)
+
+
+def test_a_plan_with_one_dates_column():
+    data = (
+        "Наименование;Сроки проведения;Город\r\n"
+        "Белагро;1–5 июня 2027;Минск\r\n"
+        "Непонятно;в июне;Минск\r\n"
+    ).encode()
+    good, bad = parse_csv(data)
+    assert (good.starts_on, good.ends_on, good.ok) == (date(2027, 6, 1), date(2027, 6, 5), True)
+    assert [str(e) for e in bad.errors] == ["The dates “в июне” cannot be read."]
 
 
 @pytest.mark.parametrize("value", ["31.02.2027", "12 мартобря 2027", "скоро", -5, True])
