@@ -3,6 +3,7 @@ as in the template, any case and spacing), then one fair per row."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -168,7 +169,15 @@ def parse_xlsx(data: bytes) -> list[PlanRow]:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM) when the bytes are valid UTF-8, else Windows-1251."""
+    """UTF-8 (with or without a BOM) when the bytes are valid UTF-8, else Windows-1251; and
+    UTF-16 with its BOM, which Excel's "Unicode text" writes (tab-separated)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _l("The file's encoding is neither UTF-8 nor Windows-1251.")
+            ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -442,6 +442,8 @@ def main() -> None:
     csv_file("plan_utf8_bom.csv", CSV_ROWS, ";", "utf-8-sig")
     csv_file("plan_cp1251.csv", CSV_ROWS, ",", "cp1251")
     csv_file("plan_bad_rows.csv", BAD_ROWS, ";", "utf-8")
+    # Excel's "Unicode text (*.txt)": UTF-16 LE with a BOM, tabs between cells.
+    csv_file("plan_excel_unicode.txt", CSV_ROWS, "\t", "utf-16")
     good = (FILES / "plan_real_dates.xlsx").read_bytes()
     (FILES / "broken.xlsx").write_bytes(good[: len(good) // 2])  # a cut-off download
     (FILES / "not_a_calendar.ics").write_bytes(

@@ -186,8 +186,8 @@ def test_xlsx_with_serial_numbers_text_dates_and_loose_english_headers():
     assert all(row.ok for row in rows)
 
 
-@pytest.mark.parametrize("name", ["plan_utf8_bom.csv", "plan_cp1251.csv"])
-def test_csv_in_utf8_with_bom_and_semicolons_or_cp1251_with_commas(name):
+@pytest.mark.parametrize("name", ["plan_utf8_bom.csv", "plan_cp1251.csv", "plan_excel_unicode.txt"])
+def test_csv_in_utf8_with_bom_and_semicolons_or_cp1251_with_commas_or_utf16_with_tabs(name):
     rows = read(name)
     assert [(r.name_ru, r.starts_on, r.ends_on, r.external_id) for r in rows] == [
         ("Белагро-2027", date(2027, 6, 1), date(2027, 6, 5), "P-001"),
