@@ -62,7 +62,8 @@ class PlanRow:
 
     def check(self, *, start_reported: bool = False) -> PlanRow:
         """Add the errors of a whole row, once its cells are read (`start_reported`: an error
-        about its start is there already)."""
+        about its start is there already). A one-day fair gets its end; "expo.by" gets
+        "https://"."""
         if not (self.name_ru or self.name_en):
             self.errors.append(_l("The fair has no name."))
         elif not self.name_ru:
