@@ -52,6 +52,8 @@ def _zone(tzid: str | None, calendar: Calendar) -> Any:
 
 def _when(event: Any, name: str, calendar: Calendar) -> date | datetime | None:
     prop = event.get(name)
+    if isinstance(prop, list):  # the property twice: the first counts
+        prop = prop[0]
     if prop is None:
         return None
     value = prop.dt
@@ -127,21 +129,27 @@ def _categories(event: Any) -> list[str]:
 def _all_day(event: Any, start: datetime, end: datetime | None) -> bool:
     """Outlook (and older exports) write an all-day event as midnight to midnight."""
     flag = _text(event, "X-MICROSOFT-CDO-ALLDAYEVENT").upper() == "TRUE"
-    whole = end is not None and end > start and start.time() == end.time() == time(0)
+    whole = isinstance(end, datetime) and end > start and start.time() == end.time() == time(0)
     return flag or whole
 
 
 def _dates(row: PlanRow, event: Any, calendar: Calendar) -> bool:
-    """Set the row's dates (and Minsk times for a timed event); False when there is no start."""
+    """Set the row's dates (and Minsk times for a timed event); False when there is no start,
+    or the values are no dates."""
     try:
-        start = _when(event, "DTSTART", calendar)
-        end = _when(event, "DTEND", calendar)
-    except (ValueError, TypeError):
+        return _read_dates(row, event, calendar)
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        row.starts_on = row.ends_on = row.starts_at = row.ends_at = None
         return False
+
+
+def _read_dates(row: PlanRow, event: Any, calendar: Calendar) -> bool:
+    start = _when(event, "DTSTART", calendar)
+    end = _when(event, "DTEND", calendar)
     length = event.get("DURATION")
     if start is None:
         return False
-    if end is None and length is not None:
+    if end is None and length is not None and not isinstance(length, list):
         end = start + length.dt
     if isinstance(start, datetime) and _all_day(event, start, end):
         start = start.date()

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from datetime import date
@@ -150,7 +151,15 @@ def parse_xlsx(data: bytes) -> list[PlanRow]:
         raise ImportFileError(_l("The workbook is too big to be a season plan."))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+    ):
         raise not_xlsx from None
     try:
         sheets = book.worksheets
@@ -162,7 +171,8 @@ def parse_xlsx(data: bytes) -> list[PlanRow]:
         return rows_from_table(sheets[-1].iter_rows(values_only=True))
     except ImportFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):  # a part of the file broken
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, KeyError, OSError, ValueError):
+        # A part of the archive is broken, or packed in a way no Excel writes.
         raise not_xlsx from None
     finally:
         book.close()

@@ -4,6 +4,7 @@ really have (tests/imports/files, made by make_files.py). Pure: no database, no 
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -548,3 +549,36 @@ def test_the_committed_files_are_what_make_files_writes(tmp_path, monkeypatch):
                 assert parse_file(name, (tmp_path / name).read_bytes()) == read(name)
         else:
             assert (tmp_path / name).read_bytes() == (FILES / name).read_bytes(), name
+
+
+def test_events_with_dates_that_make_no_sense_are_row_errors_not_exceptions():
+    rows = parse_ics(
+        _calendar(
+            "UID:1\r\nSUMMARY:Дважды\r\nDTSTART:20270605T070000Z\r\nDTSTART:20270606T070000Z\r\n",
+            "UID:2\r\nSUMMARY:Смешанно\r\nDTSTART:20270605T000000\r\nDTEND;VALUE=DATE:20270607\r\n",
+        )
+    )
+    assert rows[0].starts_at == minsk(2027, 6, 5, 10)  # the first DTSTART counts
+    assert rows[1].starts_on == date(2027, 6, 5)
+
+
+def test_mangled_files_give_rows_or_one_import_error_and_nothing_else():
+    """Flipped bytes, cut-off and holed copies of every sample: what a bad upload looks like."""
+    rnd = random.Random(19)
+    samples = [p for p in sorted(FILES.iterdir()) if p.name != ".gitattributes"]
+    for _ in range(150):
+        sample = rnd.choice(samples)
+        data = bytearray(sample.read_bytes())
+        at = rnd.randrange(len(data))
+        match rnd.randrange(3):
+            case 0:
+                data[at] = rnd.randrange(256)
+            case 1:
+                del data[at:]
+            case _:
+                del data[at : at + rnd.randint(1, 40)]
+        try:
+            rows = parse_file(sample.name, bytes(data))
+        except ImportFileError:
+            continue
+        assert all(isinstance(row, PlanRow) for row in rows)
