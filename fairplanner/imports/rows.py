@@ -191,7 +191,7 @@ def read_range(value: Any) -> tuple[date, date]:
                 start, _ = read_when(
                     f"{left}.{end.year}" if left[-1].isdigit() else f"{left} {end.year}"
                 )
-    except ValueError:
+    except (ValueError, OverflowError):  # "31–33 мая", "99999999999–14.05.2027"
         raise UnreadableDate(value) from None
     if start > end and start.replace(year=end.year - 1) <= end:  # "28 декабря – 3 января 2028"
         start = start.replace(year=end.year - 1)
