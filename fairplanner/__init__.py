@@ -175,6 +175,9 @@ def register_blueprints(app: Flask) -> None:
     from fairplanner import media
 
     media.init_app(app)  # /media/<hash>.<ext> and templates' media_url
+    from fairplanner import api
+
+    api.init_app(app)  # /api/v1 and its OpenAPI document
 
 
 def register_page_parts(app: Flask) -> None:

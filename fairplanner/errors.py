@@ -31,6 +31,46 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _field_errors(error: HTTPException) -> dict[str, list[str]] | None:
+    """Per field, what is wrong: given to `abort(422, errors=...)`, or by webargs (through
+    flask-smorest) as `messages` by location, e.g. {"query": {"limit": [...]}}."""
+    data = getattr(error, "data", None) or {}
+    if "errors" in data:
+        return data["errors"]
+    messages = data.get("messages")
+    if not isinstance(messages, dict):
+        return None
+    found: dict[str, list[str]] = {}
+    for by_field in messages.values():
+        for name, problems in (by_field if isinstance(by_field, dict) else {}).items():
+            found[name] = (
+                [str(p) for p in problems] if isinstance(problems, list) else [str(problems)]
+            )
+    return found
+
+
+def problem(error: HTTPException, code: int) -> ResponseReturnValue:
+    """RFC 9457 problem details: the status's title in the user's language, and for a 422
+    what is wrong with each parameter."""
+    body: dict[str, object] = {
+        "type": "about:blank",
+        "title": gettext(error.name) if error.code == code else gettext("Bad Request"),
+        "status": code,
+    }
+    errors = _field_errors(error) if code in (400, 422) else None
+    if errors:
+        body["detail"] = gettext(
+            "Some parameters are not valid: %(names)s.", names=", ".join(sorted(errors))
+        )
+        body["errors"] = errors
+    elif code == 404:
+        body["detail"] = gettext("There is nothing at this address.")
+    response = jsonify(body)
+    response.status_code = code
+    response.mimetype = "application/problem+json"
+    return response
+
+
 def render_error(error: HTTPException) -> ResponseReturnValue:
     """Render errors/<code>.html (or JSON under /api/) with the right status."""
     code = error.code or 500
@@ -39,7 +79,7 @@ def render_error(error: HTTPException) -> ResponseReturnValue:
     if code not in ERROR_CODES:
         code = 500 if code >= 500 else 400
     if _wants_json():
-        return jsonify(error=code, message=gettext(error.name)), code
+        return problem(error, code)
     return render_template(f"errors/{code}.html", error=error), code
 
 

@@ -115,7 +115,8 @@ def test_api_errors_are_json():
     app = fresh_app()
     response = app.test_client().get("/api/nothing-here")
     assert response.status_code == 404
-    assert response.json["error"] == 404
+    assert response.mimetype == "application/problem+json"  # RFC 9457 problem details
+    assert response.json["status"] == 404
 
 
 class TestCsrf:

@@ -1,0 +1,66 @@
+"""The REST API (`/api/v1`): JSON views over the other domains' queries, documented by an
+OpenAPI document that flask-smorest builds from the code (served at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+import http
+
+from flask import Flask
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+from fairplanner.api.schemas import ProblemSchema
+
+PREFIX = "/api/v1"
+
+
+class FairPlannerApi(Api):
+    """flask-smorest's Api without its error handlers: fairplanner.errors answers every error
+    under /api/ as problem details (RFC 9457), the HTML pages' errors stay pages."""
+
+    ERROR_SCHEMA = ProblemSchema
+    PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+    def _register_error_handlers(self) -> None:
+        return None
+
+    def _register_responses(self) -> None:
+        """The document's error responses as fairplanner.errors sends them (smorest's own
+        are its error schema in application/json)."""
+        for status in http.HTTPStatus:
+            response: dict[str, object] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, self.PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Problem details (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, self.PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
+
+
+api = FairPlannerApi()
+
+
+def init_app(app: Flask) -> None:
+    """The API's settings (the app's config may override them) and its blueprints."""
+    app.config.setdefault("API_TITLE", "FairPlanner API")
+    app.config.setdefault("API_VERSION", "1")
+    # apispec 6.10 writes 3.1 documents (nullable as a list of types, JSON Schema 2020-12).
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    from fairplanner.api import headers
+    from fairplanner.api.views import blp
+
+    api.init_app(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "Trade fairs in Belarus: the public catalogue. "
+                "Texts come in Russian and English ({ru, en}); dates are ISO dates, "
+                "times ISO 8601 with the Minsk offset.",
+            },
+        },
+    )
+    api.register_blueprint(blp)
+    headers.init_app(app)

@@ -1,0 +1,70 @@
+"""HTTP around the public reads: validators (ETag, 304) under the catalogue's caching
+generation, `Cache-Control` as the calendar feeds have it, and CORS open for GET alone."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, Response, request
+
+from fairplanner.api import PREFIX
+from fairplanner.cache import build_id, generations
+from fairplanner.i18n import current_language, minsk_today
+
+# The reads' answers depend on the catalogue alone (fairs, programmes, places, organizers,
+# sectors): its generation changes with every committed change to them.
+GENERATIONS = ("catalogue",)
+CACHE_CONTROL = "public, max-age=300"
+SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+def etag() -> str:
+    """Everything the answer depends on: the code, the catalogue's generation, the day in
+    Minsk (past fairs drop out), the path and the query, and the language (of the problem
+    texts)."""
+    current = generations()
+    key = (
+        build_id(),
+        *(current.get(name) for name in GENERATIONS),
+        minsk_today(),
+        request.path,
+        sorted(request.args.items(multi=True)),
+        current_language(),
+    )
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+
+
+def _not_modified() -> Response | None:
+    """304 before the view's queries run, when the client holds the current answer."""
+    if request.blueprint != "api" or request.method not in ("GET", "HEAD"):
+        return None
+    tag = etag()
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
+        response.set_etag(tag)
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        return response
+    return None
+
+
+def _headers(response: Response) -> Response:
+    # Every read under the prefix, its problems and the OpenAPI document too (a browser
+    # client sees a 404 as one, not as a CORS failure).
+    if not request.path.startswith(PREFIX + "/") or request.method not in SAFE:
+        return response
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, Accept-Language"
+        response.headers["Access-Control-Max-Age"] = "86400"
+        return response
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
+    if response.status_code == 200 and request.blueprint == "api":
+        response.set_etag(etag())
+        response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_not_modified)
+    app.after_request(_headers)
