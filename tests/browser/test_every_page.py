@@ -209,6 +209,8 @@ PAGES = [
         "walk-in registered (console)", "staff", "/organizer/fairs/{fair}/badges/{walk_in}/issued"
     ),
     Visit("numbers, fair day", "staff", "/organizer/fairs/{fair_day_fair}/numbers"),
+    Visit("webhooks (console)", "staff", "/organizer/webhooks"),
+    Visit("a webhook and its deliveries (console)", "staff", "/organizer/webhooks/{webhook}"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
 ]
@@ -249,6 +251,8 @@ PHONE_PAGES = [
         "walk-in desk (console)",
         "walk-in registered (console)",
         "numbers, fair day",
+        "webhooks (console)",
+        "a webhook and its deliveries (console)",
     }
 ]
 
@@ -339,6 +343,32 @@ def _tickets(registration_id: int, member: Any) -> dict[str, Any]:
     ticket_services.remove_person(gone, actor=member)
     ticket_services.mail_tickets([olga], actor=member)
     return {"person": olga.id, "ticket_code": olga.code, "revoked_code": gone.code}
+
+
+def _webhooks(organizer: Any) -> dict[str, Any]:
+    """A webhook of the organizer (at a public address: no DNS here) with a delivered, a
+    refused and a waiting delivery in its log."""
+    from datetime import UTC, datetime
+
+    from fairplanner.webhooks import services as webhooks
+    from fairplanner.webhooks.models import DeliveryStatus
+
+    hook = webhooks.create_subscription(
+        organizer.id, "https://203.0.114.10/fairplanner", ["fair.changed", "application.decided"]
+    )
+    sent, failed, _waiting = (
+        webhooks.queue(webhooks.WebhookEvent.FAIR_CHANGED, organizer.id, {"fair": {"slug": "a11y"}})
+        + webhooks.queue(
+            webhooks.WebhookEvent.APPLICATION_DECIDED, organizer.id, {"application": {"id": 1}}
+        )
+        + webhooks.queue(webhooks.WebhookEvent.FAIR_CHANGED, organizer.id, {"fair": {}})
+    )
+    now = datetime.now(UTC)
+    sent.status, sent.attempts, sent.last_response_code = DeliveryStatus.DELIVERED, 1, 204
+    sent.last_attempt_at = sent.delivered_at = now
+    failed.status, failed.attempts, failed.last_response_code = DeliveryStatus.FAILED, 6, 500
+    failed.last_attempt_at, failed.last_response_body = now, "Internal Server Error"
+    return {"webhook": hook.id}
 
 
 def _fair_day(factories: Factories, organizer: Any, fair: Any, staff: Any) -> dict[str, Any]:
@@ -615,6 +645,7 @@ def site(live: Any) -> dict[str, Any]:
         db.session.commit()
         tickets = _tickets(b2b["b2b_registration"], member)
         fair_day = _fair_day(factories, organizer, fair, staff)
+        webhooks = _webhooks(organizer)
         db.session.commit()
         factories.user(ADMIN_EMAIL, role=Role.ADMIN)
         forgetful = factories.user("forgetful@a11y.example")
@@ -645,6 +676,7 @@ def site(live: Any) -> dict[str, Any]:
             **b2b,
             **tickets,
             **fair_day,
+            **webhooks,
             "logins": {
                 "company": (accounts[0]["email"], accounts[0]["password"]),
                 "staff": (accounts[1]["email"], accounts[1]["password"]),
