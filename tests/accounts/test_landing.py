@@ -149,6 +149,8 @@ def test_the_rules_agree_with_what_every_page_answers(app, client, factories, us
         "meeting_id": 1,  # a B2B meeting (the organizer's page of one; a 404: none)
         "ticket_id": 1,  # a person of an application (fairplanner.tickets; a 404: none)
         "code": "not-a-code",  # an e-ticket (public; a 404: none)
+        "subscription_id": 1,  # an organizer's webhook (fairplanner.webhooks; a 404: none)
+        "delivery_id": 1,
     }
     paths = sample_paths(app, values)
     assert len(paths) > 25
