@@ -51,7 +51,7 @@ class SectorSchema(Schema):
 class CitySchema(Schema):
     slug = fields.String(required=True)
     name = Bilingual("name", required=True)
-    oblast = fields.Enum(Oblast, required=True)
+    oblast = fields.Enum(Oblast, by_value=True, required=True)
 
 
 class OrganizerSchema(Schema):
@@ -75,9 +75,9 @@ class FairSchema(Schema):
 
     slug = fields.String(required=True)
     name = Bilingual("name", required=True)
-    kind = fields.Enum(FairKind, required=True)
+    kind = fields.Enum(FairKind, by_value=True, required=True)
     status = fields.Enum(
-        FairStatus, required=True, metadata={"description": "published or cancelled"}
+        FairStatus, by_value=True, required=True, metadata={"description": "published or cancelled"}
     )
     cancelled = fields.Function(
         lambda fair: fair.status == FairStatus.CANCELLED,
@@ -97,7 +97,7 @@ class ProgrammeEventSchema(Schema):
     title = Bilingual("title", required=True)
     description = Bilingual("description", allow_none=True, required=True)
     hall = Bilingual("hall", allow_none=True, required=True)
-    kind = fields.Enum(EventKind, required=True)
+    kind = fields.Enum(EventKind, by_value=True, required=True)
     starts_at = MinskDateTime(required=True)
     ends_at = MinskDateTime(required=True)
 

@@ -96,6 +96,9 @@ def test_fair_has_its_programme_places_and_both_languages(client, make_fair):
     assert body["name"] == {"ru": "Выставка", "en": "Show"}
     assert body["city"]["slug"] == "minsk"
     assert body["venue"]["city"]["slug"] == "minsk"
+    # Codes as the filters take them (kind=exhibition, oblast=...), not Python's enum names.
+    assert (body["kind"], body["status"]) == ("exhibition", "published")
+    assert body["city"]["oblast"] == body["city"]["oblast"].lower()
     assert body["organizer"]["slug"] == "belexpo"
     assert [s["code"] for s in body["sectors"]] == ["food"]
     assert len(body["programme"]) == 2
