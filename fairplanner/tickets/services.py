@@ -433,15 +433,17 @@ def minsk_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def _first_entry(ticket_id: int, moment: datetime) -> CheckIn | None:
-    """The ticket's first admitted entry on `moment`'s Minsk day, before `moment`."""
-    start, _end = minsk_bounds(moment.astimezone(MINSK).date())
+    """The ticket's first admitted entry on `moment`'s Minsk day. Any admitted entry that day
+    counts, even one stamped later than `moment` (a gate whose clock read earlier while it
+    waited for the ticket's lock): a ticket is admitted once a day."""
+    start, end = minsk_bounds(moment.astimezone(MINSK).date())
     stmt = (
         select(CheckIn)
         .where(
             CheckIn.ticket_id == ticket_id,
             CheckIn.result == ScanResult.VALID,
             CheckIn.scanned_at >= start,
-            CheckIn.scanned_at <= moment,
+            CheckIn.scanned_at < end,
         )
         .order_by(CheckIn.scanned_at, CheckIn.id)
         .limit(1)
