@@ -115,3 +115,34 @@ OPTIONAL_INDEXES = frozenset({"ix_search_words_trgm"})
 def compared(obj: object, name: str | None, type_: str, reflected: bool, other: object) -> bool:
     """Alembic's include_object: what autogenerate and the schema test compare."""
     return not (type_ == "index" and name in OPTIONAL_INDEXES)
+
+
+def claim_due(
+    session: Any, model: Any, *, pending: enum.Enum, sending: enum.Enum, timeout: Any, limit: int
+) -> list[int]:
+    """Take a worker's batch of a queue table (the mail outbox, webhook deliveries): rows
+    `pending` and due, or `sending` but claimed longer than `timeout` ago (a worker that died),
+    marked `sending` now, and committed. On PostgreSQL, SKIP LOCKED lets several workers run
+    side by side without taking the same row; SQLite serialises writers anyway."""
+    from sqlalchemy import or_, select, update
+
+    now = utcnow()
+    due = (
+        select(model.id)
+        .where(
+            or_(
+                (model.status == pending) & (model.next_attempt_at <= now),
+                (model.status == sending) & (model.claimed_at < now - timeout),
+            )
+        )
+        .order_by(model.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(session.scalars(due))
+    if ids:
+        session.execute(
+            update(model).where(model.id.in_(ids)).values(status=sending, claimed_at=now)
+        )
+    session.commit()
+    return ids

@@ -9,9 +9,8 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import or_, select, update
 
-from fairplanner.db import sqlite_write_intent, utcnow
+from fairplanner.db import claim_due, sqlite_write_intent, utcnow
 from fairplanner.extensions import db
 from fairplanner.notifications.delivery import Mailer, build_email
 from fairplanner.notifications.models import OutboxMessage, OutboxStatus
@@ -65,30 +64,14 @@ def enqueue(
 def claim(*, limit: int = 20) -> list[int]:
     """Take due messages for this worker. On PostgreSQL, SKIP LOCKED lets several workers run
     side by side without taking the same message; SQLite serialises writers anyway."""
-    now = utcnow()
-    due = (
-        select(OutboxMessage.id)
-        .where(
-            or_(
-                (OutboxMessage.status == OutboxStatus.PENDING)
-                & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == OutboxStatus.SENDING)
-                & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
-            )
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    return claim_due(
+        db.session,
+        OutboxMessage,
+        pending=OutboxStatus.PENDING,
+        sending=OutboxStatus.SENDING,
+        timeout=CLAIM_TIMEOUT,
+        limit=limit,
     )
-    ids = list(db.session.scalars(due))
-    if ids:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .values(status=OutboxStatus.SENDING, claimed_at=now)
-        )
-    db.session.commit()
-    return ids
 
 
 def deliver(message_id: int, mailer: Mailer) -> bool:

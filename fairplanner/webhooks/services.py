@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
 from fairplanner import events
-from fairplanner.db import sqlite_write_intent, utcnow
+from fairplanner.db import claim_due, sqlite_write_intent, utcnow
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.webhooks import signing, targets, transport
@@ -158,30 +158,14 @@ def send_again(delivery: WebhookDelivery) -> WebhookDelivery:
 
 def claim(*, limit: int = 20) -> list[int]:
     """Take due deliveries for this worker (SKIP LOCKED on PostgreSQL), and commit."""
-    now = utcnow()
-    due = (
-        select(WebhookDelivery.id)
-        .where(
-            or_(
-                (WebhookDelivery.status == DeliveryStatus.PENDING)
-                & (WebhookDelivery.next_attempt_at <= now),
-                (WebhookDelivery.status == DeliveryStatus.SENDING)
-                & (WebhookDelivery.claimed_at < now - CLAIM_TIMEOUT),
-            )
-        )
-        .order_by(WebhookDelivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    return claim_due(
+        db.session,
+        WebhookDelivery,
+        pending=DeliveryStatus.PENDING,
+        sending=DeliveryStatus.SENDING,
+        timeout=CLAIM_TIMEOUT,
+        limit=limit,
     )
-    ids = list(db.session.scalars(due))
-    if ids:
-        db.session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(ids))
-            .values(status=DeliveryStatus.SENDING, claimed_at=now)
-        )
-    db.session.commit()
-    return ids
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:
