@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    from fairplanner.api import headers
+    from fairplanner.api import exhibitors, headers  # noqa: F401 - exhibitors' routes join blp
     from fairplanner.api.views import blp
 
     api.init_app(

@@ -14,8 +14,14 @@ from fairplanner.i18n import current_language, minsk_today
 # The reads' answers depend on the catalogue alone (fairs, programmes, places, organizers,
 # sectors): its generation changes with every committed change to them.
 GENERATIONS = ("catalogue",)
+# Reads that depend on more (endpoint -> its generations): their modules say so (`depend`).
+DEPENDS_ON: dict[str, tuple[str, ...]] = {}
 CACHE_CONTROL = "public, max-age=300"
 SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+def depend(endpoint: str, names: tuple[str, ...]) -> None:
+    DEPENDS_ON[endpoint] = tuple(dict.fromkeys((*GENERATIONS, *names)))
 
 
 def etag() -> str:
@@ -25,7 +31,7 @@ def etag() -> str:
     current = generations()
     key = (
         build_id(),
-        *(current.get(name) for name in GENERATIONS),
+        *(current.get(name) for name in DEPENDS_ON.get(request.endpoint or "", GENERATIONS)),
         minsk_today(),
         request.path,
         sorted(request.args.items(multi=True)),
