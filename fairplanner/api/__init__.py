@@ -64,3 +64,6 @@ def init_app(app: Flask) -> None:
     )
     api.register_blueprint(blp)
     headers.init_app(app)
+    from fairplanner.api.docs import bp as docs_bp
+
+    app.register_blueprint(docs_bp)  # /api/docs: the guide and the explorer

@@ -213,6 +213,8 @@ PAGES = [
     Visit("a webhook and its deliveries (console)", "staff", "/organizer/webhooks/{webhook}"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
+    Visit("API guide", "anonymous", "/api/docs"),
+    Visit("API explorer", "anonymous", "/api/docs/explorer"),
 ]
 
 PHONE_PAGES = [
@@ -253,6 +255,8 @@ PHONE_PAGES = [
         "numbers, fair day",
         "webhooks (console)",
         "a webhook and its deliveries (console)",
+        "API guide",
+        "API explorer",
     }
 ]
 
