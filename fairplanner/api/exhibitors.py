@@ -17,7 +17,7 @@ from sqlalchemy import select
 from fairplanner import display
 from fairplanner.accounts.models import Country
 from fairplanner.api import headers
-from fairplanner.api.schemas import DEFAULT_LIMIT, MAX_LIMIT, SectorSchema
+from fairplanner.api.schemas import DEFAULT_LIMIT, MAX_LIMIT, Answer, SectorSchema
 from fairplanner.api.views import _problem_responses, blp
 from fairplanner.catalogue.models import Sector
 from fairplanner.core.urls import public_url
@@ -31,14 +31,14 @@ MAX_PAGE = 100_000
 FILTER_MAX = 60  # as the page's filters (fairplanner.exhibitors.views)
 
 
-class EntryTextSchema(Schema):
+class EntryTextSchema(Answer):
     """A catalogue entry as its company wrote it: either language may be missing."""
 
     ru = fields.String(allow_none=True, required=True)
     en = fields.String(allow_none=True, required=True)
 
 
-class ExhibitorSchema(Schema):
+class ExhibitorSchema(Answer):
     """One exhibitor's card, as the fair's exhibitor catalogue shows it."""
 
     name = fields.String(required=True, metadata={"description": "The company's short name"})
@@ -68,7 +68,7 @@ class ExhibitorSchema(Schema):
     stand = fields.String(allow_none=True, required=True)
 
 
-class ExhibitorPageSchema(Schema):
+class ExhibitorPageSchema(Answer):
     items = fields.List(fields.Nested(ExhibitorSchema), required=True)
     total = fields.Integer(required=True, metadata={"description": "Matching the filters"})
     next_cursor = fields.String(

@@ -14,7 +14,17 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 
 
-class TextSchema(Schema):
+class Answer(Schema):
+    """A schema of what the API answers with. Open in the document (no `additionalProperties:
+    false`): within v1 answers may gain fields, and clients must ignore those they do not
+    know (the versioning rules of /api/docs). These schemas only dump: `unknown` changes
+    nothing else. Schemas of request bodies keep marshmallow's RAISE."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class TextSchema(Answer):
     """A text in both languages (English may be missing)."""
 
     ru = fields.String(required=True)
@@ -43,25 +53,25 @@ class MinskDateTime(fields.DateTime):
         return value.astimezone(MINSK).isoformat()
 
 
-class SectorSchema(Schema):
+class SectorSchema(Answer):
     code = fields.String(required=True)
     name = Bilingual("name", required=True)
 
 
-class CitySchema(Schema):
+class CitySchema(Answer):
     slug = fields.String(required=True)
     name = Bilingual("name", required=True)
     oblast = fields.Enum(Oblast, by_value=True, required=True)
 
 
-class OrganizerSchema(Schema):
+class OrganizerSchema(Answer):
     slug = fields.String(required=True)
     name = Bilingual("name", required=True)
     short_name = Bilingual("short_name", allow_none=True, required=True)
     website = fields.String(allow_none=True, required=True)
 
 
-class VenueSchema(Schema):
+class VenueSchema(Answer):
     slug = fields.String(required=True)
     name = Bilingual("name", required=True)
     address = Bilingual("address", allow_none=True, required=True)
@@ -70,7 +80,7 @@ class VenueSchema(Schema):
     city = fields.Nested(CitySchema, required=True)
 
 
-class FairSchema(Schema):
+class FairSchema(Answer):
     """A fair as the catalogue lists it."""
 
     slug = fields.String(required=True)
@@ -93,7 +103,7 @@ class FairSchema(Schema):
     website = fields.String(allow_none=True, required=True)
 
 
-class ProgrammeEventSchema(Schema):
+class ProgrammeEventSchema(Answer):
     title = Bilingual("title", required=True)
     description = Bilingual("description", allow_none=True, required=True)
     hall = Bilingual("hall", allow_none=True, required=True)
@@ -112,7 +122,7 @@ class FairDetailSchema(FairSchema):
     programme = fields.List(fields.Nested(ProgrammeEventSchema), required=True)
 
 
-class FairPageSchema(Schema):
+class FairPageSchema(Answer):
     items = fields.List(fields.Nested(FairSchema), required=True)
     next_cursor = fields.String(
         allow_none=True,
@@ -160,7 +170,7 @@ class FairQuerySchema(Schema):
     )
 
 
-class ProblemSchema(Schema):
+class ProblemSchema(Answer):
     """RFC 9457 problem details."""
 
     type = fields.String(required=True)

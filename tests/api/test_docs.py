@@ -186,3 +186,43 @@ def test_descriptions_from_the_document_are_escaped():
     (table,) = reference.schema_tables(document)
     assert "<i>" not in str(table.type)
     assert str(reference.type_of({"$ref": "#/components/schemas/<b>"})).count("<b>") == 0
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        if "$ref" in node:
+            yield node["$ref"].rsplit("/", 1)[-1]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_answers_are_open_to_new_fields(client):
+    """The versioning rules let v1 answers gain fields: no schema that an answer uses may say
+    `additionalProperties: false`, or a strict generated client would break on the first."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    seen: set[str] = set()
+    todo = [
+        name
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method in reference.METHODS
+        for name in _refs(operation.get("responses", {}))
+    ]
+    todo += list(_refs(document["components"].get("responses", {})))
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in schemas:
+            continue
+        seen.add(name)
+        assert schemas[name].get("additionalProperties") is not False, name
+        todo += list(_refs(schemas[name]))
+    assert {"Fair", "FairDetail", "Exhibitor", "Problem", "Text"} <= seen
+
+
+def test_every_page_links_to_the_guide(client):
+    assert 'href="/api/docs"' in client.get("/").get_data(as_text=True)
+    assert 'href="/api/docs"' in client.get("/privacy").get_data(as_text=True)
