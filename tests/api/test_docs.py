@@ -226,3 +226,11 @@ def test_answers_are_open_to_new_fields(client):
 def test_every_page_links_to_the_guide(client):
     assert 'href="/api/docs"' in client.get("/").get_data(as_text=True)
     assert 'href="/api/docs"' in client.get("/privacy").get_data(as_text=True)
+
+
+def test_the_guide_names_the_rate_limit_headers_the_app_sends(app, client, monkeypatch):
+    html = client.get("/api/docs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset" in html
+    monkeypatch.setitem(app.config, "RATELIMIT_HEADER_LIMIT", "RateLimit-Limit")
+    html = client.get("/api/docs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "RateLimit-Limit, X-RateLimit-Remaining" in html
