@@ -50,6 +50,9 @@ class Config:
     INVITE_RATE_LIMIT = "10 per minute; 30 per hour"
     # Per staff member: a busy gate scans about once a second; an offline queue counts once.
     CHECKIN_RATE_LIMIT = "300 per minute"
+    # The REST API: per personal token, and per address for the public reads without one.
+    API_TOKEN_RATE_LIMIT = "600 per minute"  # noqa: S105 - a rate, not a secret
+    API_ANONYMOUS_RATE_LIMIT = "120 per minute"
     # The e-ticket page (/tickets/<code>): a person reloads it at the door; a script trying
     # codes is stopped (a code is 128 random bits anyway).
     TICKET_PAGE_RATE_LIMIT = "30 per minute; 300 per hour"

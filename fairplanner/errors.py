@@ -14,7 +14,7 @@ from fairplanner.extensions import db
 
 log = logging.getLogger(__name__)
 
-ERROR_CODES = (400, 403, 404, 405, 409, 410, 413, 422, 429, 500)
+ERROR_CODES = (400, 401, 403, 404, 405, 409, 410, 413, 422, 429, 500)
 
 
 class DomainError(Exception):
@@ -63,10 +63,18 @@ def problem(error: HTTPException, code: int) -> ResponseReturnValue:
             "Some parameters are not valid: %(names)s.", names=", ".join(sorted(errors))
         )
         body["errors"] = errors
+    elif (getattr(error, "data", None) or {}).get("detail"):
+        body["detail"] = error.data["detail"]  # type: ignore[attr-defined]
     elif code == 404:
         body["detail"] = gettext("There is nothing at this address.")
     response = jsonify(body)
     response.status_code = code
+    for name, value in ((getattr(error, "data", None) or {}).get("headers") or {}).items():
+        response.headers[name] = value
+    if code in (401, 405, 429) and error.code == code:
+        for name, value in error.get_headers():  # WWW-Authenticate, Allow, Retry-After
+            if name != "Content-Type":
+                response.headers[name] = value
     response.mimetype = "application/problem+json"
     return response
 

@@ -49,8 +49,12 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    from fairplanner.api import headers
+    app.config.setdefault("API_TOKEN_RATE_LIMIT", "600 per minute")
+    app.config.setdefault("API_ANONYMOUS_RATE_LIMIT", "120 per minute")
+    from fairplanner.api import auth, headers, limits
+    from fairplanner.api.company import blp as company_blp
     from fairplanner.api.views import blp
+    from fairplanner.extensions import csrf
 
     api.init_app(
         app,
@@ -62,5 +66,26 @@ def init_app(app: Flask) -> None:
             },
         },
     )
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token (fp_…), created on the API tokens page of "
+            "the profile. Its scope is read or write; it acts as its owner.",
+        },
+    )
     api.register_blueprint(blp)
+    for private in (company_blp,):
+        api.register_blueprint(private)
+        # A token in a header, never a cookie, authenticates an API call: nothing to forge.
+        csrf.exempt(private)
+
+    def _before() -> None:
+        auth.authenticate()
+        limits.check()
+
+    # First of all hooks: before the read-only views' autocommit and the ETag's 304.
+    app.before_request_funcs.setdefault(None, []).insert(0, _before)
+    app.after_request(limits.headers)
     headers.init_app(app)
