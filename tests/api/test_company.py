@@ -76,7 +76,12 @@ def test_a_read_token_cannot_change_anything(client, db, make_user, make_token, 
     fair = make_fair()
     response = client.post(
         "/api/v1/company/applications",
-        json={"fair": fair.slug, "role": "visitor", "delegates": [{"name": "A"}], "aims": ["sales"]},
+        json={
+            "fair": fair.slug,
+            "role": "visitor",
+            "delegates": [{"name": "A"}],
+            "aims": ["sales"],
+        },
         headers=header,
     )
     assert response.status_code == 403
@@ -124,7 +129,9 @@ def test_apply_edit_withdraw_with_the_history_marked_api(
     assert None not in tokens
 
 
-def test_visitor_application_checks_delegates_per_field(client, db, make_user, make_token, make_fair):
+def test_visitor_application_checks_delegates_per_field(
+    client, db, make_user, make_token, make_fair
+):
     user = make_user()
     header = make_token(user)
     fair = make_fair()
