@@ -13,6 +13,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -34,7 +35,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from fairplanner import display
 from fairplanner.accounts import identifiers
 from fairplanner.accounts.identifiers import InvalidIdentifier
-from fairplanner.accounts.models import Company, Country
+from fairplanner.accounts.models import Company, Country, TokenScope
 from fairplanner.accounts.services import CompanyProfile, normalize_email
 from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.extensions import db
@@ -361,3 +362,31 @@ def company_form(company: Company, *, saved: bool, **kwargs: Any) -> CompanyForm
     ]
     form.sectors.choices = sorted(sectors, key=lambda c: fold(c.label))
     return form
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: a name to recognise it by, its scope and its lifetime."""
+
+    name = StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Give the token a name.")), Length(max=80)],
+    )
+    scope = RadioField(
+        _l("What the token may do"),
+        choices=[SelectChoice(s.value, s.title) for s in TokenScope],
+        default=TokenScope.READ.value,
+    )
+    lifetime = SelectField(
+        _l("Valid for"),
+        choices=[
+            SelectChoice("30", _l("30 days")),
+            SelectChoice("90", _l("90 days")),
+            SelectChoice("365", _l("a year")),
+            SelectChoice("", _l("until revoked")),
+        ],
+        default="90",
+    )
+
+    def lifetime_days(self) -> int | None:
+        return int(self.lifetime.data) if self.lifetime.data else None

@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -23,9 +24,10 @@ from flask_login.utils import decode_cookie
 from sqlalchemy import select
 
 from fairplanner import confirm
-from fairplanner.accounts import services, sessions, throttle
+from fairplanner.accounts import apitokens, services, sessions, throttle
 from fairplanner.accounts.forms import (
     AcceptInvitationForm,
+    ApiTokenForm,
     ChangePasswordForm,
     CompanyForm,
     ForgotPasswordForm,
@@ -36,7 +38,14 @@ from fairplanner.accounts.forms import (
     company_form,
 )
 from fairplanner.accounts.landing import home_for, landing
-from fairplanner.accounts.models import Company, Invitation, User, new_session_key
+from fairplanner.accounts.models import (
+    ApiToken,
+    Company,
+    Invitation,
+    TokenScope,
+    User,
+    new_session_key,
+)
 from fairplanner.core.views import safe_next
 from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
@@ -425,3 +434,66 @@ def reset_password(token: str) -> ResponseReturnValue:
         throttle.remember_device(response, user, cookie)
         return response
     return render_template("accounts/reset.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/account/api-tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens() -> ResponseReturnValue:
+    """The user's personal API tokens: a new one is shown once, here, then only its start."""
+    form = ApiTokenForm()
+    secret = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _token, secret = apitokens.create_token(
+                current_user,
+                name=form.name.data,
+                scope=TokenScope(form.scope.data),
+                lifetime_days=form.lifetime_days(),
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.name.errors.append(exc.message)
+        else:
+            status = 201
+            form = ApiTokenForm(formdata=None)
+    if form.errors:
+        status = 422
+    tokens = db.session.scalars(apitokens.tokens_of(current_user)).all()
+    response = make_response(
+        render_template(
+            "accounts/api_tokens.html", form=form, tokens=tokens, secret=secret, now=utcnow()
+        ),
+        status,
+    )
+    response.headers["Cache-Control"] = "no-store"  # the page may hold a new secret
+    return response
+
+
+@bp.post("/account/api-tokens/<int(max=2147483647):token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int) -> ResponseReturnValue:
+    """Revoke one of the user's tokens, after a confirmation."""
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id)
+    )
+    if token is None:
+        abort(404)
+    if token.revoked_at is None and not confirm.confirmed():
+        return confirm.ask(
+            title=_("Revoke the token?"),
+            lines=[
+                _(
+                    "Programs that use it will be refused from now on. This cannot be undone: "
+                    "to connect them again, create a new token."
+                )
+            ],
+            items=[f"{token.name} ({token.prefix}…)"],
+            button=_("Revoke the token"),
+            back=url_for("accounts.api_tokens"),
+        )
+    apitokens.revoke_token(token)
+    db.session.commit()
+    flash(_("The token %(name)s has been revoked.", name=token.name), "success")
+    return redirect(url_for("accounts.api_tokens"))
