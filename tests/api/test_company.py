@@ -188,3 +188,21 @@ def test_the_private_feed_address(client, make_user, make_token):
     assert first["webcal"].startswith("webcal://")
     assert client.get("/api/v1/company/calendar-feed", headers=header).json == first
     assert client.get(first["url"].split("localhost", 1)[-1]).status_code == 200
+
+
+def test_the_pages_show_what_came_through_the_api(
+    client, factories, make_user, make_token, make_fair, login_as
+):
+    user = make_user()
+    fair = make_fair()
+    body = {"fair": fair.slug, "role": "exhibitor", "stand_type": "indoor", "area": 12}
+    header = make_token(user)
+    created = client.post("/api/v1/company/applications", json=body, headers=header).json
+    login_as(user)
+    page = client.get(f"/my/registrations/{created['id']}")
+    assert "through the API (token “test”)" in page.text
+    staff = make_user(role=Role.STAFF, organizer_id=fair.organizer_id)
+    login_as(staff)
+    page = client.get(f"/organizer/registrations/{created['id']}")
+    assert page.status_code == 200
+    assert "through the API (token “test”)" in page.text
