@@ -368,7 +368,7 @@ class ApiTokenForm(FlaskForm):
     """A new personal API token: a name to recognise it by, its scope and its lifetime."""
 
     name = StringField(
-        _l("Name"),
+        _l("Token name"),
         filters=[strip],
         validators=[DataRequired(message=_l("Give the token a name.")), Length(max=80)],
     )
