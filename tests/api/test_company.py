@@ -200,9 +200,9 @@ def test_the_pages_show_what_came_through_the_api(
     created = client.post("/api/v1/company/applications", json=body, headers=header).json
     login_as(user)
     page = client.get(f"/my/registrations/{created['id']}")
-    assert "through the API (token “test”)" in page.text
+    assert "через API (токен «test»)" in page.text
     staff = make_user(role=Role.STAFF, organizer_id=fair.organizer_id)
     login_as(staff)
     page = client.get(f"/organizer/registrations/{created['id']}")
     assert page.status_code == 200
-    assert "through the API (token “test”)" in page.text
+    assert "через API (токен «test»)" in page.text

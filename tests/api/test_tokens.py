@@ -77,7 +77,7 @@ def test_the_tokens_page_creates_shows_once_and_revokes(client, db, make_user, l
     login_as(user)
     page = client.get("/account/api-tokens")
     assert page.status_code == 200
-    assert "no tokens yet" in page.text
+    assert "Токенов пока нет" in page.text
     response = client.post(
         "/account/api-tokens", data={"name": "CRM", "scope": "write", "lifetime": "30"}
     )
@@ -95,7 +95,7 @@ def test_the_tokens_page_creates_shows_once_and_revokes(client, db, make_user, l
     path = f"/account/api-tokens/{token.id}/revoke"
     asked = client.post(path)
     assert asked.status_code == 200
-    assert "Revoke the token?" in asked.text
+    assert "Отозвать токен?" in asked.text
     db.session.refresh(token)
     assert token.revoked_at is None
     assert client.post(path, data={"confirmed": "1"}).status_code == 302
