@@ -103,6 +103,8 @@ class Config:
     # `flask maintenance run` empties the bodies of mail sent longer ago than this (they hold
     # reset and invitation links); the row stays for the outbox's counts.
     MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS") or 30)
+    # Delivered and failed webhook deliveries stay in the console's log this long.
+    WEBHOOK_RETENTION_DAYS = int(os.environ.get("WEBHOOK_RETENTION_DAYS") or 30)
     # `flask reminders run` (fairplanner.reminders), daily from cron, Minsk dates: a followed
     # fair's registration deadline this many days ahead, an approved fair's opening this many
     # days ahead, and the weekly digest on this weekday (0 = Monday).
