@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
     from fairplanner.api import auth, headers, limits
     from fairplanner.api.company import blp as company_blp
     from fairplanner.api.views import blp
+    from fairplanner.api.webhooks import blp as webhooks_blp
     from fairplanner.extensions import csrf
 
     api.init_app(
@@ -76,7 +77,7 @@ def init_app(app: Flask) -> None:
         },
     )
     api.register_blueprint(blp)
-    for private in (company_blp,):
+    for private in (company_blp, webhooks_blp):
         api.register_blueprint(private)
         # A token in a header, never a cookie, authenticates an API call: nothing to forge.
         csrf.exempt(private)

@@ -101,6 +101,10 @@ def staff_of(bearer: Bearer) -> tuple[User, int | None]:
     return user, user.organizer_id
 
 
+def no_organizer_message() -> str:
+    return _("This token's account belongs to no organizer.")
+
+
 def secured(blp: Any, *, write: bool = False) -> Callable[[View], View]:
     """A view that needs a token (`require(write=...)` first), and its side of the OpenAPI
     document: the security requirement and the 401, 403 and 429 problems."""

@@ -17,7 +17,7 @@ GENERATIONS = ("catalogue",)
 CACHE_CONTROL = "public, max-age=300"
 SAFE = ("GET", "HEAD", "OPTIONS")
 # The blueprints of the token holders' endpoints: never CORS-open, never cached.
-PRIVATE = frozenset({"api_company", "api_organizer", "api_tokens"})
+PRIVATE = frozenset({"api_company", "api_organizer", "api_webhooks"})
 
 
 def etag() -> str:
