@@ -51,7 +51,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_TOKEN_RATE_LIMIT", "600 per minute")
     app.config.setdefault("API_ANONYMOUS_RATE_LIMIT", "120 per minute")
-    from fairplanner.api import auth, headers, limits
+    from fairplanner.api import auth, body, headers, limits
     from fairplanner.api.company import blp as company_blp
     from fairplanner.api.views import blp
     from fairplanner.api.webhooks import blp as webhooks_blp
@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
     def _before() -> None:
         auth.authenticate()
         limits.check()
+        body.check()
 
     # First of all hooks: before the read-only views' autocommit and the ETag's 304.
     app.before_request_funcs.setdefault(None, []).insert(0, _before)
