@@ -52,6 +52,7 @@ def test_the_profile_is_read_and_patched_through_the_page_rules(client, db, make
     )
     assert response.status_code == 200, response.json
     assert response.json["short_name"] == "Вятка"
+    assert '"short_name": "Вятка"' in response.get_data(as_text=True).replace('":"', '": "')
     assert response.json["legal_name"] == profile["legal_name"]  # the others stay
     # The tax number is checked against the country, as on the page: nothing is saved.
     response = client.patch(
