@@ -169,3 +169,18 @@ def test_calls_are_counted_per_token_with_ratelimit_headers():
     anonymous = [client.get("/api/v1/sectors") for _ in range(3)]
     assert [r.status_code for r in anonymous] == [200, 200, 429]
     assert anonymous[0].headers["RateLimit-Limit"] == "2"
+
+
+def test_the_document_says_which_operations_need_a_token(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            private = path.startswith(("/api/v1/me", "/api/v1/company", "/api/v1/organizer"))
+            assert ("security" in operation) == private, (method, path)
+            if private:
+                assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
