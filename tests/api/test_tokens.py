@@ -180,7 +180,7 @@ def test_the_document_says_which_operations_need_a_token(client):
     }
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            private = path.startswith(("/api/v1/me", "/api/v1/company", "/api/v1/organizer"))
+            private = path.startswith(("/api/v1/me", "/api/v1/company", "/api/v1/organizer/"))
             assert ("security" in operation) == private, (method, path)
             if private:
                 assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
