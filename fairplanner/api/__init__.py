@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.setdefault("API_TOKEN_RATE_LIMIT", "600 per minute")
     app.config.setdefault("API_ANONYMOUS_RATE_LIMIT", "120 per minute")
-    from fairplanner.api import auth, body, headers, limits
+    from fairplanner.api import auth, body, headers, limits, stored
     from fairplanner.api.company import blp as company_blp
     from fairplanner.api.views import blp
     from fairplanner.api.webhooks import blp as webhooks_blp
@@ -93,3 +93,4 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _before)
     app.after_request(limits.headers)
     headers.init_app(app)
+    stored.init_app(app)
