@@ -50,6 +50,9 @@ class Config:
     INVITE_RATE_LIMIT = "10 per minute; 30 per hour"
     # Per staff member: a busy gate scans about once a second; an offline queue counts once.
     CHECKIN_RATE_LIMIT = "300 per minute"
+    # The REST API: per personal token, and per address for the public reads without one.
+    API_TOKEN_RATE_LIMIT = "600 per minute"  # noqa: S105 - a rate, not a secret
+    API_ANONYMOUS_RATE_LIMIT = "120 per minute"
     # The e-ticket page (/tickets/<code>): a person reloads it at the door; a script trying
     # codes is stopped (a code is 128 random bits anyway).
     TICKET_PAGE_RATE_LIMIT = "30 per minute; 300 per hour"
@@ -100,6 +103,8 @@ class Config:
     # `flask maintenance run` empties the bodies of mail sent longer ago than this (they hold
     # reset and invitation links); the row stays for the outbox's counts.
     MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS") or 30)
+    # Delivered and failed webhook deliveries stay in the console's log this long.
+    WEBHOOK_RETENTION_DAYS = int(os.environ.get("WEBHOOK_RETENTION_DAYS") or 30)
     # `flask reminders run` (fairplanner.reminders), daily from cron, Minsk dates: a followed
     # fair's registration deadline this many days ahead, an approved fair's opening this many
     # days ahead, and the weekly digest on this weekday (0 = Monday).

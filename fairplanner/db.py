@@ -42,6 +42,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def acting_api_token() -> int | None:
+    """The API token the current request acts with (fairplanner.api sets it), or None: the
+    default of the audit logs' `api_token_id`, so that every entry made through the API says
+    so, whichever service writes it."""
+    from flask import g, has_app_context
+
+    return g.get("api_token_id") if has_app_context() else None
+
+
 def db_enum(cls: type[enum.Enum]) -> Enum:
     """A portable enum column stored as its values (VARCHAR on every database)."""
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])

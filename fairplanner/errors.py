@@ -7,6 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
@@ -14,7 +15,22 @@ from fairplanner.extensions import db
 
 log = logging.getLogger(__name__)
 
-ERROR_CODES = (400, 403, 404, 405, 409, 410, 413, 422, 429, 500)
+ERROR_CODES = (400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500)
+# The problems' titles: werkzeug's names of the statuses, in the reader's language.
+TITLES = {
+    400: _l("Bad Request"),
+    401: _l("Unauthorized"),
+    403: _l("Forbidden"),
+    404: _l("Not Found"),
+    405: _l("Method Not Allowed"),
+    409: _l("Conflict"),
+    410: _l("Gone"),
+    413: _l("Request Entity Too Large"),
+    415: _l("Unsupported Media Type"),
+    422: _l("Unprocessable Entity"),
+    429: _l("Too Many Requests"),
+    500: _l("Internal Server Error"),
+}
 
 
 class DomainError(Exception):
@@ -54,7 +70,7 @@ def problem(error: HTTPException, code: int) -> ResponseReturnValue:
     what is wrong with each parameter."""
     body: dict[str, object] = {
         "type": "about:blank",
-        "title": gettext(error.name) if error.code == code else gettext("Bad Request"),
+        "title": str(TITLES[code]),
         "status": code,
     }
     errors = _field_errors(error) if code in (400, 422) else None
@@ -63,10 +79,18 @@ def problem(error: HTTPException, code: int) -> ResponseReturnValue:
             "Some parameters are not valid: %(names)s.", names=", ".join(sorted(errors))
         )
         body["errors"] = errors
+    elif (getattr(error, "data", None) or {}).get("detail"):
+        body["detail"] = error.data["detail"]  # type: ignore[attr-defined]
     elif code == 404:
         body["detail"] = gettext("There is nothing at this address.")
     response = jsonify(body)
     response.status_code = code
+    for name, value in ((getattr(error, "data", None) or {}).get("headers") or {}).items():
+        response.headers[name] = value
+    if code in (401, 405, 429) and error.code == code:
+        for name, value in error.get_headers():  # WWW-Authenticate, Allow, Retry-After
+            if name != "Content-Type":
+                response.headers[name] = value
     response.mimetype = "application/problem+json"
     return response
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -29,10 +32,15 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from fairplanner import display
 from fairplanner.accounts import identifiers
 from fairplanner.accounts.identifiers import InvalidIdentifier
-from fairplanner.accounts.models import Country
-from fairplanner.text import blank_to_none, strip
+from fairplanner.accounts.models import Company, Country, TokenScope
+from fairplanner.accounts.services import CompanyProfile, normalize_email
+from fairplanner.catalogue import queries as catalogue_queries
+from fairplanner.extensions import db
+from fairplanner.i18n import localized
+from fairplanner.text import blank_to_none, fold, strip
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
 
@@ -304,3 +312,81 @@ class CompanyForm(FlaskForm):
             field.data = identifiers.check_phone(field.data, country=self.chosen_country())
         except InvalidIdentifier as exc:
             raise ValidationError(exc.message) from exc
+
+    def profile(self) -> CompanyProfile:
+        """The checked form as the profile the service saves."""
+        return CompanyProfile(
+            legal_name=self.legal_name.data,
+            short_name=self.short_name.data,
+            country=Country(self.country.data),
+            region=self.region.data or None,
+            tax_id=self.tax_id.data,
+            ogrn=self.ogrn.data,
+            sector_codes=self.sectors.data or [],
+            products=self.products.data,
+            website=self.website.data,
+            contact_person=self.contact_person.data,
+            phone=self.phone.data,
+            email=normalize_email(self.email.data),
+            notify_confirmations=self.notify_confirmations.data,
+            public_contact=self.public_contact.data,
+            calendar_alarms=self.calendar_alarms.data,
+            language=self.language.data if self.language.data in ("ru", "en") else "ru",
+        )
+
+
+def company_form(company: Company, *, saved: bool, **kwargs: Any) -> CompanyForm:
+    """The profile form with its choices: as saved (`saved`), else as posted (`kwargs` go to
+    the form: the API passes its JSON as `formdata`)."""
+    form = CompanyForm(obj=company, formdata=None) if saved else CompanyForm(**kwargs)
+    if saved:
+        form.country.data = company.country.value if company.country else ""
+        form.sectors.data = [s.code for s in company.sectors]
+        form.region.data = company.region or ""
+        form.phone.data = display.phone(company.phone)  # as people write it; parsed on save
+    # Grouped by country; static/js/regions.js keeps only the chosen country's group (without
+    # script every group shows, and validate_region refuses a region of another country).
+    form.region.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(
+            r.code,
+            localized(r, "name"),
+            render_kw={"data-country": country.value},
+            optgroup=str(country.title),
+        )
+        for country, items in identifiers.regions().items()
+        for r in sorted(items, key=lambda r: fold(localized(r, "name")))
+    ]
+    sectors = [
+        SelectChoice(s.code, localized(s, "name"))
+        for s in db.session.scalars(catalogue_queries.sectors())
+    ]
+    form.sectors.choices = sorted(sectors, key=lambda c: fold(c.label))
+    return form
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: a name to recognise it by, its scope and its lifetime."""
+
+    name = StringField(
+        _l("Token name"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Give the token a name.")), Length(max=80)],
+    )
+    scope = RadioField(
+        _l("What the token may do"),
+        choices=[SelectChoice(s.value, s.title) for s in TokenScope],
+        default=TokenScope.READ.value,
+    )
+    lifetime = SelectField(
+        _l("Valid for"),
+        choices=[
+            SelectChoice("30", _l("30 days")),
+            SelectChoice("90", _l("90 days")),
+            SelectChoice("365", _l("a year")),
+            SelectChoice("", _l("until revoked")),
+        ],
+        default="90",
+    )
+
+    def lifetime_days(self) -> int | None:
+        return int(self.lifetime.data) if self.lifetime.data else None

@@ -223,6 +223,37 @@ class Invitation(db.Model):
     invited_by: Mapped[User | None] = relationship()
 
 
+class TokenScope(TitledEnum):
+    READ = "read"  # reads what the user may read
+    WRITE = "write"  # and changes what the user may change
+    __titles__ = MappingProxyType({READ: _l("Read"), WRITE: _l("Read and write")})
+
+
+class ApiToken(db.Model):
+    """A personal token for the REST API: acts as its user, within its scope, until it expires
+    or is revoked. Only a SHA-256 of the secret is stored; its first characters (`prefix`) let
+    the owner tell tokens apart. Revoked tokens stay, so that the audit entries made with them
+    keep saying which token it was."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[TokenScope] = mapped_column(db_enum(TokenScope))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
 # Attendee lists show the applicants' companies (the "registrations" generation); a login kept
 # for the public pages (fairplanner.accounts.sessions) is the user's and company's as they were
 # under the "logins" generation, which every change to them or ended login replaces.

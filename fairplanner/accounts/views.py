@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -21,12 +22,12 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.utils import decode_cookie
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
-from fairplanner import confirm, display
-from fairplanner.accounts import identifiers, services, sessions, throttle
+from fairplanner import confirm
+from fairplanner.accounts import apitokens, services, sessions, throttle
 from fairplanner.accounts.forms import (
     AcceptInvitationForm,
+    ApiTokenForm,
     ChangePasswordForm,
     CompanyForm,
     ForgotPasswordForm,
@@ -34,20 +35,26 @@ from fairplanner.accounts.forms import (
     LoginForm,
     ResetPasswordForm,
     SignupForm,
+    company_form,
 )
 from fairplanner.accounts.landing import home_for, landing
-from fairplanner.accounts.models import Company, Country, Invitation, User, new_session_key
-from fairplanner.catalogue import queries as catalogue_queries
+from fairplanner.accounts.models import (
+    ApiToken,
+    Company,
+    Invitation,
+    TokenScope,
+    User,
+    new_session_key,
+)
 from fairplanner.core.views import safe_next
 from fairplanner.db import utcnow
 from fairplanner.errors import DomainError
 from fairplanner.events import Consent
 from fairplanner.extensions import db, limiter, login_manager
-from fairplanner.i18n import current_language, localized
+from fairplanner.i18n import current_language
 from fairplanner.media.forms import ImageUploadForm
 from fairplanner.media.services import ImageError, store_image
 from fairplanner.pagecache import public_page
-from fairplanner.text import fold
 
 bp = Blueprint("accounts", __name__)
 SIGNED_UP = "signed_up_as"  # session key: the address this browser signed up with
@@ -219,31 +226,7 @@ def password() -> ResponseReturnValue:
 
 def _company_form(company: Company, *, saved: bool = False) -> CompanyForm:
     """The profile form: as saved on GET (or when `saved`), else as posted."""
-    saved = saved or request.method == "GET"
-    form = CompanyForm(obj=company, formdata=None) if saved else CompanyForm()
-    if saved:
-        form.country.data = company.country.value if company.country else ""
-        form.sectors.data = [s.code for s in company.sectors]
-        form.region.data = company.region or ""
-        form.phone.data = display.phone(company.phone)  # as people write it; parsed on save
-    # Grouped by country; static/js/regions.js keeps only the chosen country's group (without
-    # script every group shows, and validate_region refuses a region of another country).
-    form.region.choices = [SelectChoice("", _("Choose…"))] + [
-        SelectChoice(
-            r.code,
-            localized(r, "name"),
-            render_kw={"data-country": country.value},
-            optgroup=str(country.title),
-        )
-        for country, items in identifiers.regions().items()
-        for r in sorted(items, key=lambda r: fold(localized(r, "name")))
-    ]
-    sectors = [
-        SelectChoice(s.code, localized(s, "name"))
-        for s in db.session.scalars(catalogue_queries.sectors())
-    ]
-    form.sectors.choices = sorted(sectors, key=lambda c: fold(c.label))
-    return form
+    return company_form(company, saved=saved or request.method == "GET")
 
 
 @bp.route("/company", methods=["GET", "POST"])
@@ -253,26 +236,8 @@ def company() -> ResponseReturnValue:
     company = company_required()
     form = _company_form(company)
     if form.validate_on_submit():
-        profile = services.CompanyProfile(
-            legal_name=form.legal_name.data,
-            short_name=form.short_name.data,
-            country=Country(form.country.data),
-            region=form.region.data or None,
-            tax_id=form.tax_id.data,
-            ogrn=form.ogrn.data,
-            sector_codes=form.sectors.data or [],
-            products=form.products.data,
-            website=form.website.data,
-            contact_person=form.contact_person.data,
-            phone=form.phone.data,
-            email=services.normalize_email(form.email.data),
-            notify_confirmations=form.notify_confirmations.data,
-            public_contact=form.public_contact.data,
-            calendar_alarms=form.calendar_alarms.data,
-            language=form.language.data if form.language.data in ("ru", "en") else "ru",
-        )
         try:
-            services.update_company(company, profile)
+            services.update_company(company, form.profile())
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
@@ -469,3 +434,66 @@ def reset_password(token: str) -> ResponseReturnValue:
         throttle.remember_device(response, user, cookie)
         return response
     return render_template("accounts/reset.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/account/api-tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens() -> ResponseReturnValue:
+    """The user's personal API tokens: a new one is shown once, here, then only its start."""
+    form = ApiTokenForm()
+    secret = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _token, secret = apitokens.create_token(
+                current_user,
+                name=form.name.data,
+                scope=TokenScope(form.scope.data),
+                lifetime_days=form.lifetime_days(),
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.name.errors.append(exc.message)
+        else:
+            status = 201
+            form = ApiTokenForm(formdata=None)
+    if form.errors:
+        status = 422
+    tokens = db.session.scalars(apitokens.tokens_of(current_user)).all()
+    response = make_response(
+        render_template(
+            "accounts/api_tokens.html", form=form, tokens=tokens, secret=secret, now=utcnow()
+        ),
+        status,
+    )
+    response.headers["Cache-Control"] = "no-store"  # the page may hold a new secret
+    return response
+
+
+@bp.post("/account/api-tokens/<int(max=2147483647):token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int) -> ResponseReturnValue:
+    """Revoke one of the user's tokens, after a confirmation."""
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id)
+    )
+    if token is None:
+        abort(404)
+    if token.revoked_at is None and not confirm.confirmed():
+        return confirm.ask(
+            title=_("Revoke the token?"),
+            lines=[
+                _(
+                    "Programs that use it will be refused from now on. This cannot be undone: "
+                    "to connect them again, create a new token."
+                )
+            ],
+            items=[f"{token.name} ({token.prefix}…)"],
+            button=_("Revoke the token"),
+            back=url_for("accounts.api_tokens"),
+        )
+    apitokens.revoke_token(token)
+    db.session.commit()
+    flash(_("The token %(name)s has been revoked.", name=token.name), "success")
+    return redirect(url_for("accounts.api_tokens"))

@@ -49,8 +49,15 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    from fairplanner.api import exhibitors, headers  # noqa: F401 - exhibitors' routes join blp
+    # Cyrillic as UTF-8 rather than \u escapes: half the bytes, and readable in a terminal.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.config.setdefault("API_TOKEN_RATE_LIMIT", "600 per minute")
+    app.config.setdefault("API_ANONYMOUS_RATE_LIMIT", "120 per minute")
+    from fairplanner.api import auth, body, exhibitors, headers, limits, stored  # noqa: F401
+    from fairplanner.api.company import blp as company_blp
     from fairplanner.api.views import blp
+    from fairplanner.api.webhooks import blp as webhooks_blp
+    from fairplanner.extensions import csrf
 
     api.init_app(
         app,
@@ -62,8 +69,31 @@ def init_app(app: Flask) -> None:
             },
         },
     )
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token (fp_…), created on the API tokens page of "
+            "the profile. Its scope is read or write; it acts as its owner.",
+        },
+    )
     api.register_blueprint(blp)
+    for private in (company_blp, webhooks_blp):
+        api.register_blueprint(private)
+        # A token in a header, never a cookie, authenticates an API call: nothing to forge.
+        csrf.exempt(private)
+
+    def _before() -> None:
+        auth.authenticate()
+        limits.check()
+        body.check()
+
+    # First of all hooks: before the read-only views' autocommit and the ETag's 304.
+    app.before_request_funcs.setdefault(None, []).insert(0, _before)
+    app.after_request(limits.headers)
     headers.init_app(app)
+    stored.init_app(app)
     from fairplanner.api.docs import bp as docs_bp
 
     app.register_blueprint(docs_bp)  # /api/docs: the guide and the explorer

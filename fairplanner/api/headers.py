@@ -18,6 +18,8 @@ GENERATIONS = ("catalogue",)
 DEPENDS_ON: dict[str, tuple[str, ...]] = {}
 CACHE_CONTROL = "public, max-age=300"
 SAFE = ("GET", "HEAD", "OPTIONS")
+# The blueprints of the token holders' endpoints: never CORS-open, never cached.
+PRIVATE = frozenset({"api_company", "api_organizer", "api_webhooks"})
 
 
 def depend(endpoint: str, names: tuple[str, ...]) -> None:
@@ -56,7 +58,14 @@ def _not_modified() -> Response | None:
 def _headers(response: Response) -> Response:
     # Every read under the prefix, its problems and the OpenAPI document too (a browser
     # client sees a 404 as one, not as a CORS failure).
-    if not request.path.startswith(PREFIX + "/") or request.method not in SAFE:
+    if not request.path.startswith(PREFIX + "/"):
+        return response
+    if request.blueprint in PRIVATE:
+        # Answers for a token's owner: no shared cache keeps them, no other site reads them.
+        response.headers["Cache-Control"] = "private, no-store"
+        response.vary.add("Authorization")
+        return response
+    if request.method not in SAFE:
         return response
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "OPTIONS":

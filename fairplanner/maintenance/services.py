@@ -1,4 +1,5 @@
-"""What the periodic job removes: old mail bodies and expired invitations. Never commits.
+"""What the periodic job removes: old mail bodies, expired invitations and old webhook
+deliveries. Never commits.
 
 Email-confirmation and password-reset links are stateless signed tokens
 (fairplanner.accounts.tokens): nothing of them is stored, so there is nothing to clean up; a
@@ -17,6 +18,7 @@ from fairplanner.accounts.models import Invitation
 from fairplanner.accounts.sessions import purge_revocations
 from fairplanner.extensions import db
 from fairplanner.notifications.models import OutboxMessage, OutboxStatus
+from fairplanner.webhooks.models import DeliveryStatus, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ class Report:
     mail_bodies: int = 0
     invitations: int = 0
     revocations: int = 0
+    deliveries: int = 0
 
 
 def try_lock() -> bool:
@@ -69,7 +72,21 @@ def delete_expired_invitations(*, now: datetime) -> int:
     return result.rowcount or 0
 
 
-def run(*, now: datetime, mail_retention_days: int) -> Report:
+def delete_old_deliveries(*, before: datetime) -> int:
+    """Webhook deliveries settled (delivered or failed) before `before`: the console's log
+    shows the recent ones, and their payloads may name people."""
+    result = db.session.execute(
+        delete(WebhookDelivery)
+        .where(
+            WebhookDelivery.status.in_((DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)),
+            WebhookDelivery.created_at < before,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def run(*, now: datetime, mail_retention_days: int, webhook_retention_days: int = 30) -> Report:
     """One pass, all or nothing, in the caller's transaction (the caller commits)."""
     if not try_lock():
         log.info("maintenance: another run holds the lock; skipped")
@@ -79,6 +96,7 @@ def run(*, now: datetime, mail_retention_days: int) -> Report:
         invitations=delete_expired_invitations(now=now),
         # Logins that old are refused anyway: their revocations are no longer needed.
         revocations=purge_revocations(now=now),
+        deliveries=delete_old_deliveries(before=now - timedelta(days=webhook_retention_days)),
     )
     log.info(
         "maintenance: %s mail bodies purged, %s invitations deleted",

@@ -262,7 +262,11 @@ def _details(changes: dict[str, Any], fields: dict[str, Field], names: Names) ->
 
 
 def _actor(change: FairChange | RegistrationChange) -> str:
-    return display.user_name(change.actor) if change.actor else _("FairPlanner")
+    who = display.user_name(change.actor) if change.actor else _("FairPlanner")
+    if change.api_token_id is None:
+        return who
+    # A many-to-one: each token is read once per page (the session's identity map).
+    return _("%(who)s through the API (token “%(token)s”)", who=who, token=change.api_token.name)
 
 
 def _event_title(changes: dict[str, Any]) -> str | None:

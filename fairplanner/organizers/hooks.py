@@ -133,7 +133,7 @@ def webhook_delete(subscription_id: int) -> ResponseReturnValue:
             button=_("Delete the webhook"),
             back=url_for("organizers.webhook_log", subscription_id=subscription.id),
         )
-    db.session.delete(subscription)
+    services.delete_subscription(subscription)
     db.session.commit()
     flash(_("The webhook is deleted."), "success")
     return redirect(url_for("organizers.webhooks"))

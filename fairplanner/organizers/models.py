@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fairplanner.accounts.models import User
-from fairplanner.db import UTCDateTime, utcnow
+from fairplanner.accounts.models import ApiToken, User
+from fairplanner.db import UTCDateTime, acting_api_token, utcnow
 from fairplanner.extensions import db
 
 
@@ -23,8 +23,13 @@ class RegistrationNote(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Made through the REST API with this token (None: on a page, by a command or by FairPlanner).
+    api_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL"), default=acting_api_token
+    )
 
     author: Mapped[User | None] = relationship()
+    api_token: Mapped[ApiToken | None] = relationship()
 
 
 class FairChange(db.Model):
@@ -39,5 +44,10 @@ class FairChange(db.Model):
     action: Mapped[str] = mapped_column(String(30))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str | None] = mapped_column(Text)
+    # Made through the REST API with this token (None: on a page, by a command or by FairPlanner).
+    api_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL"), default=acting_api_token
+    )
 
     actor: Mapped[User | None] = relationship()
+    api_token: Mapped[ApiToken | None] = relationship()

@@ -23,10 +23,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fairplanner.accounts.models import Company, User
+from fairplanner.accounts.models import ApiToken, Company, User
 from fairplanner.cache import cover
 from fairplanner.catalogue.models import Fair, FairStatus
-from fairplanner.db import UTCDateTime, db_enum, utcnow
+from fairplanner.db import UTCDateTime, acting_api_token, db_enum, utcnow
 from fairplanner.extensions import db
 from fairplanner.titles import TitledEnum
 
@@ -264,9 +264,14 @@ class RegistrationChange(db.Model):
     status_from: Mapped[str | None] = mapped_column(String(20))
     status_to: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
+    # Made through the REST API with this token (None: on a page, by a command or by FairPlanner).
+    api_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL"), default=acting_api_token
+    )
 
     registration: Mapped[Registration] = relationship(back_populates="history")
     actor: Mapped[User | None] = relationship()
+    api_token: Mapped[ApiToken | None] = relationship()
 
 
 # Attendee lists, exports and the fair page's free stands are kept under this generation; the

@@ -98,6 +98,12 @@ def enable(subscription: WebhookSubscription) -> None:
     db.session.flush()
 
 
+def delete_subscription(subscription: WebhookSubscription) -> None:
+    """No more deliveries to it; its log goes with it."""
+    db.session.delete(subscription)
+    db.session.flush()
+
+
 # --- queueing --------------------------------------------------------------------------------
 
 

@@ -151,6 +151,7 @@ def test_the_rules_agree_with_what_every_page_answers(app, client, factories, us
         "code": "not-a-code",  # an e-ticket (public; a 404: none)
         "subscription_id": 1,  # an organizer's webhook (fairplanner.webhooks; a 404: none)
         "delivery_id": 1,
+        "application_id": 1,  # an application through the API (a 401 without a token)
     }
     paths = sample_paths(app, values)
     assert len(paths) > 25

@@ -106,6 +106,8 @@ PAGES = [
     Visit("register as exhibitor", "company", "/fairs/{open_fair}/register/exhibitor"),
     Visit("register as visitor", "company", "/fairs/{open_fair}/register/visitor"),
     Visit("password", "company", "/account/password"),
+    Visit("API tokens", "company", "/account/api-tokens"),
+    Visit("API tokens (console)", "staff", "/account/api-tokens"),
     Visit("email notifications", "company", "/account/notifications"),
     Visit("delete account", "company", "/account/delete"),
     Visit("403 page", "company", "/organizer/", status=403),
@@ -257,6 +259,7 @@ PHONE_PAGES = [
         "a webhook and its deliveries (console)",
         "API guide",
         "API explorer",
+        "API tokens",
     }
 ]
 
@@ -373,6 +376,22 @@ def _webhooks(organizer: Any) -> dict[str, Any]:
     failed.status, failed.attempts, failed.last_response_code = DeliveryStatus.FAILED, 6, 500
     failed.last_attempt_at, failed.last_response_body = now, "Internal Server Error"
     return {"webhook": hook.id}
+
+
+def _api_tokens(member: Any) -> None:
+    """The member's tokens: one in use, one revoked, one that never expires."""
+    from fairplanner.accounts import apitokens
+    from fairplanner.accounts.models import TokenScope
+
+    used, _secret = apitokens.create_token(
+        member, name="CRM Битрикс24", scope=TokenScope.WRITE, lifetime_days=90
+    )
+    used.last_used_at = datetime.now(UTC)
+    gone, _secret = apitokens.create_token(
+        member, name="Старый сайт", scope=TokenScope.READ, lifetime_days=30
+    )
+    apitokens.revoke_token(gone)
+    apitokens.create_token(member, name="Сайт", scope=TokenScope.READ, lifetime_days=None)
 
 
 def _fair_day(factories: Factories, organizer: Any, fair: Any, staff: Any) -> dict[str, Any]:
@@ -650,6 +669,7 @@ def site(live: Any) -> dict[str, Any]:
         tickets = _tickets(b2b["b2b_registration"], member)
         fair_day = _fair_day(factories, organizer, fair, staff)
         webhooks = _webhooks(organizer)
+        _api_tokens(member)
         db.session.commit()
         factories.user(ADMIN_EMAIL, role=Role.ADMIN)
         forgetful = factories.user("forgetful@a11y.example")

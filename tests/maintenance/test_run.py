@@ -176,3 +176,29 @@ def test_a_run_forgets_revocations_of_logins_too_old_to_count(runner, db, make_u
     assert "1 revocations of expired logins deleted" in result.output
     keys = set(db.session.scalars(select(RevokedSession.key)))
     assert keys == {"live".ljust(32, "0")}
+
+
+def test_settled_webhook_deliveries_go_after_the_retention(runner, db, factories):
+    from fairplanner.webhooks import services as webhooks
+    from fairplanner.webhooks.models import DeliveryStatus, WebhookDelivery
+
+    organizer = factories.organizer()
+    webhooks.create_subscription(organizer.id, "https://203.0.114.10/hook", ["fair.changed"])
+    now = utcnow()
+    ages = {
+        "delivered-old": (DeliveryStatus.DELIVERED, 31),
+        "failed-old": (DeliveryStatus.FAILED, 45),
+        "pending-old": (DeliveryStatus.PENDING, 45),  # still to be sent
+        "delivered-recent": (DeliveryStatus.DELIVERED, 29),
+    }
+    for name, (status, age) in ages.items():
+        (delivery,) = webhooks.queue(
+            webhooks.WebhookEvent.FAIR_CHANGED, organizer.id, {"fair": {"slug": name}}
+        )
+        delivery.status, delivery.created_at = status, now - timedelta(days=age)
+    db.session.commit()
+    result = runner.invoke(args=["maintenance", "run"])
+    assert "2 settled webhook deliveries older than 30 days deleted" in result.output
+    db.session.expire_all()
+    left = {d.payload["data"]["fair"]["slug"] for d in db.session.scalars(select(WebhookDelivery))}
+    assert left == {"pending-old", "delivered-recent"}
