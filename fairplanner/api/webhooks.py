@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from fairplanner.api import auth
 from fairplanner.api.forms import not_found
-from fairplanner.api.schemas import ProblemSchema
+from fairplanner.api.schemas import Answer, ProblemSchema
 from fairplanner.extensions import db
 from fairplanner.webhooks import services
 from fairplanner.webhooks.models import (
@@ -39,7 +39,7 @@ EVENTS = [e.value for e in WebhookEvent]
 RECENT = 50
 
 
-class SubscriptionSchema(Schema):
+class SubscriptionSchema(Answer):
     id = fields.Integer(required=True)
     url = fields.String(required=True)
     events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True)
@@ -72,7 +72,7 @@ class CreatedSubscriptionSchema(SubscriptionSchema):
     )
 
 
-class DeliverySchema(Schema):
+class DeliverySchema(Answer):
     id = fields.Integer(required=True)
     event_type = fields.String(required=True)
     message_id = fields.String(required=True, metadata={"description": "The webhook-id header"})
