@@ -262,8 +262,10 @@ def _staff_fairs() -> Any:
 @blp.response(200, schemas.StaffFairListSchema)
 @problems(422)
 def fairs(status: str | None = None) -> dict[str, Any]:
-    """The organizer's fairs, drafts too (every organizer's for an admin): the running and
-    coming ones first, soonest first, then the past ones."""
+    """The organizer's fairs, drafts too.
+
+    Every organizer's for an admin. The running and coming ones first, soonest first, then
+    the past ones, the most recent first."""
     stmt = queries.organizer_fairs(_staff()[1], today=minsk_today()).options(*_staff_fairs())
     if status:
         stmt = stmt.where(Fair.status == FairStatus(status))
@@ -285,7 +287,9 @@ def fair(slug: str) -> Fair:
 @blp.response(201, schemas.StaffFairSchema)
 @problems(422)
 def create_fair(body: dict[str, Any]) -> Any:
-    """A new fair of the staff's organizer, saved as a draft (as on the console's form)."""
+    """Add a fair, saved as a draft.
+
+    A fair of the token owner's organizer, checked as on the console's fair form."""
     user, _scope = _staff()
     if user.organizer_id is None:
         abort(403, detail=_("Only an organizer's staff add fairs: this account has no organizer."))
@@ -303,7 +307,9 @@ def create_fair(body: dict[str, Any]) -> Any:
 @blp.response(200, schemas.StaffFairSchema)
 @problems(404, 409, 422)
 def edit_fair(body: dict[str, Any], slug: str) -> Fair:
-    """Change the fields given; `revision` is the fair's as last read: an edit of a fair
+    """Edit a fair.
+
+    Only the fields given change. `revision` is the fair's as last read: an edit of a fair
     changed since is refused (409), never laid over the other change."""
     fair = _fair(slug)
     seen = body.pop("revision")
@@ -319,7 +325,9 @@ def edit_fair(body: dict[str, Any], slug: str) -> Fair:
 @blp.response(200, schemas.StaffFairSchema)
 @problems(404, 422)
 def publish(slug: str) -> Fair:
-    """Publish a draft that has a programme."""
+    """Publish a draft.
+
+    A draft with at least one programme item."""
     fair = _fair(slug)
     user = _staff()[0]
     _commit(lambda: services.publish_fair(fair, actor=user))
@@ -332,8 +340,10 @@ def publish(slug: str) -> Fair:
 @blp.response(200, schemas.StaffFairSchema)
 @problems(404, 422)
 def cancel(body: dict[str, Any], slug: str) -> Fair:
-    """Cancel the fair with a reason (Russian required), which the public page and the
-    calendars show; the companies with active applications are told by email. Final."""
+    """Cancel a fair.
+
+    With a reason (Russian required), which the public page and the calendars show; the
+    companies with active applications are told by email. A cancellation is final."""
     fair = _fair(slug)
     form = _validated(CancelForm, _flatten(body))
     user = _staff()[0]
@@ -350,7 +360,10 @@ def cancel(body: dict[str, Any], slug: str) -> Fair:
 @blp.response(201, schemas.StaffFairSchema)
 @problems(404, 422)
 def copy(slug: str) -> Any:
-    """Next year's edition as a draft: the same texts, place, sectors, rules and programme."""
+    """Copy a fair to next year.
+
+    Next year's edition as a draft: the same texts, place, sectors, rules and programme,
+    on the same weekdays."""
     fair = _fair(slug)
     user = _staff()[0]
     edition = _commit(lambda: services.copy_fair(fair, actor=user))
@@ -389,7 +402,7 @@ def _event_values(event: ProgrammeEvent) -> dict[str, Any]:
 @blp.response(200, schemas.StaffEventSchema(many=True))
 @problems(404)
 def programme(slug: str) -> Any:
-    """The fair's programme, in time order."""
+    """A fair's programme, in time order."""
     return _fair(slug).programme
 
 
@@ -399,7 +412,9 @@ def programme(slug: str) -> Any:
 @blp.response(201, schemas.StaffEventSchema)
 @problems(404, 422)
 def add_event(body: dict[str, Any], slug: str) -> Any:
-    """Add a programme item (a day of the fair, Minsk times; a hall is not used twice)."""
+    """Add a programme item.
+
+    On a day of the fair, in Minsk time; a hall holds one item at a time."""
     fair = _fair(slug)
     form = _validated(EventForm, _flatten(body))
     user = _staff()[0]
@@ -412,7 +427,9 @@ def add_event(body: dict[str, Any], slug: str) -> Any:
 @blp.response(200, schemas.StaffEventSchema)
 @problems(404, 409, 422)
 def edit_event(body: dict[str, Any], slug: str, event_id: int) -> Any:
-    """Change the fields given; `revision` is the item's as last read (a stale one: 409)."""
+    """Edit a programme item.
+
+    Only the fields given change. `revision` is the item's as last read (a stale one: 409)."""
     fair = _fair(slug)
     event = _event(fair, event_id)
     seen = body.pop("revision")
@@ -431,7 +448,9 @@ def edit_event(body: dict[str, Any], slug: str, event_id: int) -> Any:
 @blp.response(204)
 @problems(404)
 def delete_event(slug: str, event_id: int) -> Any:
-    """Delete a programme item; calendars that hold it are told it is cancelled."""
+    """Delete a programme item.
+
+    Calendars that hold it are told it is cancelled."""
     fair = _fair(slug)
     event = _event(fair, event_id)
     user = _staff()[0]
@@ -460,8 +479,9 @@ def _filters() -> queries.AttendeeFilters:
 @blp.response(200, schemas.ApplicationPageSchema)
 @problems(404, 422)
 def applications(slug: str, **_checked: Any) -> dict[str, Any]:
-    """The fair's applications, filtered, searched and sorted as in the console's list,
-    a page at a time."""
+    """A fair's applications, a page at a time.
+
+    Filtered, searched and sorted as the console's list (its filter form checks the values)."""
     fair = _fair(slug)
     filters = _filters()
     position = cursors.read(request.args.get("cursor"))
@@ -526,7 +546,10 @@ def _detail(registration_id: int) -> _Detail:
 @blp.response(200, schemas.ApplicationDetailSchema)
 @problems(404)
 def application(registration_id: int) -> _Detail:
-    """An application with its full history (oldest first) and the staff's internal notes."""
+    """One application.
+
+    With its full history (oldest first) and the staff's internal notes; each says whether
+    it was made through the API (`via`) and with which token."""
     return _detail(registration_id)
 
 
@@ -536,7 +559,9 @@ def application(registration_id: int) -> _Detail:
 @blp.response(200, schemas.ApplicationDetailSchema)
 @problems(404, 409, 422)
 def decide(body: dict[str, Any], registration_id: int) -> _Detail:
-    """Approve, put on the waiting list or reject (with a reason, which the company reads).
+    """Decide on an application.
+
+    Approve, put on the waiting list or reject (with a reason, which the company reads).
     `version` is the application's as last read: a changed one is a 409."""
     registration = _registration(registration_id)
     form = _validated(DecisionForm, body)
@@ -559,9 +584,11 @@ def decide(body: dict[str, Any], registration_id: int) -> _Detail:
 @blp.response(200, schemas.BatchOutSchema)
 @problems(404, 422)
 def decide_many(body: dict[str, Any], slug: str) -> dict[str, Any]:
-    """One decision for several applications of the fair, each checked against its own
-    version; those a rule refuses are listed with the reason, the others are decided. The
-    waiting list moves once, after the batch."""
+    """Decide on several applications at once.
+
+    The console's bulk action: each application is checked against its own version; those
+    a rule refuses are listed with the reason, the others are decided. The waiting list
+    moves once, after the batch."""
     fair = _fair(slug)
     user = _staff()[0]
     seen = {item["id"]: item["version"] for item in body["items"]}
@@ -589,7 +616,9 @@ def decide_many(body: dict[str, Any], slug: str) -> dict[str, Any]:
 @blp.response(201, schemas.NoteSchema)
 @problems(404, 422)
 def add_note(body: dict[str, Any], registration_id: int) -> Any:
-    """An internal note on the application; companies never see these."""
+    """Add an internal note to an application.
+
+    Companies never see these."""
     registration = _registration(registration_id)
     form = _validated(NoteForm, body)
     user = _staff()[0]
@@ -605,7 +634,9 @@ def add_note(body: dict[str, Any], registration_id: int) -> Any:
 @blp.response(200, schemas.StandSchema(many=True))
 @problems(404)
 def stands(slug: str) -> Any:
-    """The approved exhibitors (the only ones who get a stand), with their hall and stand."""
+    """A fair's stands.
+
+    The approved exhibitors (the only ones who get a stand), with their hall and stand."""
     fair = _fair(slug)
     filters = queries.AttendeeFilters(
         status=RegistrationStatus.APPROVED, role=RegistrationRole.EXHIBITOR
@@ -619,7 +650,9 @@ def stands(slug: str) -> Any:
 @blp.response(200, schemas.StandOutSchema)
 @problems(404, 409, 422)
 def assign_stand(body: dict[str, Any], registration_id: int) -> Any:
-    """Give an approved exhibitor its hall and stand, change them, or take the stand away
+    """Assign an exhibitor's stand.
+
+    Give an approved exhibitor its hall and stand, change them, or take the stand away
     (both null); the company is told by email. A stand held by another exhibitor, or a
     `version` older than the application's, is a 409."""
     registration = _registration(registration_id)
@@ -665,7 +698,9 @@ def _download(data: bytes, content_type: str, filename: str) -> Response:
 @blp.response(200, BINARY, content_type="text/csv", description="The list as the console's CSV")
 @problems(404, 422)
 def export_csv(slug: str, dialect: str = "excel", **_checked: Any) -> Response:
-    """The list as filtered, as the console exports it: for Excel (`;`, UTF-8 with a BOM) or
+    """Export the applications as CSV.
+
+    The list as filtered, as the console exports it: for Excel (`;`, UTF-8 with a BOM) or
     comma-separated; cells that a spreadsheet would run as a formula are made plain text."""
     fair = _fair(slug)
     header, rows = listing.table(fair.id, _filters())
@@ -684,7 +719,9 @@ def export_csv(slug: str, dialect: str = "excel", **_checked: Any) -> Response:
 @blp.response(200, BINARY, content_type=XLSX, description="The list as an Excel workbook")
 @problems(404, 422)
 def export_xlsx(slug: str, **_checked: Any) -> Response:
-    """The list as filtered, as the console's Excel workbook."""
+    """Export the applications as an Excel workbook.
+
+    The list as filtered, as the console exports it."""
     fair = _fair(slug)
     header, rows = listing.table(fair.id, _filters())
     data = spreadsheets.to_xlsx(header, rows, title=fair.slug, lang=current_language())

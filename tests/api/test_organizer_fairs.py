@@ -296,3 +296,44 @@ def test_writes_need_the_organizers_write_token(client, db, org, method, path, b
     db.session.expire_all()
     fair = db.session.get(Fair, org.fair.id)
     assert (fair.status, fair.name_en) == (FairStatus.PUBLISHED, org.fair.name_en)
+
+
+@pytest.mark.sqlite_only
+def test_the_document_describes_every_organizer_operation(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operations = {
+        (path, method): operation
+        for path, item in document["paths"].items()
+        if path.startswith(API + "/")
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+    routed = {
+        (rule.rule, method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api_organizer.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert len(operations) == len(routed) == 20
+    for (path, method), operation in operations.items():
+        where = f"{method.upper()} {path}"
+        assert operation["summary"], where
+        assert "\n" not in operation["summary"], where
+        assert operation["security"] == [{"bearerAuth": []}], where
+        assert {"401", "403", "429"} <= operation["responses"].keys(), where
+        success = [code for code in operation["responses"] if code.startswith("2")]
+        assert len(success) == 1, where
+        if "{" in path:
+            assert "404" in operation["responses"], where
+        if method in ("post", "put", "patch") and "requestBody" in operation:
+            assert "422" in operation["responses"], where
+    taking = {p for (p, m), o in operations.items() if "requestBody" in o}
+    assert f"{API}/fairs/{{slug}}/publish" not in taking
+    assert f"{API}/fairs/{{slug}}/cancel" in taking
+    for path, method in [
+        (f"{API}/fairs/{{slug}}", "patch"),
+        (f"{API}/fairs/{{slug}}/programme/{{event_id}}", "patch"),
+        (f"{API}/applications/{{registration_id}}/decision", "post"),
+        (f"{API}/applications/{{registration_id}}/stand", "put"),
+    ]:
+        assert "409" in operations[(path, method)]["responses"], path
