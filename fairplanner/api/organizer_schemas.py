@@ -313,8 +313,11 @@ class DecisionInSchema(Schema):
     )
 
 
+ROW_ID = validate.Range(min=1, max=2_147_483_647)  # an id the database can hold
+
+
 class BatchItemSchema(Schema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, validate=ROW_ID)
     version = fields.Integer(required=True)
 
 

@@ -262,6 +262,12 @@ def test_bulk_rejection_without_a_reason_is_refused_whole(client, db, org, apps)
         headers=org.write,
     )
     assert list(empty.get_json()["errors"]) == ["items"]
+    huge = client.post(
+        f"{API}/fairs/belagro/applications/decisions",
+        json={"action": "approve", "items": [{"id": 2**40, "version": 1}]},
+        headers=org.write,
+    )
+    assert huge.status_code == 422
     db.session.expire_all()
     assert db.session.get(Registration, first.id).status == RegistrationStatus.SUBMITTED
 

@@ -35,6 +35,17 @@ def test_lists_the_organizers_fairs_drafts_too(client, db, org, make_fair):
     assert {"belagro", "belagro-draft", "gomel-fair"} <= {f["slug"] for f in everything}
 
 
+def test_the_fair_list_statements_do_not_grow_with_fairs(client, org, make_fair, count_queries):
+    client.get(f"{API}/fairs", headers=org.read)
+    with count_queries() as few:
+        client.get(f"{API}/fairs", headers=org.read)
+    for n in range(3):
+        make_fair(slug=f"more-{n}", organizer=org.organizer, programme=2, sectors=["forestry"])
+    with count_queries() as many:
+        assert len(client.get(f"{API}/fairs", headers=org.read).get_json()["items"]) == 4
+    assert many.count == few.count
+
+
 def test_one_fair_with_its_programme_and_rules(client, org):
     body = client.get(f"{API}/fairs/belagro", headers=org.read).get_json()
     assert body["status"] == "published"
