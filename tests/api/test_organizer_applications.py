@@ -410,3 +410,18 @@ def test_writes_need_the_organizers_write_token(client, db, org, apps, method, p
     assert db.session.get(Registration, target.id).status == RegistrationStatus.SUBMITTED
     assert not db.session.scalars(select(RegistrationChange)).all()
     assert not db.session.scalars(select(RegistrationNote)).all()
+
+
+def test_a_token_needs_no_csrf_token(app, client, org, apps, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    target = apps.submitted[0]
+    response = client.post(
+        f"{API}/applications/{target.id}/decision",
+        json={"action": "waitlist", "version": target.version},
+        headers=org.write,
+    )
+    assert response.status_code == 200, response.get_json()
+    note = client.post(
+        f"{API}/applications/{target.id}/notes", json={"text": "Без CSRF"}, headers=org.write
+    )
+    assert note.status_code == 201
