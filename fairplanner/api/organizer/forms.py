@@ -1,0 +1,102 @@
+"""The console's forms over a JSON body: the body in the forms' field names (texts as
+`<name>_ru` / `<name>_en`), the form's errors as a 422 problem in the body's names, and the
+attendee list's filter form over the query string."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, time
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from flask import request
+from flask_smorest import abort
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+
+from fairplanner.organizers import listing, queries
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "value"):
+        return str(value.value)
+    return str(value)
+
+
+def _formdata(values: Mapping[str, Any]) -> MultiDict[str, str]:
+    data: MultiDict[str, str] = MultiDict()
+    for name, value in values.items():
+        if isinstance(value, list):
+            data.setlist(name, [_text(v) for v in value])
+        else:
+            data[name] = _text(value)
+    return data
+
+
+# JSON names of the form fields that differ: {ru, en} texts and the new venue.
+BILINGUAL = ("name", "description", "title", "hall", "reason")
+NESTED = {"new_venue_name": "new_venue.name", "new_venue_city": "new_venue.city"}
+NESTED["new_venue_address"] = "new_venue.address"
+
+
+def _json_name(field: str) -> str:
+    base, _sep, lang = field.rpartition("_")
+    if base in BILINGUAL and lang in ("ru", "en"):
+        return f"{base}.{lang}"
+    return NESTED.get(field, field)
+
+
+def flatten(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON body in the form's field names: {ru, en} texts as `<name>_ru` / `<name>_en`
+    (a null text blanks both), the new venue as `new_venue_*`."""
+    flat: dict[str, Any] = {}
+    for name, value in body.items():
+        if name in BILINGUAL:
+            for lang in ("ru", "en"):
+                if value is None or lang in value:
+                    flat[f"{name}_{lang}"] = None if value is None else value[lang]
+        elif name == "new_venue":
+            for key in ("name", "city", "address"):
+                flat[f"new_venue_{key}"] = None if value is None else value.get(key)
+        else:
+            flat[name] = value
+    return flat
+
+
+F = TypeVar("F", bound=FlaskForm)
+
+
+def validated(form_class: type[F], values: Mapping[str, Any], **load: Any) -> F:
+    """The console's form over `values` (form field names); its errors are a 422 problem
+    naming each field as the JSON body does."""
+    form = form_class(formdata=_formdata(values), meta={"csrf": False})
+    if load.get("choices"):
+        form.load_choices()  # type: ignore[attr-defined]
+    if not form.validate():
+        errors = {
+            _json_name(name): [str(message) for message in messages]
+            for name, messages in form.errors.items()
+            if isinstance(messages, list)
+        }
+        abort(422, errors=errors)
+    return form
+
+
+def attendee_filters() -> queries.AttendeeFilters:
+    """The console list's filters from the query string, checked by its filter form: a value
+    it does not know is a 422 here (the page shows more instead, with a notice)."""
+    form = listing.filter_form(request.args)
+    form.validate()
+    errors = {f.name: [str(m) for m in f.errors] for f in form if f.errors and f.name != "page"}
+    if errors:
+        abort(422, errors=errors)
+    filters, _ignored = listing.read_filters(form)
+    return filters
