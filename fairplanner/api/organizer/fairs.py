@@ -39,30 +39,20 @@ FAIR_FIELDS = (
     "stand_area_max",
     "website",
 )
-EVENT_FIELDS = ("title_ru", "title_en", "description_ru", "description_en", "hall_ru", "hall_en")
-EVENT_FIELDS += ("kind",)
+EVENT_FIELDS = (
+    "title_ru",
+    "title_en",
+    "description_ru",
+    "description_en",
+    "hall_ru",
+    "hall_en",
+    "kind",
+)
 
 
 def _fair_values(fair: Fair) -> dict[str, Any]:
     """A fair as its form shows it when opened (what a PATCH changes)."""
-    names = [
-        "slug",
-        "name_ru",
-        "name_en",
-        "description_ru",
-        "description_en",
-        "kind",
-        "starts_on",
-        "ends_on",
-        "registration_opens_on",
-        "registration_deadline",
-        "capacity",
-        "capacity_unit",
-        "stand_area_min",
-        "stand_area_max",
-        "website",
-    ]
-    values = {name: getattr(fair, name) for name in names}
+    values = {name: getattr(fair, name) for name in FAIR_FIELDS}
     values["venue"] = fair.venue_id
     values["sectors"] = [s.code for s in fair.sectors]
     return values
@@ -219,16 +209,7 @@ def _event(fair: Fair, event_id: int) -> ProgrammeEvent:
 def _event_values(event: ProgrammeEvent) -> dict[str, Any]:
     """A programme item as its form shows it when opened: a day and Minsk times."""
     start, end = event.starts_at.astimezone(MINSK), event.ends_at.astimezone(MINSK)
-    names = [
-        "title_ru",
-        "title_en",
-        "description_ru",
-        "description_en",
-        "hall_ru",
-        "hall_en",
-        "kind",
-    ]
-    values = {name: getattr(event, name) for name in names}
+    values = {name: getattr(event, name) for name in EVENT_FIELDS}
     values.update(day=start.date(), start=start.time(), end=end.time())
     return values
 

@@ -43,8 +43,11 @@ def _formdata(values: Mapping[str, Any]) -> MultiDict[str, str]:
 
 # JSON names of the form fields that differ: {ru, en} texts and the new venue.
 BILINGUAL = ("name", "description", "title", "hall", "reason")
-NESTED = {"new_venue_name": "new_venue.name", "new_venue_city": "new_venue.city"}
-NESTED["new_venue_address"] = "new_venue.address"
+NESTED = {
+    "new_venue_name": "new_venue.name",
+    "new_venue_city": "new_venue.city",
+    "new_venue_address": "new_venue.address",
+}
 
 
 def _json_name(field: str) -> str:
@@ -74,11 +77,12 @@ def flatten(body: Mapping[str, Any]) -> dict[str, Any]:
 F = TypeVar("F", bound=FlaskForm)
 
 
-def validated(form_class: type[F], values: Mapping[str, Any], **load: Any) -> F:
-    """The console's form over `values` (form field names); its errors are a 422 problem
-    naming each field as the JSON body does."""
+def validated(form_class: type[F], values: Mapping[str, Any], *, choices: bool = False) -> F:
+    """The console's form over `values` (form field names), with its choices loaded when it
+    has some to load (the fair form); its errors are a 422 problem naming each field as the
+    JSON body does. No CSRF token: a token in a header authenticates the call."""
     form = form_class(formdata=_formdata(values), meta={"csrf": False})
-    if load.get("choices"):
+    if choices:
         form.load_choices()  # type: ignore[attr-defined]
     if not form.validate():
         errors = {
