@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ from fairplanner.catalogue.models import (
     FairStatus,
     ProgrammeEvent,
     Sector,
+    Venue,
 )
 from fairplanner.db import json_value, utcnow
 from fairplanner.errors import DomainError
@@ -30,7 +32,8 @@ from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
 from fairplanner.media import services as media_services
 from fairplanner.media.models import Image
-from fairplanner.organizers.models import FairChange
+from fairplanner.organizers.models import FairChange, RegistrationNote
+from fairplanner.registrations.models import Registration
 from fairplanner.registrations.services import lock_fair, promote_waitlist
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,12 @@ log = logging.getLogger(__name__)
 
 class FairError(DomainError):
     status_code = 422
+
+
+class StaleEdit(FairError):
+    """An edit made on a page (or a read) older than the last change: not laid over it."""
+
+    status_code = 409
 
 
 @dataclass
@@ -78,6 +87,28 @@ def log_change(
             reason=reason,
         )
     )
+
+
+def add_venue(*, name_ru: str, city_id: int, address_ru: str | None) -> Venue:
+    """A venue named by staff on the fair form (it gets a slug of its own, to be renamed by
+    an admin)."""
+    venue = Venue(
+        slug=f"venue-{secrets.token_hex(4)}",
+        name_ru=name_ru,
+        city_id=city_id,
+        address_ru=address_ru,
+    )
+    db.session.add(venue)
+    db.session.flush()
+    return venue
+
+
+def add_note(registration: Registration, *, author: User, text: str) -> RegistrationNote:
+    """An internal note of the staff on an application; companies never see these."""
+    note = RegistrationNote(registration_id=registration.id, author_id=author.id, text=text)
+    db.session.add(note)
+    db.session.flush()
+    return note
 
 
 def _check(data: FairData) -> None:
@@ -153,7 +184,7 @@ def create_fair(data: FairData, *, organizer_id: int, actor: User | None) -> Fai
 def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) -> Fair:
     """Save an edit; every change raises the fair's revision (calendar SEQUENCE)."""
     if seen_revision != fair.revision:
-        raise FairError(_("Someone changed this fair after you opened it. Reload and repeat."))
+        raise StaleEdit(_("Someone changed this fair after you opened it. Reload and repeat."))
     _check(data)
     _slug_free(data.slug, fair_id=fair.id)
     changes = _apply(fair, data)
@@ -332,7 +363,7 @@ def update_event(
     seen_revision: int | None = None,
 ) -> None:
     if seen_revision is not None and seen_revision != event.revision:
-        raise FairError(_("Someone changed this item after you opened it. Reload and repeat."))
+        raise StaleEdit(_("Someone changed this item after you opened it. Reload and repeat."))
     _check_event(fair, data, ignoring=event)
     title = event.title_ru  # the log names the item as it was known before this edit
     changes = {}
