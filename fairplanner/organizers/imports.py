@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -78,8 +79,10 @@ def _error_json(error: Any) -> dict[str, Any]:
 
 
 def _error_from(data: dict[str, Any]) -> Any:
+    """The error again, lazy as it was (and not a call that extraction would take for a
+    message of its own)."""
     if "msgid" in data:
-        return _l(data["msgid"], **data.get("values", {}))
+        return LazyString(gettext, data["msgid"], **data.get("values", {}))
     return data.get("text", "")
 
 
