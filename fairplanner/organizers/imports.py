@@ -435,6 +435,27 @@ def batch_plan(batch: FairImport) -> list[RowPlan]:
     return plan(batch.organizer_id, rows_from_json(batch.rows))
 
 
+@dataclass
+class Outcome:
+    """A row of an applied import: what it did, and to which fair (None: gone since)."""
+
+    row: PlanRow
+    action: str
+    fair: Fair | None
+
+
+def outcomes(batch: FairImport) -> list[Outcome]:
+    """The rows of an applied import with the fairs they made or changed (one query)."""
+    rows = rows_from_json(batch.rows)
+    done = [tuple(item.get("outcome") or (ERROR, None)) for item in batch.rows]
+    ids = [fair_id for _action, fair_id in done if fair_id is not None]
+    fairs = {f.id: f for f in db.session.scalars(select(Fair).where(Fair.id.in_(ids)))}
+    return [
+        Outcome(row, action, fairs.get(fair_id) if fair_id is not None else None)
+        for row, (action, fair_id) in zip(rows, done, strict=True)
+    ]
+
+
 def set_counts(batch: FairImport, counts: Counts) -> None:
     """What the rows would do (pending) or did (applied), for the import history."""
     for name, value in asdict(counts).items():
@@ -465,17 +486,20 @@ def apply_batch(batch: FairImport, *, actor: User, seen: str) -> Counts:
             _("Your fairs changed after the preview was shown. Check the preview again.")
         )
     source = batch.source
+    done: dict[int, tuple[str, int | None]] = {}  # row line -> (action, fair id)
     for p in plans:
         try:
             if p.action == NEW and p.data is not None:
-                services.create_fair(
+                fair = services.create_fair(
                     p.data,
                     organizer_id=batch.organizer_id,
                     actor=actor,
                     imported_from=source,
                     external_id=p.external_id,
                 )
-            elif p.action == UPDATE and p.fair is not None and p.data is not None:
+                done[p.row.line] = (NEW, fair.id)
+                continue
+            if p.action == UPDATE and p.fair is not None and p.data is not None:
                 services.update_fair(
                     p.fair,
                     p.data,
@@ -488,8 +512,11 @@ def apply_batch(batch: FairImport, *, actor: User, seen: str) -> Counts:
             raise ImportRefused(
                 _("Row %(line)s: %(error)s", line=p.row.line, error=exc.message)
             ) from None
+        done[p.row.line] = (p.action, p.fair.id if p.fair is not None else None)
     counts = count(plans)
     db.session.refresh(batch)
     set_counts(batch, counts)
+    # What each row did, for the import's page and history (the errors stay as they were read).
+    batch.rows = [{**item, "outcome": done.get(item["line"], (ERROR, None))} for item in batch.rows]
     db.session.flush()
     return counts

@@ -106,11 +106,13 @@ def import_upload() -> ResponseReturnValue:
 
 
 def _preview(batch: FairImport, status: int = 200) -> ResponseReturnValue:
-    plans = imports.batch_plan(batch) if batch.status == imports.PENDING else []
+    pending = batch.status == imports.PENDING
+    plans = imports.batch_plan(batch) if pending else []
     return render_template(
         "organizers/import_preview.html",
         batch=batch,
         plans=plans,
+        outcomes=[] if pending else imports.outcomes(batch),
         counts=imports.count(plans),
         digest=imports.digest(plans),
         expired=imports.expired(batch),

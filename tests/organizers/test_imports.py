@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -169,6 +170,11 @@ def test_every_sample_file_previews_applies_and_reimports_as_updates(name, clien
         new,
         True,
     )
+    html = client.get(f"/organizer/imports/{applied.id}").get_data(as_text=True)
+    assert html.count("Created as a draft") == new
+    assert html.count("Left out:") == failed
+    for fair in fairs:
+        assert f"/organizer/fairs/{fair.slug}/edit" in html
 
     # The same file again: every fair it made is unchanged, nothing is added.
     upload(client, name)
@@ -431,6 +437,7 @@ class Server:
     url: str
     answers: dict[str, tuple[int, bytes, dict[str, str]]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    drip: dict[str, float] = field(default_factory=dict)  # path -> seconds between chunks
 
 
 @pytest.fixture
@@ -447,7 +454,17 @@ def server() -> Iterator[Server]:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            pause = state.drip.get(self.path)
+            if pause is None:
+                self.wfile.write(body)
+                return
+            for start in range(0, len(body), 64):  # a server that sends slowly
+                time.sleep(pause)
+                try:
+                    self.wfile.write(body[start : start + 64])
+                    self.wfile.flush()
+                except OSError:  # the client gave up
+                    return
 
         def log_message(self, *args: object) -> None:
             pass
@@ -499,6 +516,21 @@ def test_a_failed_fetch_is_said_in_words(client, db, staff, server, allow_privat
     assert response.status_code == 422
     assert words in response.get_data(as_text=True)
     assert counts(db) == before
+
+
+def test_a_slow_server_is_given_up_on_in_time(
+    app, client, db, staff, server, allow_private, monkeypatch
+):
+    """Each chunk comes within the socket's timeout, but the whole takes too long."""
+    monkeypatch.setitem(app.config, "IMPORTS_FETCH_SECONDS", 0.5)
+    server.answers["/slow.ics"] = (200, (FILES / "google.ics").read_bytes(), {})
+    server.drip["/slow.ics"] = 0.1
+    started = time.monotonic()
+    response = client.post("/organizer/imports", data={"url": f"{server.url}/slow.ics"})
+    assert time.monotonic() - started < 3
+    assert response.status_code == 422
+    assert "did not send the calendar in time" in response.get_data(as_text=True)
+    assert latest(db) is None
 
 
 def test_a_private_address_is_refused_before_any_request(client, db, staff, server):
@@ -663,3 +695,17 @@ def test_two_confirmations_at_once_apply_the_plan_once(app, committed):
     committed.session.rollback()
     assert committed.session.scalar(select(func.count(Fair.id))) == 2
     assert committed.session.scalar(select(FairImport.status)) == "applied"
+
+
+def test_the_rows_errors_are_said_in_the_readers_language(app, client, db, staff):
+    """Kept as message ids between the preview and the confirmation, the errors are said in
+    whichever language the page is read."""
+    upload(client, "plan_bad_rows.csv")
+    batch = latest(db)
+    assert "The start date is missing." in client.get(f"/organizer/imports/{batch.id}").get_data(
+        as_text=True
+    )
+    client.set_cookie(app.config["LANGUAGE_COOKIE"], "ru")
+    html = client.get(f"/organizer/imports/{batch.id}").get_data(as_text=True)
+    assert "Не указана дата начала." in html
+    assert "«31.02.2027»" in html  # the value in the message, in Russian quotes
