@@ -709,3 +709,23 @@ def test_the_rows_errors_are_said_in_the_readers_language(app, client, db, staff
     html = client.get(f"/organizer/imports/{batch.id}").get_data(as_text=True)
     assert "Не указана дата начала." in html
     assert "«31.02.2027»" in html  # the value in the message, in Russian quotes
+
+
+def test_the_preview_and_the_history_take_as_many_queries_for_one_row_as_for_many(
+    client, db, staff, count_queries
+):
+    one = PLAN_WITHOUT_IDS.rsplit("\n", 2)[0] + "\n"
+    statements = []
+    for plan in (
+        one,
+        PLAN_WITHOUT_IDS + PLAN_WITHOUT_IDS.split("\n", 1)[1].replace("2027", "2028"),
+    ):
+        upload(client, "plan.csv", plan.encode())
+        batch = latest(db)
+        db.session.expire_all()
+        with count_queries() as preview:
+            assert client.get(f"/organizer/imports/{batch.id}").status_code == 200
+        with count_queries() as history:
+            assert client.get("/organizer/imports").status_code == 200
+        statements.append((preview.count, history.count))
+    assert statements[0] == statements[1]
