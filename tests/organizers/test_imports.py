@@ -729,3 +729,14 @@ def test_the_preview_and_the_history_take_as_many_queries_for_one_row_as_for_man
             assert client.get("/organizer/imports").status_code == 200
         statements.append((preview.count, history.count))
     assert statements[0] == statements[1]
+
+
+def test_names_from_the_file_are_shown_as_text(client, db, staff):
+    plan = PLAN_WITHOUT_IDS.replace("Деревообработка", "<script>alert(1)</script>")
+    upload(client, "<img src=x onerror=alert(1)>.csv", plan.encode())
+    batch = latest(db)
+    for path in (f"/organizer/imports/{batch.id}", "/organizer/imports"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>alert(1)" not in html
+        assert "<img src=x" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;.csv" in html
