@@ -156,9 +156,18 @@ def _flush_unique_slug() -> None:
         raise FairError(_("Another fair already has this address (slug).")) from exc
 
 
-def create_fair(data: FairData, *, organizer_id: int, actor: User | None) -> Fair:
+def create_fair(
+    data: FairData,
+    *,
+    organizer_id: int,
+    actor: User | None,
+    imported_from: str | None = None,
+    external_id: str | None = None,
+) -> Fair:
     """A new draft fair of the organizer. `actor` None (here, in publish_fair, cancel_fair and
-    add_event): FairPlanner itself, as when the demo data is seeded; the change log says so."""
+    add_event): FairPlanner itself, as when the demo data is seeded; the change log says so.
+    `imported_from`: the season plan (file or address) it came from (organizers.imports), with
+    the plan's own id for it, `external_id`; the change log says so."""
     _check(data)
     _slug_free(data.slug, fair_id=None)
     fair = Fair(
@@ -172,26 +181,49 @@ def create_fair(data: FairData, *, organizer_id: int, actor: User | None) -> Fai
         venue_id=data.venue_id,
         registration_opens_on=data.registration_opens_on,
         registration_deadline=data.registration_deadline,
+        external_id=external_id,
     )
     with db.session.no_autoflush:
         _apply(fair, data)
     db.session.add(fair)
     _flush_unique_slug()
-    log_change(fair, "created", actor=actor)
+    if imported_from is None:
+        log_change(fair, "created", actor=actor)
+    else:
+        log_change(fair, "imported", actor=actor, changes={"source": [None, imported_from]})
     return fair
 
 
-def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) -> Fair:
-    """Save an edit; every change raises the fair's revision (calendar SEQUENCE)."""
+def update_fair(
+    fair: Fair,
+    data: FairData,
+    *,
+    actor: User,
+    seen_revision: int,
+    imported_from: str | None = None,
+    external_id: str | None = None,
+) -> Fair:
+    """Save an edit; every change raises the fair's revision (calendar SEQUENCE).
+    `imported_from`: the edit comes from a season plan (organizers.imports), which may give
+    the fair its own id for it, `external_id`; the change log says so."""
     if seen_revision != fair.revision:
         raise StaleEdit(_("Someone changed this fair after you opened it. Reload and repeat."))
     _check(data)
     _slug_free(data.slug, fair_id=fair.id)
     changes = _apply(fair, data)
-    if changes:
+    logged = dict(changes)
+    if external_id is not None and external_id != fair.external_id:
+        logged["external_id"] = [fair.external_id, external_id]
+        fair.external_id = external_id
+    if logged:
         _flush_unique_slug()
-        log_change(fair, "edited", actor=actor, changes=changes)
+        if imported_from is None:
+            log_change(fair, "edited", actor=actor, changes=logged)
+        else:
+            logged["source"] = [None, imported_from]
+            log_change(fair, "import edited", actor=actor, changes=logged)
         db.session.flush()  # the new revision goes into the attached calendar entries
+    if changes:
         # Notifications tell the companies when a published fair moved (fairplanner.events).
         events.fair_changed.send(fair, actor=actor, changes=changes)
         if {"capacity", "capacity_unit"} & changes.keys():
