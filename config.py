@@ -67,6 +67,11 @@ class Config:
     WEBHOOKS_ALLOW_HTTP = os.environ.get("WEBHOOKS_ALLOW_HTTP") == "1"
     WEBHOOKS_ALLOW_PRIVATE = os.environ.get("WEBHOOKS_ALLOW_PRIVATE") == "1"
     WEBHOOKS_TIMEOUT = float(os.environ.get("WEBHOOKS_TIMEOUT") or 5)
+    # Season plans imported from a calendar address (fairplanner.organizers.imports): the same
+    # checks as webhook targets, with their own switches (tests read a local server).
+    IMPORTS_ALLOW_HTTP = os.environ.get("IMPORTS_ALLOW_HTTP") == "1"
+    IMPORTS_ALLOW_PRIVATE = os.environ.get("IMPORTS_ALLOW_PRIVATE") == "1"
+    IMPORTS_FETCH_SECONDS = float(os.environ.get("IMPORTS_FETCH_SECONDS") or 15)
     KNOWN_DEVICE_MAX_AGE = 365 * 24 * 3600
     # How many reverse proxies (nginx, a load balancer) stand in front of the app: their
     # X-Forwarded-For gives the client address that rate limits count by. 0: none.
@@ -155,11 +160,13 @@ class Config:
 class DevelopmentConfig(Config):
     DEBUG = False
     WEBHOOKS_ALLOW_HTTP = True
+    IMPORTS_ALLOW_HTTP = True
 
 
 class TestingConfig(Config):
     TESTING = True
     WEBHOOKS_ALLOW_HTTP = True
+    IMPORTS_ALLOW_HTTP = True
     # Still scrypt, at a test's cost: every demo seed signs up 28 people (4 s of its 13 s).
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - the same
     WTF_CSRF_ENABLED = False

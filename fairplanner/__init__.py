@@ -19,7 +19,7 @@ FORM_KEY = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 # The only forms that take a file, and how large a request they may be (the app allows 1 MB):
 # an organizer message with a PDF of up to 5 MB (fairplanner.organizers.messages), an image of
 # up to MEDIA_MAX_BYTES, 5 MB (fairplanner.media): a company logo, a fair's logo or cover; a
-# stand list (read up to 1 MB).
+# stand list (read up to 1 MB); a season plan to import (up to 5 MB).
 UPLOADS = {
     "organizers.new_message": 6 * 1024 * 1024,
     "organizers.edit_message": 6 * 1024 * 1024,
@@ -27,6 +27,7 @@ UPLOADS = {
     "organizers.fair_image": 6 * 1024 * 1024,
     "organizers.stands_upload": 2 * 1024 * 1024,
     "organizers.hall_plan_upload": 6 * 1024 * 1024,
+    "organizers.import_upload": 6 * 1024 * 1024,  # a season plan, read up to 5 MB
 }
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
         hooks,
         meetings,
         plans,
+        season_import,
         tickets,
     )
     from fairplanner.organizers.messages import views as _messages  # noqa: F401 - the same

@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("API_ANONYMOUS_RATE_LIMIT", "120 per minute")
     from fairplanner.api import auth, body, exhibitors, headers, limits, stored  # noqa: F401
     from fairplanner.api.company import blp as company_blp
+    from fairplanner.api.organizer import blp as organizer_blp
     from fairplanner.api.views import blp
     from fairplanner.api.webhooks import blp as webhooks_blp
     from fairplanner.extensions import csrf
@@ -79,7 +80,7 @@ def init_app(app: Flask) -> None:
         },
     )
     api.register_blueprint(blp)
-    for private in (company_blp, webhooks_blp):
+    for private in (company_blp, organizer_blp, webhooks_blp):
         api.register_blueprint(private)
         # A token in a header, never a cookie, authenticates an API call: nothing to forge.
         csrf.exempt(private)

@@ -10,14 +10,20 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from fairplanner.accounts.forms import company_form
 from fairplanner.accounts.models import ApiToken, Company, Country, Role
 from fairplanner.accounts.services import update_company
 from fairplanner.api import auth
 from fairplanner.api.forms import NO_CSRF, formdata, not_found, refuse, validated
-from fairplanner.api.schemas import Answer, Bilingual, FairSchema, ProblemSchema
+from fairplanner.api.schemas import (
+    Bilingual,
+    DelegateSchema,
+    FairSchema,
+    HistorySchema,
+    ProblemSchema,
+)
 from fairplanner.calendars import services as calendar_services
 from fairplanner.calendars.links import feed_links
 from fairplanner.catalogue import queries as catalogue_queries
@@ -49,25 +55,22 @@ PROBLEM = {
 }
 
 
-class NamedSchema(Answer):
+class NamedSchema(Schema):
     slug = fields.String(required=True)
     name = Bilingual("name", required=True)
 
 
-class TokenInfoSchema(Answer):
+class TokenInfoSchema(Schema):
     name = fields.String(required=True)
     scope = fields.String(required=True, metadata={"enum": ["read", "write"]})
     expires_at = fields.DateTime(allow_none=True, required=True)
 
 
-class MeSchema(Answer):
+class MeSchema(Schema):
     email = fields.String(required=True)
     role = fields.String(required=True, metadata={"enum": [r.value for r in Role]})
     company = fields.Nested(
-        Answer.from_dict(
-            {"slug": fields.String(allow_none=True), "legal_name": fields.String()},
-            name="MeCompany",
-        ),
+        Schema.from_dict({"slug": fields.String(allow_none=True), "legal_name": fields.String()}),
         allow_none=True,
         required=True,
     )
@@ -75,7 +78,7 @@ class MeSchema(Answer):
     token = fields.Nested(TokenInfoSchema, required=True)
 
 
-class CompanyFields(Schema):
+class CompanyProfileFields(Schema):
     """The profile's fields as the profile page has them."""
 
     class Meta:
@@ -101,38 +104,11 @@ class CompanyFields(Schema):
     calendar_alarms = fields.Boolean()
 
 
-class CompanySchema(CompanyFields):
-    class Meta:
-        unknown = EXCLUDE  # an answer: open to new fields (fairplanner.api.schemas.Answer)
-
+class CompanyProfileSchema(CompanyProfileFields):
     slug = fields.String(allow_none=True, required=True)
     profile_complete = fields.Boolean(required=True)
     country = fields.Function(lambda c: c.country.value if c.country else None, required=True)
     sectors = fields.Function(lambda c: [s.code for s in c.sectors], required=True)
-
-
-class ChangeSchema(Answer):
-    at = fields.DateTime(required=True)
-    action = fields.String(required=True)
-    status_from = fields.String(allow_none=True, required=True)
-    status_to = fields.String(allow_none=True, required=True)
-    reason = fields.String(allow_none=True, required=True)
-    changes = fields.Dict(required=True)
-    via = fields.Function(
-        lambda change: "api" if change.api_token_id else "web",
-        required=True,
-        metadata={"enum": ["api", "web"], "description": "Made through the API or a page"},
-    )
-    token = fields.Function(
-        lambda change: change.api_token.name if change.api_token else None,
-        required=True,
-        metadata={"type": ["string", "null"], "description": "The API token's name"},
-    )
-
-
-class DelegateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(max=200))
-    position = fields.String(load_default="", validate=validate.Length(max=200))
 
 
 class ApplicationFields(Schema):
@@ -162,11 +138,7 @@ class NewApplicationSchema(ApplicationFields):
     )
 
 
-class DelegateAnswerSchema(DelegateSchema, Answer):
-    """A delegate in an answer: open to new fields, where a request's stays strict."""
-
-
-class ApplicationSchema(Answer):
+class OwnApplicationSchema(Schema):
     id = fields.Integer(required=True)
     fair = fields.Nested(FairSchema, required=True)
     role = fields.Enum(RegistrationRole, by_value=True, required=True)
@@ -184,7 +156,7 @@ class ApplicationSchema(Answer):
     entry_en = fields.String(allow_none=True, required=True)
     hall = fields.String(allow_none=True, required=True)
     stand = fields.String(allow_none=True, required=True)
-    delegates = fields.List(fields.Nested(DelegateAnswerSchema), required=True)
+    delegates = fields.List(fields.Nested(DelegateSchema), required=True)
     aims = fields.List(fields.String(), required=True)
     reject_reason = fields.String(allow_none=True, required=True)
     waitlist_number = fields.Integer(allow_none=True, required=True)
@@ -192,7 +164,7 @@ class ApplicationSchema(Answer):
     withdrawable = fields.Boolean(required=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
-    history = fields.List(fields.Nested(ChangeSchema), required=True)
+    history = fields.List(fields.Nested(HistorySchema), required=True)
 
 
 class ApplicationQuerySchema(Schema):
@@ -202,7 +174,7 @@ class ApplicationQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf([s.value for s in RegistrationStatus]))
 
 
-class FeedSchema(Answer):
+class FeedSchema(Schema):
     url = fields.String(
         required=True,
         metadata={"description": 'The private iCalendar feed (paste into "From URL")'},
@@ -243,7 +215,7 @@ def me() -> dict[str, Any]:
 
 @blp.get("/company")
 @auth.secured(blp)
-@blp.response(200, CompanySchema)
+@blp.response(200, CompanyProfileSchema)
 def company() -> Company:
     """The company's profile, as its profile page shows it."""
     return _company()[1]
@@ -251,8 +223,8 @@ def company() -> Company:
 
 @blp.patch("/company")
 @auth.secured(blp, write=True)
-@blp.arguments(CompanyFields)
-@blp.response(200, CompanySchema)
+@blp.arguments(CompanyProfileFields)
+@blp.response(200, CompanyProfileSchema)
 @blp.alt_response(422, **PROBLEM)
 def edit_company(changes: dict[str, Any]) -> Company:
     """Change some fields of the profile; the others stay. Checked as the profile page
@@ -274,7 +246,7 @@ def edit_company(changes: dict[str, Any]) -> Company:
 @blp.get("/company/applications")
 @auth.secured(blp)
 @blp.arguments(ApplicationQuerySchema, location="query", as_kwargs=True)
-@blp.response(200, ApplicationSchema(many=True))
+@blp.response(200, OwnApplicationSchema(many=True))
 def applications(status: str | None = None) -> list[Registration]:
     """The company's applications, soonest fair first."""
     _user, company = _company()
@@ -292,7 +264,7 @@ def _form(role: RegistrationRole, fair: Any, data: dict[str, Any]) -> ExhibitorF
 @blp.post("/company/applications")
 @auth.secured(blp, write=True)
 @blp.arguments(NewApplicationSchema)
-@blp.response(201, ApplicationSchema)
+@blp.response(201, OwnApplicationSchema)
 @blp.alt_response(409, **PROBLEM)
 @blp.alt_response(422, **PROBLEM)
 def apply(data: dict[str, Any]) -> Registration:
@@ -317,7 +289,7 @@ def apply(data: dict[str, Any]) -> Registration:
 
 @blp.get("/company/applications/<int(max=2147483647):application_id>")
 @auth.secured(blp)
-@blp.response(200, ApplicationSchema)
+@blp.response(200, OwnApplicationSchema)
 @blp.alt_response(404, **PROBLEM)
 def application(application_id: int) -> Registration:
     """One of the company's applications, with its history."""
@@ -335,7 +307,7 @@ def _as_fields(registration: Registration) -> dict[str, Any]:
 @blp.patch("/company/applications/<int(max=2147483647):application_id>")
 @auth.secured(blp, write=True)
 @blp.arguments(ApplicationFields)
-@blp.response(200, ApplicationSchema)
+@blp.response(200, OwnApplicationSchema)
 @blp.alt_response(404, **PROBLEM)
 @blp.alt_response(409, **PROBLEM)
 @blp.alt_response(422, **PROBLEM)
@@ -359,7 +331,7 @@ def edit_application(changes: dict[str, Any], application_id: int) -> Registrati
 
 @blp.post("/company/applications/<int(max=2147483647):application_id>/withdraw")
 @auth.secured(blp, write=True)
-@blp.response(200, ApplicationSchema)
+@blp.response(200, OwnApplicationSchema)
 @blp.alt_response(404, **PROBLEM)
 @blp.alt_response(409, **PROBLEM)
 def withdraw(application_id: int) -> Registration:

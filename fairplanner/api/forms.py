@@ -7,8 +7,10 @@ problem with errors per field (`delegates.0.name` for a field inside a list).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date, time
 from decimal import Decimal
+from enum import Enum
 from typing import Any, TypeVar
 
 from flask_babel import gettext as _
@@ -27,6 +29,12 @@ def _value(value: Any) -> str:
         return "y"
     if isinstance(value, Decimal | float):
         return format(Decimal(str(value)), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, Enum):
+        return str(value.value)
     return str(value)
 
 
@@ -68,10 +76,14 @@ def field_errors(errors: Mapping[str, Any], prefix: str = "") -> dict[str, list[
     return flat
 
 
-def validated(form: F) -> F:
-    """The form, checked; a 422 problem with its errors per field otherwise."""
+def validated(form: F, *, rename: Callable[[str], str] | None = None) -> F:
+    """The form, checked; a 422 problem with its errors per field otherwise (`rename`: a
+    field's name as the JSON body has it, where the two differ)."""
     if not form.validate():
-        abort(422, errors=field_errors(form.errors))
+        errors = field_errors(form.errors)
+        if rename is not None:
+            errors = {rename(name): messages for name, messages in errors.items()}
+        abort(422, errors=errors)
     return form
 
 

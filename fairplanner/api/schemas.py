@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from fairplanner.catalogue.models import EventKind, FairKind, FairStatus, Oblast
+from fairplanner.display import user_name
 from fairplanner.i18n import MINSK
 
 MAX_LIMIT = 100
@@ -182,3 +183,46 @@ class ProblemSchema(Answer):
         values=fields.List(fields.String()),
         metadata={"description": "Per query parameter: what is wrong with it"},
     )
+
+
+# --- shared by the token holders' operations -------------------------------------------
+
+
+class DelegateSchema(Schema):
+    """One person of a visiting delegation."""
+
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    position = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+def via_of(entry: Any) -> str:
+    return "api" if entry.api_token_id is not None else "web"
+
+
+def token_name(entry: Any) -> str | None:
+    return entry.api_token.name if entry.api_token is not None else None
+
+
+VIA = {"type": "string", "enum": ["api", "web"]}
+TOKEN = {"type": ["string", "null"], "description": "The API token's name (via api)"}
+
+
+class HistorySchema(Schema):
+    at = MinskDateTime(required=True)
+    action = fields.String(
+        required=True,
+        metadata={"description": "submitted, edited, approved, rejected, stand, promoted, …"},
+    )
+    status_from = fields.String(allow_none=True, required=True)
+    status_to = fields.String(allow_none=True, required=True)
+    changes = fields.Dict(
+        required=True, metadata={"description": "Per field: [old, new] (edits, stands)"}
+    )
+    reason = fields.String(allow_none=True, required=True)
+    actor = fields.Function(
+        lambda c: user_name(c.actor) if c.actor else None,
+        required=True,
+        metadata={"type": ["string", "null"], "description": "null: FairPlanner itself"},
+    )
+    via = fields.Function(via_of, required=True, metadata=VIA)
+    token = fields.Function(token_name, required=True, metadata=TOKEN)

@@ -204,6 +204,10 @@ class Fair(db.Model):
             "stand_area_min > 0 AND stand_area_max >= stand_area_min", name="stand_area_range"
         ),
         Index("ix_fairs_status_dates", "status", "starts_on", "ends_on"),
+        # A season plan's own id for the fair (an ICS UID, a table's id column): importing the
+        # same plan again updates the fair instead of adding a copy (organizers.imports).
+        # A unique index (not a constraint): SQLite adds it without rebuilding the table.
+        Index("ix_fairs_organizer_external_id", "organizer_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -233,6 +237,7 @@ class Fair(db.Model):
     stand_area_min: Mapped[Decimal] = mapped_column(Numeric(8, 1), default=Decimal(4))
     stand_area_max: Mapped[Decimal] = mapped_column(Numeric(8, 1), default=Decimal(500))
     website: Mapped[str | None] = mapped_column(String(300))
+    external_id: Mapped[str | None] = mapped_column(String(300))
     # Case- and ё-folded copies of the names and descriptions, kept current by a mapper event
     # (SQLite's and PostgreSQL's LOWER() differ for Cyrillic): search ranks a name holding the
     # typed phrase first. The terms searched are in fair_terms (catalogue.search).

@@ -25,6 +25,11 @@ from fairplanner.i18n import MINSK
 from fairplanner.imports.rows import MAX_ROWS, ImportFileError, PlanRow, check_ids, split_list
 
 ONE_DAY = timedelta(days=1)
+# FairPlanner's own feeds (fairplanner.calendars.ical): besides one event per fair ("fair-N@"),
+# they hold programme items, registration deadlines and B2B meetings, which are no fairs.
+OWN_ITEMS = re.compile(r"^(?:event|deadline|meeting)-\d+[.@]")
+# What those feeds put before the name of a cancelled fair, in either language.
+CANCELLED_PREFIXES = ("Отменено:", "Cancelled:")
 COUNTRIES = {"беларусь", "республика беларусь", "belarus", "россия", "russia", "рб"}
 
 
@@ -183,21 +188,28 @@ def parse_ics(data: bytes) -> list[PlanRow]:
         raise ImportFileError(_l("The file is not a calendar (iCalendar)."))
     rows: list[PlanRow] = []
     for line, event in enumerate(calendar.walk("VEVENT"), start=1):
+        if OWN_ITEMS.match(_text(event, "UID")):
+            continue
         if len(rows) >= MAX_ROWS:
             raise ImportFileError(
                 _l("The file has more than %(count)s events; split it.", count=MAX_ROWS)
             )
         venue, city = _place(_text(event, "LOCATION"))
+        name = " ".join(_text(event, "SUMMARY").split())
+        cancelled = _text(event, "STATUS").upper() == "CANCELLED"
+        for prefix in CANCELLED_PREFIXES:
+            if cancelled and name.startswith(prefix):
+                name = name.removeprefix(prefix).strip()
         row = PlanRow(
             line=line,
-            name_ru=" ".join(_text(event, "SUMMARY").split()),
+            name_ru=name,
             description_ru=plain(_text(event, "DESCRIPTION")),
             venue=venue,
             city=city,
             website=_text(event, "URL"),
             external_id=_text(event, "UID"),
             sectors=_categories(event),
-            cancelled=_text(event, "STATUS").upper() == "CANCELLED",
+            cancelled=cancelled,
         )
         if (again := event.get("RECURRENCE-ID")) is not None:
             # A changed instance of a recurring event shares its UID with the series.

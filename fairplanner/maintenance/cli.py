@@ -37,6 +37,7 @@ def run() -> None:
         f"{report.invitations} expired invitations deleted, "
         f"{report.revocations} revocations of expired logins deleted, "
         f"{report.deliveries} settled webhook deliveries older than "
-        f"{current_app.config['WEBHOOK_RETENTION_DAYS']} days deleted; "
+        f"{current_app.config['WEBHOOK_RETENTION_DAYS']} days deleted, "
+        f"{report.imports} unconfirmed season-plan imports older than a week deleted; "
         "confirmation and reset links are signed, not stored: none to delete"
     )

@@ -18,6 +18,8 @@ from fairplanner.accounts.models import Invitation
 from fairplanner.accounts.sessions import purge_revocations
 from fairplanner.extensions import db
 from fairplanner.notifications.models import OutboxMessage, OutboxStatus
+from fairplanner.organizers.imports import PENDING
+from fairplanner.organizers.models import FairImport
 from fairplanner.webhooks.models import DeliveryStatus, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 # The key of the PostgreSQL advisory lock that one run at a time holds (any fixed number
 # that no other part of the application uses; "fpmaint" in ASCII).
 LOCK_KEY = 0x66706D61696E74
+# Unconfirmed season-plan imports go a week after their preview (which expires after a day).
+STALE_IMPORT = timedelta(days=7)
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Report:
     invitations: int = 0
     revocations: int = 0
     deliveries: int = 0
+    imports: int = 0
 
 
 def try_lock() -> bool:
@@ -86,6 +91,17 @@ def delete_old_deliveries(*, before: datetime) -> int:
     return result.rowcount or 0
 
 
+def delete_stale_imports(*, before: datetime) -> int:
+    """Season plans previewed but never confirmed (their preview expired after a day): the
+    rows of a file nobody applied. Applied imports stay as the organizer's history."""
+    result = db.session.execute(
+        delete(FairImport)
+        .where(FairImport.status == PENDING, FairImport.created_at < before)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
 def run(*, now: datetime, mail_retention_days: int, webhook_retention_days: int = 30) -> Report:
     """One pass, all or nothing, in the caller's transaction (the caller commits)."""
     if not try_lock():
@@ -97,6 +113,7 @@ def run(*, now: datetime, mail_retention_days: int, webhook_retention_days: int 
         # Logins that old are refused anyway: their revocations are no longer needed.
         revocations=purge_revocations(now=now),
         deliveries=delete_old_deliveries(before=now - timedelta(days=webhook_retention_days)),
+        imports=delete_stale_imports(before=now - STALE_IMPORT),
     )
     log.info(
         "maintenance: %s mail bodies purged, %s invitations deleted",

@@ -282,6 +282,15 @@ def _fair_sentence(change: FairChange, names: Names) -> tuple[str, list[Detail]]
     action = change.action
     if action == "created":
         return _("Fair created"), []
+    if action == "imported":  # organizers.imports: a new fair from a season plan
+        source = (changes.get("source") or [None, DASH])[1]
+        return _("Fair created by the import of “%(source)s”", source=source), []
+    if action == "import edited":
+        source = (changes.pop("source", None) or [None, DASH])[1]
+        changes.pop("external_id", None)
+        return _("Changed by the import of “%(source)s”", source=source), _details(
+            changes, FAIR_FIELDS, names
+        )
     if action == "published":
         return _("Published"), []
     if action == "cancelled":

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -14,18 +12,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from wtforms.fields.choices import SelectChoice
 
 from fairplanner import confirm
-from fairplanner.catalogue import queries as catalogue_queries
 from fairplanner.catalogue.models import (
-    CapacityUnit,
-    City,
-    EventKind,
     Fair,
-    FairKind,
     ProgrammeEvent,
-    Venue,
 )
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
@@ -37,7 +28,6 @@ from fairplanner.organizers.forms import CancelForm, DecisionForm, EventForm, Fa
 from fairplanner.organizers.models import FairChange
 from fairplanner.organizers.views import DIGITS, bp, scoped_fair, staff_required
 from fairplanner.registrations.models import Registration, RegistrationChange
-from fairplanner.text import fold
 
 
 def commit_or_flash(action: Callable[[], Any], success: str) -> tuple[bool, Any]:
@@ -68,68 +58,7 @@ def _fair_form(fair: Fair | None, *, saved: bool = False) -> FairForm:
         form.sectors.data = [s.code for s in fair.sectors]
         form.kind.data = fair.kind.value
         form.capacity_unit.data = fair.capacity_unit.value
-    venues = db.session.scalars(select(Venue).options(joinedload(Venue.city))).all()
-    form.venue.choices = [
-        SelectChoice("", _("Choose…")),
-        *sorted(
-            (
-                SelectChoice(str(v.id), f"{localized(v, 'name')} ({localized(v.city, 'name')})")
-                for v in venues
-            ),
-            key=lambda c: fold(c.label),
-        ),
-    ]
-    form.new_venue_city.choices = [
-        SelectChoice("", _("Choose…")),
-        *sorted(
-            (
-                SelectChoice(str(c.id), localized(c, "name"))
-                for c in db.session.scalars(select(City))
-            ),
-            key=lambda c: fold(c.label),
-        ),
-    ]
-    form.sectors.choices = sorted(
-        (
-            SelectChoice(s.code, localized(s, "name"))
-            for s in db.session.scalars(catalogue_queries.sectors())
-        ),
-        key=lambda c: fold(c.label),
-    )
-    return form
-
-
-def _fair_data(form: FairForm) -> services.FairData:
-    venue_id = int(form.venue.data) if form.venue.data and not form.new_venue_name.data else None
-    if venue_id is None:
-        venue = Venue(
-            slug=f"venue-{secrets.token_hex(4)}",
-            name_ru=form.new_venue_name.data,
-            city_id=int(form.new_venue_city.data),
-            address_ru=form.new_venue_address.data,
-        )
-        db.session.add(venue)
-        db.session.flush()
-        venue_id = venue.id
-    return services.FairData(
-        slug=form.slug.data,
-        name_ru=form.name_ru.data,
-        name_en=form.name_en.data,
-        description_ru=form.description_ru.data,
-        description_en=form.description_en.data,
-        kind=FairKind(form.kind.data),
-        starts_on=form.starts_on.data,
-        ends_on=form.ends_on.data,
-        venue_id=venue_id,
-        sector_codes=form.sectors.data or [],
-        registration_opens_on=form.registration_opens_on.data,
-        registration_deadline=form.registration_deadline.data,
-        capacity=form.capacity.data,
-        capacity_unit=CapacityUnit(form.capacity_unit.data),
-        stand_area_min=form.stand_area_min.data,
-        stand_area_max=form.stand_area_max.data,
-        website=form.website.data,
-    )
+    return form.load_choices()
 
 
 @bp.route("/fairs/new", methods=["GET", "POST"])
@@ -142,7 +71,7 @@ def new_fair() -> ResponseReturnValue:
     if form.validate_on_submit():
         done, fair = commit_or_flash(
             lambda: services.create_fair(
-                _fair_data(form), organizer_id=current_user.organizer_id, actor=current_user
+                form.fair_data(), organizer_id=current_user.organizer_id, actor=current_user
             ),
             _("The fair is saved as a draft. Add its programme, then publish it."),
         )
@@ -163,7 +92,7 @@ def edit_fair(slug: str) -> ResponseReturnValue:
         seen = _seen(form.revision.data)
         done, _result = commit_or_flash(
             lambda: services.update_fair(
-                fair, _fair_data(form), actor=current_user, seen_revision=seen
+                fair, form.fair_data(), actor=current_user, seen_revision=seen
             ),
             _("Your changes have been saved."),
         )
@@ -300,22 +229,6 @@ def copy(slug: str) -> ResponseReturnValue:
     )
 
 
-def _event_data(form: EventForm) -> services.EventData:
-    start = datetime.combine(form.day.data, form.start.data, MINSK).astimezone(UTC)
-    end = datetime.combine(form.day.data, form.end.data, MINSK).astimezone(UTC)
-    return services.EventData(
-        title_ru=form.title_ru.data,
-        title_en=form.title_en.data,
-        description_ru=form.description_ru.data,
-        description_en=form.description_en.data,
-        hall_ru=form.hall_ru.data,
-        hall_en=form.hall_en.data,
-        kind=EventKind(form.kind.data),
-        starts_at=start,
-        ends_at=end,
-    )
-
-
 @bp.route("/fairs/<slug>/programme", methods=["GET", "POST"])
 @staff_required
 def programme(slug: str) -> ResponseReturnValue:
@@ -326,7 +239,7 @@ def programme(slug: str) -> ResponseReturnValue:
         form.day.data = fair.starts_on
     if form.validate_on_submit():
         done, _event = commit_or_flash(
-            lambda: services.add_event(fair, _event_data(form), actor=current_user),
+            lambda: services.add_event(fair, form.event_data(), actor=current_user),
             _("The programme item is added."),
         )
         if done:
@@ -358,7 +271,7 @@ def edit_event(slug: str, event_id: int) -> ResponseReturnValue:
         seen = _seen(form.revision.data)
         done, _result = commit_or_flash(
             lambda: services.update_event(
-                fair, event, _event_data(form), actor=current_user, seen_revision=seen
+                fair, event, form.event_data(), actor=current_user, seen_revision=seen
             ),
             _("Your changes have been saved."),
         )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import (
     DateField,
     HiddenField,
@@ -23,11 +26,15 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 
 from fairplanner.accounts.forms import MultiCheckboxField, website_field
 from fairplanner.accounts.models import Country
-from fairplanner.catalogue.models import CapacityUnit, EventKind, FairKind
+from fairplanner.catalogue import queries as catalogue_queries
+from fairplanner.catalogue.models import CapacityUnit, City, EventKind, FairKind, Venue
+from fairplanner.extensions import db
+from fairplanner.i18n import MINSK, localized
+from fairplanner.organizers import services
 from fairplanner.organizers.queries import SORTS
 from fairplanner.registrations.forms import AreaField
 from fairplanner.registrations.models import RegistrationRole, RegistrationStatus
-from fairplanner.text import blank_to_none
+from fairplanner.text import blank_to_none, fold
 
 
 def _finite(value: Decimal | None) -> Decimal | None:
@@ -209,6 +216,70 @@ class FairForm(FlaskForm):
     )
     website = website_field()
 
+    def load_choices(self) -> FairForm:
+        """The venues, cities and sectors to choose from, by name (the page's selects, and the
+        values the API may give)."""
+        venues = db.session.scalars(select(Venue).options(joinedload(Venue.city))).all()
+        self.venue.choices = [
+            SelectChoice("", _("Choose…")),
+            *sorted(
+                (
+                    SelectChoice(str(v.id), f"{localized(v, 'name')} ({localized(v.city, 'name')})")
+                    for v in venues
+                ),
+                key=lambda c: fold(c.label),
+            ),
+        ]
+        self.new_venue_city.choices = [
+            SelectChoice("", _("Choose…")),
+            *sorted(
+                (
+                    SelectChoice(str(c.id), localized(c, "name"))
+                    for c in db.session.scalars(select(City))
+                ),
+                key=lambda c: fold(c.label),
+            ),
+        ]
+        self.sectors.choices = sorted(
+            (
+                SelectChoice(s.code, localized(s, "name"))
+                for s in db.session.scalars(catalogue_queries.sectors())
+            ),
+            key=lambda c: fold(c.label),
+        )
+        return self
+
+    def fair_data(self) -> services.FairData:
+        """The validated form as the services take it; a new venue named here is added."""
+        venue_id = (
+            int(self.venue.data) if self.venue.data and not self.new_venue_name.data else None
+        )
+        if venue_id is None:
+            venue_id = services.add_venue(
+                name_ru=self.new_venue_name.data,
+                city_id=int(self.new_venue_city.data),
+                address_ru=self.new_venue_address.data,
+            ).id
+        return services.FairData(
+            slug=self.slug.data,
+            name_ru=self.name_ru.data,
+            name_en=self.name_en.data,
+            description_ru=self.description_ru.data,
+            description_en=self.description_en.data,
+            kind=FairKind(self.kind.data),
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            venue_id=venue_id,
+            sector_codes=self.sectors.data or [],
+            registration_opens_on=self.registration_opens_on.data,
+            registration_deadline=self.registration_deadline.data,
+            capacity=self.capacity.data,
+            capacity_unit=CapacityUnit(self.capacity_unit.data),
+            stand_area_min=self.stand_area_min.data,
+            stand_area_max=self.stand_area_max.data,
+            website=self.website.data,
+        )
+
     def validate_venue(self, field: SelectField) -> None:
         known = {c.value for c in field.choices}
         if not self.new_venue_name.data and field.data not in known - {""}:
@@ -250,6 +321,22 @@ class EventForm(FlaskForm):
     description_en = TextAreaField(
         _l("Description (English)"), filters=[blank_to_none], validators=[Length(max=4000)]
     )
+
+    def event_data(self) -> services.EventData:
+        """The validated form as the services take it: the Minsk times as aware UTC."""
+        start = datetime.combine(self.day.data, self.start.data, MINSK).astimezone(UTC)
+        end = datetime.combine(self.day.data, self.end.data, MINSK).astimezone(UTC)
+        return services.EventData(
+            title_ru=self.title_ru.data,
+            title_en=self.title_en.data,
+            description_ru=self.description_ru.data,
+            description_en=self.description_en.data,
+            hall_ru=self.hall_ru.data,
+            hall_en=self.hall_en.data,
+            kind=EventKind(self.kind.data),
+            starts_at=start,
+            ends_at=end,
+        )
 
 
 class StandForm(FlaskForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairplanner.accounts.models import ApiToken, User
@@ -51,3 +51,30 @@ class FairChange(db.Model):
 
     actor: Mapped[User | None] = relationship()
     api_token: Mapped[ApiToken | None] = relationship()
+
+
+class FairImport(db.Model):
+    """A season plan read from a file or a calendar address (organizers.imports): its rows as
+    read, kept between the preview and the confirmation (any app server may answer either),
+    then what applying them did — the organizer's import history."""
+
+    __tablename__ = "fair_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(
+        ForeignKey("organizers.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    source: Mapped[str] = mapped_column(String(2000))  # the file's name or the calendar's URL
+    # The rows as read (PlanRow fields; errors as message ids and values, so that the preview
+    # speaks its reader's language); matched against the catalogue each time they are shown.
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+
+    user: Mapped[User | None] = relationship()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ from fairplanner.catalogue.models import (
     FairStatus,
     ProgrammeEvent,
     Sector,
+    Venue,
 )
 from fairplanner.db import json_value, utcnow
 from fairplanner.errors import DomainError
@@ -30,7 +32,8 @@ from fairplanner.extensions import db
 from fairplanner.i18n import MINSK
 from fairplanner.media import services as media_services
 from fairplanner.media.models import Image
-from fairplanner.organizers.models import FairChange
+from fairplanner.organizers.models import FairChange, RegistrationNote
+from fairplanner.registrations.models import Registration
 from fairplanner.registrations.services import lock_fair, promote_waitlist
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,12 @@ log = logging.getLogger(__name__)
 
 class FairError(DomainError):
     status_code = 422
+
+
+class StaleEdit(FairError):
+    """An edit made on a page (or a read) older than the last change: not laid over it."""
+
+    status_code = 409
 
 
 @dataclass
@@ -78,6 +87,28 @@ def log_change(
             reason=reason,
         )
     )
+
+
+def add_venue(*, name_ru: str, city_id: int, address_ru: str | None) -> Venue:
+    """A venue named by staff on the fair form (it gets a slug of its own, to be renamed by
+    an admin)."""
+    venue = Venue(
+        slug=f"venue-{secrets.token_hex(4)}",
+        name_ru=name_ru,
+        city_id=city_id,
+        address_ru=address_ru,
+    )
+    db.session.add(venue)
+    db.session.flush()
+    return venue
+
+
+def add_note(registration: Registration, *, author: User, text: str) -> RegistrationNote:
+    """An internal note of the staff on an application; companies never see these."""
+    note = RegistrationNote(registration_id=registration.id, author_id=author.id, text=text)
+    db.session.add(note)
+    db.session.flush()
+    return note
 
 
 def _check(data: FairData) -> None:
@@ -125,9 +156,18 @@ def _flush_unique_slug() -> None:
         raise FairError(_("Another fair already has this address (slug).")) from exc
 
 
-def create_fair(data: FairData, *, organizer_id: int, actor: User | None) -> Fair:
+def create_fair(
+    data: FairData,
+    *,
+    organizer_id: int,
+    actor: User | None,
+    imported_from: str | None = None,
+    external_id: str | None = None,
+) -> Fair:
     """A new draft fair of the organizer. `actor` None (here, in publish_fair, cancel_fair and
-    add_event): FairPlanner itself, as when the demo data is seeded; the change log says so."""
+    add_event): FairPlanner itself, as when the demo data is seeded; the change log says so.
+    `imported_from`: the season plan (file or address) it came from (organizers.imports), with
+    the plan's own id for it, `external_id`; the change log says so."""
     _check(data)
     _slug_free(data.slug, fair_id=None)
     fair = Fair(
@@ -141,26 +181,49 @@ def create_fair(data: FairData, *, organizer_id: int, actor: User | None) -> Fai
         venue_id=data.venue_id,
         registration_opens_on=data.registration_opens_on,
         registration_deadline=data.registration_deadline,
+        external_id=external_id,
     )
     with db.session.no_autoflush:
         _apply(fair, data)
     db.session.add(fair)
     _flush_unique_slug()
-    log_change(fair, "created", actor=actor)
+    if imported_from is None:
+        log_change(fair, "created", actor=actor)
+    else:
+        log_change(fair, "imported", actor=actor, changes={"source": [None, imported_from]})
     return fair
 
 
-def update_fair(fair: Fair, data: FairData, *, actor: User, seen_revision: int) -> Fair:
-    """Save an edit; every change raises the fair's revision (calendar SEQUENCE)."""
+def update_fair(
+    fair: Fair,
+    data: FairData,
+    *,
+    actor: User,
+    seen_revision: int,
+    imported_from: str | None = None,
+    external_id: str | None = None,
+) -> Fair:
+    """Save an edit; every change raises the fair's revision (calendar SEQUENCE).
+    `imported_from`: the edit comes from a season plan (organizers.imports), which may give
+    the fair its own id for it, `external_id`; the change log says so."""
     if seen_revision != fair.revision:
-        raise FairError(_("Someone changed this fair after you opened it. Reload and repeat."))
+        raise StaleEdit(_("Someone changed this fair after you opened it. Reload and repeat."))
     _check(data)
     _slug_free(data.slug, fair_id=fair.id)
     changes = _apply(fair, data)
-    if changes:
+    logged = dict(changes)
+    if external_id is not None and external_id != fair.external_id:
+        logged["external_id"] = [fair.external_id, external_id]
+        fair.external_id = external_id
+    if logged:
         _flush_unique_slug()
-        log_change(fair, "edited", actor=actor, changes=changes)
+        if imported_from is None:
+            log_change(fair, "edited", actor=actor, changes=logged)
+        else:
+            logged["source"] = [None, imported_from]
+            log_change(fair, "import edited", actor=actor, changes=logged)
         db.session.flush()  # the new revision goes into the attached calendar entries
+    if changes:
         # Notifications tell the companies when a published fair moved (fairplanner.events).
         events.fair_changed.send(fair, actor=actor, changes=changes)
         if {"capacity", "capacity_unit"} & changes.keys():
@@ -332,7 +395,7 @@ def update_event(
     seen_revision: int | None = None,
 ) -> None:
     if seen_revision is not None and seen_revision != event.revision:
-        raise FairError(_("Someone changed this item after you opened it. Reload and repeat."))
+        raise StaleEdit(_("Someone changed this item after you opened it. Reload and repeat."))
     _check_event(fair, data, ignoring=event)
     title = event.title_ru  # the log names the item as it was known before this edit
     changes = {}

@@ -26,7 +26,7 @@ from fairplanner.display import company_name, label
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
 from fairplanner.i18n import current_language, localized, minsk_today
-from fairplanner.organizers import changelog, listing, queries, stats
+from fairplanner.organizers import changelog, listing, queries, services, stats
 from fairplanner.organizers import stands as stand_files
 from fairplanner.organizers.forms import (
     ACTIONS,
@@ -151,28 +151,21 @@ def decide_many(slug: str) -> ResponseReturnValue:
     reason = (request.form.get("reason") or "").strip()[:2000] or None
     if action == "reject" and not confirm.confirmed():
         return _confirm_rejection(fair, ids, reason)
-    done, refused = 0, []
-    for registration in db.session.scalars(
-        select(Registration).where(Registration.fair_id == fair.id, Registration.id.in_(ids))
-    ):
-        seen = request.form.get(f"v-{registration.id}", "")
-        try:
-            with db.session.begin_nested():
-                registration_services.decide_registration(
-                    registration,
-                    status=ACTIONS[action],
-                    actor=current_user,
-                    reason=reason,
-                    seen_version=int(seen) if DIGITS.fullmatch(seen) else -1,
-                    promote=False,
-                )
-            done += 1
-        except DomainError as exc:
-            refused.append(f"{company_name(registration.company)}: {exc.message}")
-    # Once for the whole batch, leaving alone what was just put on the list on purpose.
-    registration_services.promote_waitlist(
-        registration_services.lock_fair(fair.id), skip=frozenset(ids)
-    )
+    seen = {i: int(v) for i in ids if DIGITS.fullmatch(v := request.form.get(f"v-{i}", ""))}
+    try:
+        batch = registration_services.decide_many(
+            fair.id,
+            ids,
+            status=ACTIONS[action],
+            actor=current_user,
+            reason=reason,
+            seen_versions=seen,
+        )
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("organizers.attendees", slug=fair.slug))
+    done = len(batch.done)
+    refused = [f"{company_name(r.company)}: {message}" for r, message in batch.refused]
     db.session.commit()
     if done:
         flash(_("Decision recorded for %(n)d applications.", n=done), "success")
@@ -264,11 +257,7 @@ def add_note(registration_id: int) -> ResponseReturnValue:
     registration = _scoped_registration(registration_id)
     form = NoteForm()
     if form.validate_on_submit():
-        db.session.add(
-            RegistrationNote(
-                registration_id=registration.id, author_id=current_user.id, text=form.text.data
-            )
-        )
+        services.add_note(registration, author=current_user, text=form.text.data)
         db.session.commit()
         flash(_("Note added."), "success")
     else:

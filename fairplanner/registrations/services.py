@@ -6,6 +6,7 @@ is queued by the receivers in notifications, in this same transaction."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -357,3 +358,54 @@ def promote_waitlist(
         events.application_promoted.send(waiting)
         promoted.append(waiting)
     return promoted
+
+
+@dataclass
+class Batch:
+    """What one decision on several applications did: the applications decided, those a rule
+    refused (with the rule's message), and the ids that are no application of the fair."""
+
+    done: list[Registration] = field(default_factory=list)
+    refused: list[tuple[Registration, str]] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+
+
+def decide_many(
+    fair_id: int,
+    ids: Sequence[int],
+    *,
+    status: RegistrationStatus,
+    actor: User,
+    reason: str | None,
+    seen_versions: Mapping[int, int],
+) -> Batch:
+    """The same decision on several applications of a fair, each checked against the version
+    its page showed (none given: stale) and each in a savepoint of its own, so that one
+    refused leaves the others decided. The waiting list moves once, after the batch, leaving
+    alone what was just put on it on purpose."""
+    if status == RegistrationStatus.REJECTED and not (reason and reason.strip()):
+        raise InvalidRequest(_("Give the companies a reason for the rejection."))
+    batch = Batch()
+    wanted = set(ids)
+    found = db.session.scalars(
+        select(Registration)
+        .where(Registration.fair_id == fair_id, Registration.id.in_(wanted))
+        .order_by(Registration.id)
+    ).all()
+    for registration in found:
+        try:
+            with db.session.begin_nested():
+                decide_registration(
+                    registration,
+                    status=status,
+                    actor=actor,
+                    reason=reason,
+                    seen_version=seen_versions.get(registration.id, -1),
+                    promote=False,
+                )
+            batch.done.append(registration)
+        except DomainError as exc:
+            batch.refused.append((registration, exc.message))
+    batch.unknown = sorted(wanted - {r.id for r in found})
+    promote_waitlist(lock_fair(fair_id), skip=frozenset(wanted))
+    return batch

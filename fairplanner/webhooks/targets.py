@@ -18,6 +18,10 @@ class TargetRefused(ValueError):
     """The URL may not be called; the message says why, in the user's language."""
 
 
+class PrivateTarget(TargetRefused):
+    """The host resolves to an address on loopback, a private or a link-local network."""
+
+
 @dataclass(frozen=True)
 class Target:
     scheme: str
@@ -74,7 +78,7 @@ def resolve(url: str, *, allow_http: bool, allow_private: bool) -> Target:
         # The scope of an IPv6 link-local address ("fe80::1%eth0") is not part of the address.
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not allow_private and forbidden(address):
-            raise TargetRefused(
+            raise PrivateTarget(
                 _("The address leads to a private or local network, where webhooks cannot go.")
             )
         addresses.append(address)

@@ -1,5 +1,7 @@
-"""One HTTP POST to a checked target, connecting to its resolved address (not resolving the
-name again), with a short timeout; the answer's status and the start of its body."""
+"""HTTP to a checked target, connecting to its resolved address (not resolving the name
+again), with a short timeout: a webhook's POST (the answer's status and the start of its
+body), and the GET of a calendar an organizer imports (organizers.imports), its size and time
+bounded."""
 
 from __future__ import annotations
 
@@ -66,3 +68,47 @@ def post(target: Target, body: bytes, headers: dict[str, str], *, timeout: float
         connection.close()
     duration = int((time.monotonic() - started) * 1000)
     return Answer(response.status, excerpt.decode("utf-8", "replace"), duration)
+
+
+class TooBig(OSError):
+    """The answer is longer than the caller takes."""
+
+
+@dataclass(frozen=True)
+class Download:
+    status: int
+    body: bytes
+    location: str | None  # a redirect's Location
+
+
+def get(
+    target: Target, *, timeout: float, max_bytes: int, user_agent: str = "FairPlanner/1"
+) -> Download:
+    """GET the target's path; at most `max_bytes` of body (else TooBig) within `timeout`
+    seconds in all, however slowly the server sends (else TimeoutError). Raises OSError (and
+    http.client.HTTPException) when no answer came."""
+    kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(target.host, target.port, target.address, timeout)
+    deadline = time.monotonic() + timeout
+    try:
+        connection.request(
+            "GET",
+            target.path,
+            headers={"User-Agent": user_agent, "Accept-Encoding": "identity", "Accept": "*/*"},
+        )
+        response = connection.getresponse()
+        length = response.getheader("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise TooBig(length)
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read1(64 * 1024) if response.status == 200 else b"":
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooBig(size)
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            chunks.append(chunk)
+    finally:
+        connection.close()
+    return Download(response.status, b"".join(chunks), response.getheader("Location"))

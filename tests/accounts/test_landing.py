@@ -152,6 +152,7 @@ def test_the_rules_agree_with_what_every_page_answers(app, client, factories, us
         "subscription_id": 1,  # an organizer's webhook (fairplanner.webhooks; a 404: none)
         "delivery_id": 1,
         "application_id": 1,  # an application through the API (a 401 without a token)
+        "import_id": 1,  # an organizer's import of a season plan (a 404: none)
     }
     paths = sample_paths(app, values)
     assert len(paths) > 25

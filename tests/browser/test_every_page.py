@@ -213,6 +213,9 @@ PAGES = [
     Visit("numbers, fair day", "staff", "/organizer/fairs/{fair_day_fair}/numbers"),
     Visit("webhooks (console)", "staff", "/organizer/webhooks"),
     Visit("a webhook and its deliveries (console)", "staff", "/organizer/webhooks/{webhook}"),
+    Visit("season plan import (console)", "staff", "/organizer/imports"),
+    Visit("import preview (console)", "staff", "/organizer/imports/{pending_import}"),
+    Visit("import applied (console)", "staff", "/organizer/imports/{applied_import}"),
     Visit("admin", "admin", "/organizer/admin"),
     Visit("outbox", "admin", "/organizer/admin/outbox"),
     Visit("API guide", "anonymous", "/api/docs"),
@@ -260,6 +263,9 @@ PHONE_PAGES = [
         "API guide",
         "API explorer",
         "API tokens",
+        "season plan import (console)",
+        "import preview (console)",
+        "import applied (console)",
     }
 ]
 
@@ -350,6 +356,30 @@ def _tickets(registration_id: int, member: Any) -> dict[str, Any]:
     ticket_services.remove_person(gone, actor=member)
     ticket_services.mail_tickets([olga], actor=member)
     return {"person": olga.id, "ticket_code": olga.code, "revoked_code": gone.code}
+
+
+def _imports(organizer: Any, staff: Any, fair: Any) -> dict[str, Any]:
+    """Two imports of a season plan: one waiting for confirmation (an update of the fair, a
+    new fair and a row with an error), one applied (the new fair)."""
+    from fairplanner.organizers import imports
+
+    venue, year = fair.venue, fair.starts_on.year
+    place = f"{venue.city.name_ru};{venue.name_ru}"
+    plan = (
+        "Название;Начало;Окончание;Город;Место проведения;Код\n"
+        f"{fair.name_ru};{fair.starts_on:%d.%m.%Y};{fair.ends_on + timedelta(days=1):%d.%m.%Y};"
+        f"{place};\n"
+        f"Ярмарка ремёсел;01.09.{year};03.09.{year};{place};N-1\n"
+        f"Ярмарка без даты;;;{place};N-2\n"
+    )
+    rows = imports.read_upload("plan.csv", plan.encode())
+    applied = imports.store_batch(
+        organizer.id, user=staff, source="https://calendar.example.by/plan.ics", rows=rows[1:2]
+    )
+    imports.apply_batch(applied, actor=staff, seen=imports.digest(imports.batch_plan(applied)))
+    pending = imports.store_batch(organizer.id, user=staff, source="plan-2027.csv", rows=rows)
+    imports.set_counts(pending, imports.count(imports.batch_plan(pending)))
+    return {"pending_import": pending.id, "applied_import": applied.id}
 
 
 def _webhooks(organizer: Any) -> dict[str, Any]:
@@ -671,6 +701,8 @@ def site(live: Any) -> dict[str, Any]:
         webhooks = _webhooks(organizer)
         _api_tokens(member)
         db.session.commit()
+        season_imports = _imports(organizer, staff, fair)
+        db.session.commit()
         factories.user(ADMIN_EMAIL, role=Role.ADMIN)
         forgetful = factories.user("forgetful@a11y.example")
         reset_token = tokens.make(
@@ -701,6 +733,7 @@ def site(live: Any) -> dict[str, Any]:
             **tickets,
             **fair_day,
             **webhooks,
+            **season_imports,
             "logins": {
                 "company": (accounts[0]["email"], accounts[0]["password"]),
                 "staff": (accounts[1]["email"], accounts[1]["password"]),

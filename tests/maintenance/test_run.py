@@ -202,3 +202,32 @@ def test_settled_webhook_deliveries_go_after_the_retention(runner, db, factories
     db.session.expire_all()
     left = {d.payload["data"]["fair"]["slug"] for d in db.session.scalars(select(WebhookDelivery))}
     assert left == {"pending-old", "delivered-recent"}
+
+
+def test_unconfirmed_imports_go_after_a_week(runner, db, factories):
+    from fairplanner.organizers.models import FairImport
+
+    organizer = factories.organizer()
+    now = utcnow()
+    for name, status, age in (
+        ("pending-old", "pending", 8),
+        ("pending-recent", "pending", 2),
+        ("applied-old", "applied", 300),
+    ):
+        db.session.add(
+            FairImport(
+                organizer_id=organizer.id,
+                source=name,
+                rows=[],
+                status=status,
+                created_at=now - timedelta(days=age),
+            )
+        )
+    db.session.commit()
+    result = runner.invoke(args=["maintenance", "run"])
+    assert "1 unconfirmed season-plan imports older than a week deleted" in result.output
+    db.session.expire_all()
+    assert {i.source for i in db.session.scalars(select(FairImport))} == {
+        "pending-recent",
+        "applied-old",
+    }
