@@ -10,7 +10,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from fairplanner.accounts.forms import company_form
 from fairplanner.accounts.models import ApiToken, Company, Country, Role
@@ -18,7 +18,9 @@ from fairplanner.accounts.services import update_company
 from fairplanner.api import auth
 from fairplanner.api.forms import NO_CSRF, formdata, not_found, refuse, validated
 from fairplanner.api.schemas import (
+    Answer,
     Bilingual,
+    DelegateAnswer,
     DelegateSchema,
     FairSchema,
     HistorySchema,
@@ -55,22 +57,22 @@ PROBLEM = {
 }
 
 
-class NamedSchema(Schema):
+class NamedSchema(Answer):
     slug = fields.String(required=True)
     name = Bilingual("name", required=True)
 
 
-class TokenInfoSchema(Schema):
+class TokenInfoSchema(Answer):
     name = fields.String(required=True)
     scope = fields.String(required=True, metadata={"enum": ["read", "write"]})
     expires_at = fields.DateTime(allow_none=True, required=True)
 
 
-class MeSchema(Schema):
+class MeSchema(Answer):
     email = fields.String(required=True)
     role = fields.String(required=True, metadata={"enum": [r.value for r in Role]})
     company = fields.Nested(
-        Schema.from_dict({"slug": fields.String(allow_none=True), "legal_name": fields.String()}),
+        Answer.from_dict({"slug": fields.String(allow_none=True), "legal_name": fields.String()}),
         allow_none=True,
         required=True,
     )
@@ -105,6 +107,9 @@ class CompanyProfileFields(Schema):
 
 
 class CompanyProfileSchema(CompanyProfileFields):
+    class Meta:
+        unknown = EXCLUDE  # an answer (schemas.Answer): open to new fields
+
     slug = fields.String(allow_none=True, required=True)
     profile_complete = fields.Boolean(required=True)
     country = fields.Function(lambda c: c.country.value if c.country else None, required=True)
@@ -138,7 +143,7 @@ class NewApplicationSchema(ApplicationFields):
     )
 
 
-class OwnApplicationSchema(Schema):
+class OwnApplicationSchema(Answer):
     id = fields.Integer(required=True)
     fair = fields.Nested(FairSchema, required=True)
     role = fields.Enum(RegistrationRole, by_value=True, required=True)
@@ -156,7 +161,7 @@ class OwnApplicationSchema(Schema):
     entry_en = fields.String(allow_none=True, required=True)
     hall = fields.String(allow_none=True, required=True)
     stand = fields.String(allow_none=True, required=True)
-    delegates = fields.List(fields.Nested(DelegateSchema), required=True)
+    delegates = fields.List(fields.Nested(DelegateAnswer), required=True)
     aims = fields.List(fields.String(), required=True)
     reject_reason = fields.String(allow_none=True, required=True)
     waitlist_number = fields.Integer(allow_none=True, required=True)
@@ -174,7 +179,7 @@ class ApplicationQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf([s.value for s in RegistrationStatus]))
 
 
-class FeedSchema(Schema):
+class FeedSchema(Answer):
     url = fields.String(
         required=True,
         metadata={"description": 'The private iCalendar feed (paste into "From URL")'},

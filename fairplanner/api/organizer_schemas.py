@@ -12,7 +12,8 @@ from fairplanner.api.schemas import (
     MAX_LIMIT,
     TOKEN,
     VIA,
-    DelegateSchema,
+    Answer,
+    DelegateAnswer,
     FairDetailSchema,
     HistorySchema,
     MinskDateTime,
@@ -67,7 +68,7 @@ class StaffFairSchema(FairDetailSchema):
     programme = fields.List(fields.Nested(StaffEventSchema), required=True)
 
 
-class StaffFairListSchema(Schema):
+class StaffFairListSchema(Answer):
     items = fields.List(fields.Nested(StaffFairSchema), required=True)
 
 
@@ -152,7 +153,7 @@ class EventEditSchema(EventInSchema):
 # --- applications ---------------------------------------------------------------------------
 
 
-class CompanyBriefSchema(Schema):
+class CompanyBriefSchema(Answer):
     id = fields.Integer(required=True)
     name = fields.Function(
         lambda c: company_name(c, legal=True),
@@ -179,7 +180,7 @@ class CompanySchema(CompanyBriefSchema):
     )
 
 
-class ApplicationSchema(Schema):
+class ApplicationSchema(Answer):
     """An application as the attendee list shows it."""
 
     id = fields.Integer(required=True)
@@ -200,7 +201,7 @@ class ApplicationSchema(Schema):
     updated_at = MinskDateTime(required=True)
 
 
-class NoteSchema(Schema):
+class NoteSchema(Answer):
     id = fields.Integer(required=True)
     text = fields.String(required=True)
     created_at = MinskDateTime(required=True)
@@ -223,7 +224,7 @@ class ApplicationDetailSchema(ApplicationSchema):
     needs_internet = fields.Boolean(required=True)
     products = fields.String(allow_none=True, required=True)
     note = fields.String(allow_none=True, required=True)
-    delegates = fields.List(fields.Nested(DelegateSchema), required=True)
+    delegates = fields.List(fields.Nested(DelegateAnswer), required=True)
     aims = fields.List(
         fields.String(validate=validate.OneOf(_codes(VisitAim))),
         required=True,
@@ -239,7 +240,7 @@ class ApplicationDetailSchema(ApplicationSchema):
     )
 
 
-class ApplicationPageSchema(Schema):
+class ApplicationPageSchema(Answer):
     items = fields.List(fields.Nested(ApplicationSchema), required=True)
     total = fields.Integer(required=True, metadata={"description": "Applications that match"})
     next_cursor = fields.String(
@@ -305,12 +306,12 @@ class BatchInSchema(Schema):
     )
 
 
-class RefusedSchema(Schema):
+class RefusedSchema(Answer):
     id = fields.Integer(required=True)
     detail = fields.String(required=True)
 
 
-class BatchOutSchema(Schema):
+class BatchOutSchema(Answer):
     decided = fields.List(fields.Integer(), required=True)
     refused = fields.List(fields.Nested(RefusedSchema), required=True)
     unknown = fields.List(
@@ -327,7 +328,7 @@ class NoteInSchema(Schema):
 # --- stands ---------------------------------------------------------------------------------
 
 
-class StandSchema(Schema):
+class StandSchema(Answer):
     """An approved exhibitor's place."""
 
     application = fields.Integer(attribute="id", required=True)

@@ -207,7 +207,11 @@ VIA = {"type": "string", "enum": ["api", "web"]}
 TOKEN = {"type": ["string", "null"], "description": "The API token's name (via api)"}
 
 
-class HistorySchema(Schema):
+class DelegateAnswer(DelegateSchema, Answer):
+    """A delegate as answers give it (open to new fields, as every answer)."""
+
+
+class HistorySchema(Answer):
     at = MinskDateTime(required=True)
     action = fields.String(
         required=True,

@@ -18,7 +18,7 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from fairplanner.accounts.models import Country
+from fairplanner.accounts.models import Country, Role
 from fairplanner.catalogue.models import FairKind, FairStatus
 from fairplanner.i18n import minsk_today
 
@@ -36,6 +36,13 @@ def api_token_header(factories, make_user, make_token) -> dict[str, str]:
     token of a company member with a complete profile, so that the company's operations run
     for real (the organizer's answer this token's 403, as documented)."""
     return make_token(make_user(), write=True)
+
+
+@pytest.fixture
+def staff_token_header(factories, make_user, make_token) -> dict[str, str]:
+    """A write token of the seeded fairs' organizer's staff, for the organizer's operations."""
+    organizer = factories.organizer("belexpo")
+    return make_token(make_user(role=Role.STAFF, organizer_id=organizer.id), write=True)
 
 
 @pytest.fixture
@@ -97,7 +104,9 @@ def hypothesis_home(tmp_path):
     configuration.set_hypothesis_home_dir(None)  # back to its default
 
 
-def test_every_operation_answers_as_documented(app, seeded, api_token_header, hypothesis_home):
+def test_every_operation_answers_as_documented(
+    app, seeded, api_token_header, staff_token_header, hypothesis_home
+):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     failures: dict[str, str] = {}
     answered: dict[str, set[int]] = {}
@@ -121,8 +130,10 @@ def test_every_operation_answers_as_documented(app, seeded, api_token_header, hy
             # Valid requests carry the token; invalid ones go as generated, so that one
             # without its required Authorization is refused as the document says (401).
             valid = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
+            staffs = case.operation.path.startswith("/api/v1/organizer/")
+            token = staff_token_header if staffs else api_token_header
             response = case.call_and_validate(
-                headers=api_token_header if valid else None,
+                headers=token if valid else None,
                 excluded_checks=[positive_data_acceptance],
             )
             answered.setdefault(case.operation.label, set()).add(response.status_code)
@@ -135,3 +146,5 @@ def test_every_operation_answers_as_documented(app, seeded, api_token_header, hy
     # The seeded rows and the token are reached, not only refusals.
     assert 200 in answered["GET /api/v1/fairs/{slug}/exhibitors"]
     assert 200 in answered["GET /api/v1/company/applications"]
+    assert 200 in answered["GET /api/v1/organizer/fairs"]
+    assert 200 in answered["GET /api/v1/organizer/fairs/{slug}/applications"]
