@@ -39,6 +39,10 @@ from fairplanner.registrations.services import lock_fair, promote_waitlist
 log = logging.getLogger(__name__)
 
 
+# A programme item's texts in both languages (copied with a fair, edited through the API).
+EVENT_TEXTS = ("title_ru", "title_en", "description_ru", "description_en", "hall_ru", "hall_en")
+
+
 class FairError(DomainError):
     status_code = 422
 
@@ -311,17 +315,7 @@ def copy_fair(fair: Fair, *, actor: User) -> Fair:
                 starts_at=e.starts_at + shift,
                 ends_at=e.ends_at + shift,
                 kind=e.kind,
-                **{
-                    k: getattr(e, k)
-                    for k in (
-                        "title_ru",
-                        "title_en",
-                        "description_ru",
-                        "description_en",
-                        "hall_ru",
-                        "hall_en",
-                    )
-                },
+                **{k: getattr(e, k) for k in EVENT_TEXTS},
             )
             for e in fair.programme
         ],

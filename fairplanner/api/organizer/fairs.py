@@ -39,15 +39,7 @@ FAIR_FIELDS = (
     "stand_area_max",
     "website",
 )
-EVENT_FIELDS = (
-    "title_ru",
-    "title_en",
-    "description_ru",
-    "description_en",
-    "hall_ru",
-    "hall_en",
-    "kind",
-)
+EVENT_FIELDS = (*services.EVENT_TEXTS, "kind")
 
 
 def _fair_values(fair: Fair) -> dict[str, Any]:
