@@ -19,6 +19,7 @@ from fairplanner.api.schemas import (
     OrganizerSchema,
     ProblemSchema,
     SectorSchema,
+    VenueSchema,
 )
 from fairplanner.catalogue import queries
 from fairplanner.catalogue.forms import parse_filters
@@ -108,6 +109,16 @@ def sectors() -> Any:
 def cities() -> Any:
     """Cities where at least one published fair is held."""
     return db.session.scalars(queries.cities().order_by(City.slug)).all()
+
+
+@blp.get("/venues")
+@blp.response(200, VenueSchema(many=True))
+@_problem_responses()
+@read_only
+def venues() -> Any:
+    """Every venue with its city and address: the places a fair may be held. An organizer's
+    new fair (POST /organizer/fairs) names one by its slug."""
+    return db.session.scalars(queries.venues()).all()
 
 
 @blp.get("/organizers")

@@ -284,6 +284,17 @@ def organizers() -> Select[tuple[Organizer]]:
     )
 
 
+def venues() -> Select[tuple[Venue]]:
+    """Every venue with its city, by city and name: the places a fair may be held (an
+    organizer's new fair names one)."""
+    return (
+        select(Venue)
+        .join(Venue.city)
+        .options(joinedload(Venue.city))
+        .order_by(City.slug, Venue.slug)
+    )
+
+
 def public_fair_pages() -> Select[tuple[str, datetime]]:
     """Slug and last change of every fair with a public page, soonest first (the sitemap)."""
     return (

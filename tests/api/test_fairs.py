@@ -138,3 +138,18 @@ def test_a_mistyped_search_pages_through_its_correction(client, make_fair):
     assert second["corrected_q"] == "Белагро"
     assert second["next_cursor"] is None
     assert len(first["items"]) + len(second["items"]) == 3
+
+
+def test_venues_lists_every_place_with_its_city(client, factories, make_fair):
+    make_fair(venue=factories.venue("miec", name_ru="Футбольный манеж"))
+    factories.venue("empty-hall", city=factories.city("gomel", name_ru="Гомель"))
+    factories.session.commit()
+    answer = client.get("/api/v1/venues")
+    assert answer.status_code == 200
+    slugs = [v["slug"] for v in answer.json]
+    assert {"miec", "empty-hall"} <= set(slugs)  # a venue without a fair yet too
+    gomel = next(v for v in answer.json if v["slug"] == "empty-hall")
+    assert gomel["city"]["slug"] == "gomel"
+    assert gomel["city"]["name"]["ru"] == "Гомель"
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert answer.headers["ETag"]
