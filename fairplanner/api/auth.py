@@ -22,6 +22,7 @@ from fairplanner.accounts import apitokens
 from fairplanner.accounts.apitokens import Bearer
 from fairplanner.accounts.models import Company, Role, User
 from fairplanner.api import PREFIX
+from fairplanner.api.schemas import PROBLEM
 from fairplanner.extensions import db
 
 BEARER = re.compile(r"Bearer[ \t]+(\S+)[ \t]*\Z", re.IGNORECASE)
@@ -108,13 +109,6 @@ def no_organizer_message() -> str:
 def secured(blp: Any, *, write: bool = False) -> Callable[[View], View]:
     """A view that needs a token (`require(write=...)` first), and its side of the OpenAPI
     document: the security requirement and the 401, 403 and 429 problems."""
-    from fairplanner.api.schemas import ProblemSchema
-
-    problem = {
-        "schema": ProblemSchema,
-        "description": "Problem details (RFC 9457)",
-        "content_type": "application/problem+json",
-    }
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -127,7 +121,7 @@ def secured(blp: Any, *, write: bool = False) -> Callable[[View], View]:
         scope = "write" if write else "read"
         documented = blp.doc(security=[{"bearerAuth": [scope]}])(checked)
         for code in (401, 403, 429):
-            documented = blp.alt_response(code, **problem)(documented)
+            documented = blp.alt_response(code, **PROBLEM)(documented)
         return documented  # type: ignore[no-any-return]
 
     return decorate

@@ -18,13 +18,13 @@ from fairplanner.accounts.services import update_company
 from fairplanner.api import auth
 from fairplanner.api.forms import NO_CSRF, formdata, not_found, refuse, validated
 from fairplanner.api.schemas import (
+    PROBLEM,
     Answer,
     Bilingual,
     DelegateAnswer,
     DelegateSchema,
     FairSchema,
     HistorySchema,
-    ProblemSchema,
 )
 from fairplanner.calendars import services as calendar_services
 from fairplanner.calendars.links import feed_links
@@ -50,11 +50,6 @@ blp = Blueprint(
     description="The token's owner, and a company's profile, applications and calendar feed "
     "(a company member's token).",
 )
-PROBLEM = {
-    "schema": ProblemSchema,
-    "description": "Problem details (RFC 9457)",
-    "content_type": "application/problem+json",
-}
 
 
 class NamedSchema(Answer):

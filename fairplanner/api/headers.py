@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from fairplanner.api import PREFIX
 from fairplanner.cache import build_id, generations
@@ -29,7 +29,10 @@ def depend(endpoint: str, names: tuple[str, ...]) -> None:
 def etag() -> str:
     """Everything the answer depends on: the code, the catalogue's generation, the day in
     Minsk (past fairs drop out), the path and the query, and the language (of the problem
-    texts)."""
+    texts). Worked out once per request: the 304 check, the stored answers and the
+    response's header all ask for it."""
+    if "api_etag" in g:
+        return g.api_etag
     current = generations()
     key = (
         build_id(),
@@ -39,7 +42,8 @@ def etag() -> str:
         sorted(request.args.items(multi=True)),
         current_language(),
     )
-    return hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    g.api_etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    return g.api_etag
 
 
 def _not_modified() -> Response | None:

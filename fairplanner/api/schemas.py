@@ -185,6 +185,14 @@ class ProblemSchema(Answer):
     )
 
 
+# The `alt_response` of every problem an operation may answer with (fairplanner.errors).
+PROBLEM = {
+    "schema": ProblemSchema,
+    "description": "Problem details (RFC 9457)",
+    "content_type": "application/problem+json",
+}
+
+
 # --- shared by the token holders' operations -------------------------------------------
 
 

@@ -12,12 +12,12 @@ from flask_smorest import Blueprint, abort
 from fairplanner.api import cursors
 from fairplanner.api.schemas import (
     DEFAULT_LIMIT,
+    PROBLEM,
     CitySchema,
     FairDetailSchema,
     FairPageSchema,
     FairQuerySchema,
     OrganizerSchema,
-    ProblemSchema,
     SectorSchema,
     VenueSchema,
 )
@@ -34,7 +34,6 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="The public catalogue (no token; CORS open).",
 )
-PROBLEM = {"description": "Problem details (RFC 9457)", "content_type": "application/problem+json"}
 
 
 def _problem_responses(*codes: int):  # type: ignore[no-untyped-def]
@@ -43,7 +42,7 @@ def _problem_responses(*codes: int):  # type: ignore[no-untyped-def]
     def decorate(view):  # type: ignore[no-untyped-def]
         view = blp.alt_response(304, description="Not modified (If-None-Match)")(view)
         for code in codes:
-            view = blp.alt_response(code, schema=ProblemSchema, **PROBLEM)(view)
+            view = blp.alt_response(code, **PROBLEM)(view)
         return view
 
     return decorate

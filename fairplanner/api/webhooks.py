@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from fairplanner.api import auth
 from fairplanner.api.forms import not_found
-from fairplanner.api.schemas import Answer, ProblemSchema
+from fairplanner.api.schemas import PROBLEM, Answer
 from fairplanner.extensions import db
 from fairplanner.webhooks import services
 from fairplanner.webhooks.models import (
@@ -30,11 +30,6 @@ blp = Blueprint(
     "are signed as Standard Webhooks describe: webhook-id, webhook-timestamp and "
     "webhook-signature (HMAC-SHA256 with the subscription's secret).",
 )
-PROBLEM = {
-    "schema": ProblemSchema,
-    "description": "Problem details (RFC 9457)",
-    "content_type": "application/problem+json",
-}
 EVENTS = [e.value for e in WebhookEvent]
 RECENT = 50
 

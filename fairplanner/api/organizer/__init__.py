@@ -16,7 +16,7 @@ from flask_smorest import Blueprint, abort
 
 from fairplanner.accounts.models import Role, User
 from fairplanner.api import auth
-from fairplanner.api.schemas import ProblemSchema
+from fairplanner.api.schemas import PROBLEM
 from fairplanner.catalogue.models import Fair
 from fairplanner.errors import DomainError
 from fairplanner.extensions import db
@@ -30,11 +30,6 @@ blp = Blueprint(
     description="An organizer's fairs, programmes, applications, stands and exports "
     "(a staff member's or an admin's token).",
 )
-PROBLEM = {
-    "schema": ProblemSchema,
-    "description": "Problem details (RFC 9457)",
-    "content_type": "application/problem+json",
-}
 ID = "int(max=2147483647)"
 T = TypeVar("T")
 
